@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tensorcell",
+    products: [
+        .executable(name: "tensorcell", targets: ["tensorcell"]),
+        .executable(name: "tensorcell-bench", targets: ["tensorcell-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // C libraries from Debian packages, found with pkg-config.
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .target(name: "Tensors", dependencies: ["CBLAS"]),
+        .target(name: "NeuralNetworks", dependencies: ["Tensors"]),
+        .target(name: "Display", dependencies: ["Tensors", "NeuralNetworks", "CCairo"]),
+        .target(
+            name: "Kernel",
+            dependencies: ["ZeroMQ", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "Language", dependencies: ["Kernel", "Tensors", "NeuralNetworks", "Display"]),
+
+        .executableTarget(
+            name: "tensorcell",
+            dependencies: ["Kernel", "Language", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "tensorcell-bench",
+            dependencies: ["Tensors", "NeuralNetworks", "Display", "Language"]
+        ),
+
+        .testTarget(name: "KernelTests", dependencies: ["Kernel"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
+        .testTarget(name: "DisplayTests", dependencies: ["Display"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

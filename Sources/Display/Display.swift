@@ -1,0 +1,1 @@
+// The Display module; see docs/architecture.md.

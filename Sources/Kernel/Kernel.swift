@@ -1,0 +1,1 @@
+// The Kernel module; see docs/architecture.md.

@@ -1,0 +1,1 @@
+// The Language module; see docs/architecture.md.

@@ -1,0 +1,1 @@
+// The ZeroMQ module; see docs/architecture.md.

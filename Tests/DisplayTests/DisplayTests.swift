@@ -1,0 +1,4 @@
+import Testing
+@testable import Display
+
+@Test func moduleLoads() {}

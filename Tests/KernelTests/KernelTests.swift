@@ -1,0 +1,4 @@
+import Testing
+@testable import Kernel
+
+@Test func moduleLoads() {}
