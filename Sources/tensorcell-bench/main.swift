@@ -1,1 +1,25 @@
-print("tensorcell-bench")
+// tensorcell-bench NAME: runs one workload and prints one JSON line of its figures.
+// Each key names its unit (`gflops`, `seconds`, `seconds_per_epoch`, `ms`, `mb`, ...).
+// `make bench` runs every workload beside its peers and rewrites docs/benchmarks.md.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let arguments = CommandLine.arguments.dropFirst()
+guard let name = arguments.first else {
+    let names = Workload.all.map(\.name).joined(separator: ", ")
+    fputs("usage: tensorcell-bench NAME [ARGS...]\nworkloads: \(names)\n", stderr)
+    exit(2)
+}
+guard let workload = Workload.all.first(where: { $0.name == name }) else {
+    fputs("tensorcell-bench: no workload named '\(name)'\n", stderr)
+    exit(2)
+}
+do {
+    let figures = try workload.run(Array(arguments.dropFirst()))
+    print(Figures.jsonLine(name: name, figures))
+} catch {
+    fputs("tensorcell-bench \(name): \(error)\n", stderr)
+    exit(1)
+}
