@@ -9,17 +9,17 @@ import Glibc
 let arguments = CommandLine.arguments.dropFirst()
 guard let name = arguments.first else {
     let names = Workload.all.map(\.name).joined(separator: ", ")
-    fputs("usage: tensorcell-bench NAME [ARGS...]\nworkloads: \(names)\n", stderr)
+    printError("usage: tensorcell-bench NAME [ARGS...]\nworkloads: \(names)")
     exit(2)
 }
 guard let workload = Workload.all.first(where: { $0.name == name }) else {
-    fputs("tensorcell-bench: no workload named '\(name)'\n", stderr)
+    printError("tensorcell-bench: no workload named '\(name)'")
     exit(2)
 }
 do {
     let figures = try workload.run(Array(arguments.dropFirst()))
     print(Figures.jsonLine(name: name, figures))
 } catch {
-    fputs("tensorcell-bench \(name): \(error)\n", stderr)
+    printError("tensorcell-bench \(name): \(error)")
     exit(1)
 }
