@@ -3,9 +3,9 @@ import Glibc
 #endif
 
 /// One benchmark workload: a name and a function that measures and returns its figures.
-struct Workload {
+struct Workload: Sendable {
     let name: String
-    let run: ([String]) throws -> [(key: String, value: Double)]
+    let run: @Sendable ([String]) throws -> [(key: String, value: Double)]
 
     /// Every workload `tensorcell-bench` knows. Each lives in its own file.
     static let all: [Workload] = [
