@@ -3,7 +3,7 @@
 // `make bench` runs every workload beside its peers and rewrites docs/benchmarks.md.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let arguments = CommandLine.arguments.dropFirst()

@@ -1,0 +1,79 @@
+# Tensorcell: `make lab` to use it, `make test` to check it. See README.md.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Debian packages the build, the tests and the charts need.
+APT_PACKAGES := pkg-config libzmq3-dev libopenblas-dev libcairo2-dev fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+RELEASE_BIN := .build/release/tensorcell
+BENCH_BIN := .build/release/tensorcell-bench
+GALLERY_DIR := build/gallery
+
+export TENSORCELL_BIN := $(abspath $(RELEASE_BIN))
+
+.PHONY: help deps swift-check venv build lab test test-swift test-protocol bench gallery kernelspec clean
+
+help:
+	@echo "make lab      install what is needed, build, install the kernel, open JupyterLab on notebooks/"
+	@echo "make test     install what tests need, build, run the Swift and the protocol tests"
+	@echo "make bench    run every benchmark beside its peers and rewrite docs/benchmarks.md"
+	@echo "make gallery  render every chart kind to PNG under $(GALLERY_DIR)/"
+
+# Installs the Debian packages that are missing, and only those.
+deps: swift-check
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	python3 -m venv --help >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+swift-check:
+	@command -v swift >/dev/null || { echo "Swift 6 is needed: install the toolchain from swift.org, then run make again." >&2; exit 1; }
+
+$(VENV)/.installed: Tests/protocol/requirements.txt
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --upgrade pip
+	$(PYTHON) -m pip install -q -r Tests/protocol/requirements.txt
+	touch $@
+
+venv: deps $(VENV)/.installed
+
+build: deps
+	swift build -c release --product tensorcell
+
+kernelspec: build venv
+	$(RELEASE_BIN) install --prefix $(abspath $(VENV))
+	$(VENV)/bin/jupyter kernelspec list
+
+lab: build venv
+	$(PYTHON) -m pip install -q jupyterlab
+	$(RELEASE_BIN) install --prefix $(abspath $(VENV))
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+test: test-swift test-protocol
+
+test-swift: deps
+	swift build --build-tests
+	swift test --skip-build
+
+test-protocol: build venv
+	$(PYTHON) -m pytest -q Tests/protocol
+
+bench: deps venv
+	swift build -c release --product tensorcell-bench
+	swift build -c release --product tensorcell
+	$(PYTHON) bench/run.py --write docs/benchmarks.md
+
+gallery: deps
+	swift build -c release --product tensorcell-gallery
+	.build/release/tensorcell-gallery $(GALLERY_DIR)
+	@echo "charts written to $(GALLERY_DIR)/"
+
+clean:
+	rm -rf .build build $(VENV)
