@@ -93,3 +93,6 @@ func currentTimestamp() -> String {
         + padded(Int(parts.tm_min), 2) + ":" + padded(Int(parts.tm_sec), 2) + "."
         + padded(Int(now.tv_nsec) / 1000, 6) + "Z"
 }
+
+/// The version of Tensorcell, shown by `tensorcell --version` and in `kernel_info_reply`.
+public let tensorcellVersion = "0.1.0"
