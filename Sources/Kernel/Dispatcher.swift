@@ -91,10 +91,8 @@ public final class Dispatcher: Sendable {
         case "kernel_info_request":
             reply(to: request, on: channel, content: kernelInfo())
         case "execute_request":
-            let failed = execute(request, content: content, channel: channel)
-            if failed && (content["stop_on_error"]?.boolValue ?? true) {
-                abortQueuedExecutions()
-            }
+            let abandoned = execute(request, content: content, channel: channel)
+            abort(abandoned)
         case "complete_request":
             let code = content["code"]?.stringValue ?? ""
             let cursor = content["cursor_pos"]?.intValue ?? code.unicodeScalars.count
@@ -176,13 +174,15 @@ public final class Dispatcher: Sendable {
     }
 
     /// Runs an execute request.
-    /// - Returns: true if the cell ended with an error.
-    private func execute(_ request: Message, content: [String: JSON], channel: Channel) -> Bool {
+    /// - Returns: the shell requests that were queued behind a cell that failed with
+    ///   `stop_on_error`; they are taken before the error reply goes out, so a request sent
+    ///   after the client saw the reply is never among them.
+    private func execute(_ request: Message, content: [String: JSON], channel: Channel) -> [Message] {
         let started = currentTimestamp()
         guard let code = content["code"]?.stringValue else {
             let error = ExecutionError(name: "BadRequest", value: "execute_request has no \"code\" string")
             replyExecuteError(error, to: request, channel: channel, count: executionCount, started: started)
-            return true
+            return []
         }
         let silent = content["silent"]?.boolValue ?? false
         let storeHistory = silent ? false : (content["store_history"]?.boolValue ?? true)
@@ -223,7 +223,7 @@ public final class Dispatcher: Sendable {
                 "user_expressions": .object(expressions),
                 "payload": [],
             ], metadata: ["started": .string(started), "status": "ok", "dependencies_met": true])
-            return false
+            return []
         case .error(let error):
             if !silent {
                 publish("error", [
@@ -231,8 +231,10 @@ public final class Dispatcher: Sendable {
                     "traceback": .array(error.traceback.map { .string($0) }),
                 ], parent: request)
             }
+            let stopOnError = content["stop_on_error"]?.boolValue ?? true
+            let abandoned = stopOnError ? transport.takeQueuedShellRequests() : []
             replyExecuteError(error, to: request, channel: channel, count: count, started: started)
-            return true
+            return abandoned
         }
     }
 
@@ -261,8 +263,8 @@ public final class Dispatcher: Sendable {
 
     /// After a failed cell, answers the execute requests already waiting with "aborted",
     /// since they were written expecting the failed cell to succeed.
-    private func abortQueuedExecutions() {
-        for queued in transport.takeQueuedShellRequests() {
+    private func abort(_ abandoned: [Message]) {
+        for queued in abandoned {
             guard queued.type == "execute_request" else {
                 _ = handle(queued, on: .shell)
                 continue
