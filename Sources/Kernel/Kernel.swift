@@ -1,1 +1,0 @@
-// The Kernel module; see docs/architecture.md.

@@ -1,0 +1,190 @@
+// The sockets and threads of a running kernel.
+//
+// Threads and the sockets each one owns (libzmq sockets are not thread-safe):
+// - the calling thread: shell (ROUTER) and stdin (ROUTER); it runs the cells;
+// - the control thread: control (ROUTER), so interrupts and shutdowns are answered mid-cell;
+// - the heartbeat thread: heartbeat (REP), echoing every frame it gets;
+// - iopub (PUB) is written by the shell and control threads, so it sits behind a mutex.
+
+import Synchronization
+import ZeroMQ
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A kernel bound to the ports of a connection file, serving until it is asked to shut down.
+public final class KernelServer: Sendable {
+    private let context: Context
+    private let shell: Socket
+    private let control: Socket
+    private let stdin: Socket
+    private let heartbeat: Socket
+    private let iopub: Mutex<Socket>
+    private let codec: WireCodec
+    private let stopping = Atomic<Bool>(false)
+    private let restartRequested = Atomic<Bool>(false)
+    /// How often blocked threads look up to see whether the kernel is stopping.
+    private static let wakeInterval = 200
+
+    public init(connection: ConnectionInfo) throws {
+        context = try Context()
+        codec = WireCodec(key: connection.key)
+        shell = try Socket(context: context, type: .router)
+        control = try Socket(context: context, type: .router)
+        stdin = try Socket(context: context, type: .router)
+        heartbeat = try Socket(context: context, type: .reply)
+        let publisher = try Socket(context: context, type: .publisher)
+        iopub = Mutex(publisher)
+
+        // Replies still queued at shutdown get a second to leave; then the kernel exits anyway.
+        for socket in [shell, control, stdin, heartbeat, publisher] {
+            try socket.set(.linger, 1000)
+            if connection.transport == .tcp && connection.ip.contains(":") { try socket.set(.ipv6, 1) }
+        }
+        // A restarted front end reconnects with the same identity; let it take over at once.
+        for socket in [shell, control, stdin] { try socket.set(.routerHandover, 1) }
+
+        try shell.bind(connection.endpoint(port: connection.shellPort))
+        try control.bind(connection.endpoint(port: connection.controlPort))
+        try stdin.bind(connection.endpoint(port: connection.stdinPort))
+        try heartbeat.bind(connection.endpoint(port: connection.heartbeatPort))
+        try publisher.bind(connection.endpoint(port: connection.iopubPort))
+    }
+
+    /// Serves requests until a `shutdown_request` arrives.
+    /// - Returns: whether the front end asked for a restart.
+    public func run(interpreter: any KernelInterpreter) -> Bool {
+        installInterruptHandler()
+        let transport = SocketTransport(server: self)
+        let dispatcher = Dispatcher(interpreter: interpreter, transport: transport)
+
+        let heartbeatThread = startThread { [self] in echoHeartbeats() }
+        let controlThread = startThread { [self] in
+            serve(control, channel: .control, dispatcher: dispatcher)
+        }
+        dispatcher.publishStarting()
+        serve(shell, channel: .shell, dispatcher: dispatcher)
+
+        pthread_join(controlThread, nil)
+        pthread_join(heartbeatThread, nil)
+        for socket in [shell, control, stdin, heartbeat] { socket.close() }
+        iopub.withLock { $0.close() }
+        context.terminate()
+        return restartRequested.load(ordering: .acquiring)
+    }
+
+    private func serve(_ socket: Socket, channel: Channel, dispatcher: Dispatcher) {
+        while !stopping.load(ordering: .acquiring) {
+            guard let request = receiveRequest(from: socket, channel: channel, timeout: KernelServer.wakeInterval) else {
+                continue
+            }
+            if case .shutDown(let again) = dispatcher.handle(request, on: channel) {
+                restartRequested.store(again, ordering: .releasing)
+                stopping.store(true, ordering: .releasing)
+                // A cell still running on the shell thread stops at its next interrupt check.
+                InterruptFlag.raise()
+            }
+        }
+    }
+
+    /// Waits for and decodes one request; frames that are not a valid signed message are
+    /// logged and dropped, and nothing they ask for is done.
+    func receiveRequest(from socket: Socket, channel: Channel, timeout: Int) -> Message? {
+        do {
+            guard try socket.waitForMessage(timeout: timeout) else { return nil }
+            let frames = try socket.receive()
+            return try codec.decode(frames)
+        } catch let error as WireError {
+            logToStandardError("dropped a message on \(channel.rawValue): \(error)")
+        } catch {
+            logToStandardError("\(channel.rawValue) socket: \(error)")
+        }
+        return nil
+    }
+
+    private func echoHeartbeats() {
+        while !stopping.load(ordering: .acquiring) {
+            do {
+                guard try heartbeat.waitForMessage(timeout: KernelServer.wakeInterval) else { continue }
+                try heartbeat.send(try heartbeat.receive())
+            } catch {
+                logToStandardError("heartbeat: \(error)")
+            }
+        }
+    }
+
+    func send(_ message: Message, on channel: Channel) {
+        let frames = codec.encode(message)
+        do {
+            switch channel {
+            case .shell: try shell.send(frames)
+            case .control: try control.send(frames)
+            case .stdin: try stdin.send(frames)
+            case .iopub: try iopub.withLock { try $0.send(frames) }
+            }
+        } catch {
+            logToStandardError("sending \(message.type) on \(channel.rawValue): \(error)")
+        }
+    }
+
+    /// Sends an input request and waits for its reply, giving up on interrupt or shutdown.
+    func requestInput(_ request: Message) -> Message? {
+        send(request, on: .stdin)
+        while !InterruptFlag.isRaised && !stopping.load(ordering: .acquiring) {
+            guard let reply = receiveRequest(from: stdin, channel: .stdin, timeout: 50) else { continue }
+            if reply.type == "input_reply" { return reply }
+            logToStandardError("ignored \(reply.type) on stdin while waiting for input_reply")
+        }
+        return nil
+    }
+
+    func takeQueuedShellRequests() -> [Message] {
+        var requests: [Message] = []
+        while (try? shell.waitForMessage(timeout: 0)) == true {
+            if let request = receiveRequest(from: shell, channel: .shell, timeout: 0) { requests.append(request) }
+        }
+        return requests
+    }
+}
+
+/// The dispatcher's view of the server.
+private struct SocketTransport: KernelTransport {
+    let server: KernelServer
+    func send(_ message: Message, on channel: Channel) { server.send(message, on: channel) }
+    func requestInput(_ request: Message) -> Message? { server.requestInput(request) }
+    func takeQueuedShellRequests() -> [Message] { server.takeQueuedShellRequests() }
+}
+
+/// Makes SIGINT raise the interrupt flag instead of ending the process.
+///
+/// jupyter_client interrupts kernels whose interrupt_mode is "signal" by sending SIGINT.
+func installInterruptHandler() {
+    InterruptFlag.lower()  // initialises the flag now, outside the signal handler
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in InterruptFlag.raise() }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = SA_RESTART
+    sigaction(SIGINT, &action, nil)
+}
+
+private final class ThreadBody {
+    let run: @Sendable () -> Void
+    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+}
+
+/// Starts a POSIX thread; plain pthreads keep Foundation's Thread out of the kernel.
+func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
+    let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+    var thread = pthread_t()
+    let result = pthread_create(&thread, nil, { raw in
+        Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
+        return nil
+    }, box)
+    precondition(result == 0, "pthread_create failed: \(result)")
+    return thread
+}
