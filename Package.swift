@@ -35,6 +35,7 @@ let package = Package(
             name: "tensorcell-bench",
             dependencies: ["Tensors", "NeuralNetworks", "Display", "Language"]
         ),
+        .executableTarget(name: "tensorcell-gallery", dependencies: ["Display"]),
 
         .testTarget(name: "KernelTests", dependencies: ["Kernel"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
