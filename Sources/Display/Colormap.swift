@@ -30,6 +30,12 @@ public struct Colormap: Sendable, Equatable {
     public static let greys = Colormap(
         name: "greys", stops: [Color(hex: 0xFFFFFF), Color(hex: 0x101010)])
 
+    /// White to deep blue, for counts: zero stays white, so empty cells recede.
+    public static let blues = Colormap(
+        name: "blues",
+        stops: [Color(hex: 0xF7FBFF), Color(hex: 0xC6DBEF), Color(hex: 0x6BAED6), Color(hex: 0x2171B5),
+                Color(hex: 0x08306B)])
+
     /// Diverging blue–white–orange (colour-blind safe) for signed values such as weights.
     public static let signed = Colormap(
         name: "signed",
