@@ -41,11 +41,172 @@ public enum Gallery {
             ("line-constant", LineChart([Series("flat", y: Array(repeating: 2, count: 50))], title: "A constant series")),
             ("line-tiny", LineChart([Series("tiny", y: (0..<50).map { 1e-9 * (1 + sin(Double($0) / 5)) })], title: "Tiny values")),
             ("line-huge", LineChart([Series("huge", y: (0..<50).map { 3e12 * Double($0 * $0) })], title: "Huge values")),
+            ("scatter-moons", moons),
+            ("scatter-empty", ScatterChart(x: [], y: [], title: "No points")),
+            ("decision-boundary", decisionBoundary),
+            ("histogram", histogram),
+            ("histogram-constant", Histogram(Array(repeating: 0.5, count: 20) + [.nan], title: "All values equal")),
+            ("histogram-empty", Histogram([], title: "Nothing to count")),
+            ("heatmap", heatmap),
+            ("heatmap-large", largeHeatmap),
+            ("confusion-matrix", confusionMatrix),
+            ("image-grid", digits),
+            ("learning-rate-sweep", learningRateSweep),
+            ("activations", SmallMultiples.activationFunctions()),
         ]
     }
 
     public static var tables: [(name: String, table: any MIMERepresentable)] {
-        []
+        [
+            ("table-history", history),
+            ("tensor-small", TensorTable(values: [0, 0, 0, 1, 1, 0, 1, 1], shape: [4, 2])),
+            ("tensor-large", TensorTable(values: (0..<2000).map { sin(Double($0)) * 3 }, shape: [100, 20])),
+            ("tensor-rank3", TensorTable(values: (0..<24).map(Double.init), shape: [2, 3, 4], dtype: "int64")),
+            ("tensor-vector", TensorTable(values: (0..<50).map { Double($0) / 7 }, shape: [50])),
+            ("tensor-scalar", TensorTable(values: [0.6931], shape: [])),
+        ]
+    }
+
+    static var history: RecordTable {
+        var random = SeededRandom(seed: 9)
+        let rows: [[TableCell]] = (1...5).map { epoch in
+            let e = Double(epoch)
+            return [
+                .integer(epoch), .number(0.9 * exp(-e / 2) + 0.01 * random.uniform()),
+                .number(1.0 * exp(-e / 2.4) + 0.05 + 0.01 * random.uniform()), .number(0.6 + 0.07 * e),
+                .text(NumberFormat.fixed(0.8 + 0.1 * random.uniform(), decimals: 2) + " s"),
+            ]
+        }
+        return RecordTable(
+            columns: ["epoch", "train loss", "validation loss", "accuracy", "time"], rows: rows,
+            caption: "Training history", footer: "5 epochs, best validation loss at epoch 5")
+    }
+
+    /// Two interleaved half circles with noise, the classic two-class toy set.
+    static var moonsData: (x: [Double], y: [Double], labels: [Int]) {
+        var random = SeededRandom(seed: 3)
+        var xs: [Double] = []
+        var ys: [Double] = []
+        var labels: [Int] = []
+        for i in 0..<200 {
+            let t = Double.pi * Double(i % 100) / 99
+            let upper = i < 100
+            xs.append((upper ? cos(t) : 1 - cos(t)) + 0.12 * random.normal())
+            ys.append((upper ? sin(t) : 0.5 - sin(t)) + 0.12 * random.normal())
+            labels.append(upper ? 0 : 1)
+        }
+        return (xs, ys, labels)
+    }
+
+    static var moons: ScatterChart {
+        let data = moonsData
+        return ScatterChart(
+            x: data.x, y: data.y, labels: data.labels, classNames: ["upper moon", "lower moon"], title: "Two moons",
+            xLabel: "x₁", yLabel: "x₂")
+    }
+
+    /// A made-up smooth classifier standing in for a trained one.
+    static var decisionBoundary: DecisionBoundary {
+        let columns = 90
+        let rows = 70
+        let xRange = -1.5...2.5
+        let yRange = -1.0...1.5
+        var probabilities: [[Double]] = []
+        for r in 0..<rows {
+            let y = yRange.upperBound - (yRange.upperBound - yRange.lowerBound) * (Double(r) + 0.5) / Double(rows)
+            for c in 0..<columns {
+                let x = xRange.lowerBound + (xRange.upperBound - xRange.lowerBound) * (Double(c) + 0.5) / Double(columns)
+                let score = 3 * (y - 0.25 - 0.6 * sin(2.2 * (x - 0.5)) * -1)
+                let p = 1 / (1 + exp(-score))
+                probabilities.append([p, 1 - p])
+            }
+        }
+        var scatter = moons
+        scatter.title = "Decision boundary"
+        return DecisionBoundary(
+            probabilities: probabilities, columns: columns, rows: rows, xRange: xRange, yRange: yRange, scatter: scatter)
+    }
+
+    static var histogram: Histogram {
+        var random = SeededRandom(seed: 4)
+        let weights = (0..<2000).map { _ in 0.5 * random.normal() } + [.nan, .infinity]
+        return Histogram(weights, title: "Weights of layer 1", xLabel: "weight")
+    }
+
+    static var heatmap: Heatmap {
+        let names = ["the", "cat", "sat", "on", "the", "mat"]
+        var random = SeededRandom(seed: 5)
+        var values: [[Double]] = []
+        for r in 0..<names.count {
+            var row = (0..<names.count).map { c in c <= r ? exp(2 * random.uniform()) + (c == r ? 2 : 0) : 0 }
+            let total = row.reduce(0, +)
+            row = row.map { $0 / total }
+            values.append(row)
+        }
+        values[5][0] = .nan
+        return Heatmap(
+            values, rowLabels: names, columnLabels: names, title: "Attention weights", xLabel: "key", yLabel: "query")
+    }
+
+    static var largeHeatmap: Heatmap {
+        let n = 120
+        let values = (0..<n).map { r in (0..<n).map { c in sin(Double(r) / 9) * cos(Double(c) / 13) } }
+        return Heatmap(values, title: "A 120×120 matrix", xLabel: "column", yLabel: "row")
+    }
+
+    static var confusionMatrix: ConfusionMatrix {
+        var random = SeededRandom(seed: 6)
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: 10), count: 10)
+        for t in 0..<10 {
+            for _ in 0..<100 {
+                let u = random.uniform()
+                let p = u < 0.88 ? t : (u < 0.94 ? (t + 3) % 10 : Int(random.uniform() * 10))
+                counts[t][p] += 1
+            }
+        }
+        return ConfusionMatrix(counts, classNames: (0..<10).map(String.init))
+    }
+
+    /// 8×8 digit shapes, as in the small scikit-learn digits set; `#` is ink.
+    static let digitShapes: [[String]] = [
+        ["..####..", ".##..##.", ".##..##.", ".##..##.", ".##..##.", ".##..##.", ".##..##.", "..####.."],
+        ["...##...", "..###...", ".####...", "...##...", "...##...", "...##...", "...##...", ".######."],
+        ["..####..", ".##..##.", ".....##.", "....##..", "...##...", "..##....", ".##.....", ".######."],
+        ["..####..", ".##..##.", ".....##.", "...###..", ".....##.", ".....##.", ".##..##.", "..####.."],
+        ["....##..", "...###..", "..#.##..", ".#..##..", ".######.", "....##..", "....##..", "....##.."],
+        [".######.", ".##.....", ".##.....", ".#####..", ".....##.", ".....##.", ".##..##.", "..####.."],
+        ["..####..", ".##.....", ".##.....", ".#####..", ".##..##.", ".##..##.", ".##..##.", "..####.."],
+        [".######.", ".....##.", "....##..", "....##..", "...##...", "...##...", "..##....", "..##...."],
+        ["..####..", ".##..##.", ".##..##.", "..####..", ".##..##.", ".##..##.", ".##..##.", "..####.."],
+        ["..####..", ".##..##.", ".##..##.", "..#####.", ".....##.", ".....##.", "....##..", "..###..."],
+    ]
+
+    static var digits: ImageGrid {
+        var random = SeededRandom(seed: 7)
+        var images: [[Double]] = []
+        var labels: [String] = []
+        var flagged: Set<Int> = []
+        for i in 0..<20 {
+            let digit = i % 10
+            let pixels = digitShapes[digit].flatMap { row in
+                row.map { ch in (ch == "#" ? 14.0 : 1.0) + 2 * random.uniform() }
+            }
+            images.append(pixels)
+            // Two deliberate mistakes, to show how wrong predictions stand out.
+            let predicted = (i == 7 || i == 13) ? (digit + 2) % 10 : digit
+            labels.append(predicted == digit ? "\(digit)" : "\(predicted) (true \(digit))")
+            if predicted != digit { flagged.insert(i) }
+        }
+        return ImageGrid(images: images, width: 8, height: 8, labels: labels, flagged: flagged, title: "Digits and predictions")
+    }
+
+    static var learningRateSweep: LineChart {
+        let rates = (0..<25).map { pow(10, -5 + 5 * Double($0) / 24) }
+        let losses = rates.map { lr -> Double in
+            let l = log10(lr)
+            return l > -0.8 ? 2.3 + 4 * (l + 0.8) : 2.3 - 1.9 / (1 + exp(-2.5 * (l + 3.4))) + 0.4 * max(0, l + 1.6)
+        }
+        return .learningRateSweep(learningRates: rates, losses: losses)
     }
 
     static var lossCurves: LineChart {

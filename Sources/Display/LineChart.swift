@@ -93,7 +93,14 @@ public struct LineChart: Chart, Sendable {
             style.baseline = .bottom
             // Keep the label inside the plot whichever side of it the point is on.
             style.anchor = p.x > axes.plot.midX ? .end : .start
-            canvas.text(note.label, at: Point(p.x + (style.anchor == .end ? -6 : 6), p.y - 7), style: style)
+            let at = Point(p.x + (style.anchor == .end ? -4 : 4), p.y - 10)
+            let width = canvas.textWidth(note.label, style: style)
+            let left = style.anchor == .end ? at.x - width : at.x
+            // A pale box keeps the label readable where it crosses a line.
+            canvas.rect(
+                Rect(x: left - 3, y: at.y - style.size - 1, width: width + 6, height: style.size + 5),
+                fill: Color.white.withAlpha(0.85), stroke: nil)
+            canvas.text(note.label, at: at, style: style)
         }
         canvas.popClip()
         axes.drawFrame(on: canvas)

@@ -91,12 +91,14 @@ struct Scale {
         var exponent = Int(floor(log10(raw)))
         let base = pow(10, Double(exponent))
         let fraction = raw / base
+        // Nearest of 1, 2, 5, 10 on a log scale (the thresholds d3 uses), so the tick count
+        // stays close to the one asked for.
         let mantissa: Double
-        if fraction <= 1 {
+        if fraction < 2.0.squareRoot() {
             mantissa = 1
-        } else if fraction <= 2 {
+        } else if fraction < 10.0.squareRoot() {
             mantissa = 2
-        } else if fraction <= 5 {
+        } else if fraction < 50.0.squareRoot() {
             mantissa = 5
         } else {
             mantissa = 1
@@ -108,6 +110,17 @@ struct Scale {
     /// About `count` ticks inside the interval, at nice values.
     func ticks(count: Int) -> [Tick] {
         if kind == .log, let logTicks = decadeTicks(count: count) { return logTicks }
+        // A nice step can be so coarse that one tick, or none, falls inside; ask for more.
+        var wanted = count
+        var ticks = linearTicks(count: wanted)
+        while ticks.count < 2 && wanted < count + 6 {
+            wanted += 1
+            ticks = linearTicks(count: wanted)
+        }
+        return ticks
+    }
+
+    private func linearTicks(count: Int) -> [Tick] {
         let (step, exponent) = Scale.niceStep((upper - lower) / Double(max(1, count)))
         let first = (lower / step).rounded(.up)
         let last = (upper / step).rounded(.down)

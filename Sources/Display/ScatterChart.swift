@@ -87,10 +87,10 @@ public struct ScatterChart: Chart, Sendable {
         if let regions {
             let topLeft = axes.point(regions.xRange.lowerBound, regions.yRange.upperBound)
             let bottomRight = axes.point(regions.xRange.upperBound, regions.yRange.lowerBound)
+            let rect = Rect(x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y)
             canvas.image(
-                regions.image(),
-                in: Rect(x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y),
-                smooth: true)
+                regions.image(width: max(1, Int(rect.width.rounded())), height: max(1, Int(rect.height.rounded()))),
+                in: rect, smooth: false)
         } else {
             axes.drawGrid(on: canvas)
         }
@@ -125,26 +125,42 @@ struct ClassRegions: Sendable {
     /// Row-major from the top row (largest y) down; one probability per class.
     let probabilities: [[Double]]
 
-    /// Each cell tinted by its classes' colours in proportion to their probability, faded
-    /// toward white where the model is unsure, as TensorFlow Playground shows it.
-    func image() -> RasterImage {
-        RasterImage(width: columns, height: rows) { r, c in
-            let p = probabilities[r * columns + c]
-            var color = Color(red: 0, green: 0, blue: 0)
+    /// The regions at `width`×`height` pixels: each pixel takes the colour of the likeliest
+    /// class, paler where the model is unsure, in a few steps of confidence as TensorFlow
+    /// Playground shows it. The steps draw contour bands and keep the PNG small.
+    func image(width: Int, height: Int) -> RasterImage {
+        let classes = probabilities.first?.count ?? 0
+        let levels = 6.0
+        return RasterImage(width: width, height: height) { r, c in
+            // Bilinear interpolation between cell centres.
+            let gy = max(0, min(Double(rows - 1), (Double(r) + 0.5) / Double(height) * Double(rows) - 0.5))
+            let gx = max(0, min(Double(columns - 1), (Double(c) + 0.5) / Double(width) * Double(columns) - 0.5))
+            let r0 = Int(gy)
+            let c0 = Int(gx)
+            let r1 = min(rows - 1, r0 + 1)
+            let c1 = min(columns - 1, c0 + 1)
+            let fy = gy - Double(r0)
+            let fx = gx - Double(c0)
+            var best = 0
+            var bestP = -Double.infinity
             var total = 0.0
-            var top = 0.0
-            for (k, pk) in p.enumerated() where pk.isFinite && pk > 0 {
-                let cc = CategoricalPalette.color(k)
-                color.red += cc.red * pk
-                color.green += cc.green * pk
-                color.blue += cc.blue * pk
-                total += pk
-                top = max(top, pk)
+            for k in 0..<classes {
+                func at(_ rr: Int, _ cc: Int) -> Double {
+                    let row = probabilities[rr * columns + cc]
+                    return k < row.count && row[k].isFinite ? max(0, row[k]) : 0
+                }
+                let p = (at(r0, c0) * (1 - fx) + at(r0, c1) * fx) * (1 - fy) + (at(r1, c0) * (1 - fx) + at(r1, c1) * fx) * fy
+                total += p
+                if p > bestP {
+                    bestP = p
+                    best = k
+                }
             }
-            guard total > 0 else { return Color(hex: 0xEEEEEE) }
-            color = Color(red: color.red / total, green: color.green / total, blue: color.blue / total)
-            let confidence = p.count > 1 ? (top / total - 1 / Double(p.count)) / (1 - 1 / Double(p.count)) : 1
-            return Color.white.mixed(with: color, 0.12 + 0.38 * max(0, min(1, confidence)))
+            guard total > 0, classes > 0 else { return Color(hex: 0xEEEEEE) }
+            let chance = 1 / Double(max(2, classes))
+            let confidence = max(0, min(1, (bestP / total - chance) / (1 - chance)))
+            let step = (confidence * levels).rounded(.up) / levels
+            return Color.white.mixed(with: CategoricalPalette.color(best), 0.08 + 0.42 * step)
         }
     }
 }
