@@ -87,16 +87,17 @@ public struct LineChart: Chart, Sendable {
         }
         for note in annotations where axes.x.accepts(note.x) && axes.y.accepts(note.y) {
             let p = axes.point(note.x, note.y)
+            // The label sits at the top of the plot, joined to its point by a dashed guide, so
+            // it stays clear of the lines, which rarely run along the top edge.
+            let labelY = axes.plot.y + Theme.tickLabel.size + 2
+            canvas.line(from: Point(Axes.crisp(p.x), labelY + 4), to: Point(Axes.crisp(p.x), p.y - 6), stroke: Stroke(.mutedInk, width: 1, dash: [3, 3]))
             canvas.circle(center: p, radius: 5, fill: nil, stroke: Stroke(.ink, width: 1.5))
             var style = Theme.tickLabel
             style.color = .ink
-            style.baseline = .bottom
-            // Keep the label inside the plot whichever side of it the point is on.
             style.anchor = p.x > axes.plot.midX ? .end : .start
-            let at = Point(p.x + (style.anchor == .end ? -4 : 4), p.y - 10)
+            let at = Point(p.x + (style.anchor == .end ? 4 : -4), labelY)
             let width = canvas.textWidth(note.label, style: style)
             let left = style.anchor == .end ? at.x - width : at.x
-            // A pale box keeps the label readable where it crosses a line.
             canvas.rect(
                 Rect(x: left - 3, y: at.y - style.size - 1, width: width + 6, height: style.size + 5),
                 fill: Color.white.withAlpha(0.85), stroke: nil)

@@ -20,7 +20,7 @@ public final class PNGCanvas: Canvas {
         self.scale = scale
         let w = Int32(max(1, (size.width * scale).rounded()))
         let h = Int32(max(1, (size.height * scale).rounded()))
-        surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h)
+        surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h)
         cr = cairo_create(surface)
         try cairoCheck(cairo_status(cr))
         cairo_scale(cr, scale, scale)
@@ -36,7 +36,10 @@ public final class PNGCanvas: Canvas {
     /// The picture drawn so far, as PNG bytes.
     public func png() throws -> [UInt8] {
         cairo_surface_flush(surface)
-        return try pngBytes(of: surface)
+        try cairoCheck(cairo_surface_status(surface))
+        return try PNGEncoder.encode(
+            width: Int(cairo_image_surface_get_width(surface)), height: Int(cairo_image_surface_get_height(surface)),
+            stride: Int(cairo_image_surface_get_stride(surface)), pixels: cairo_image_surface_get_data(surface)!)
     }
 
     private func setColor(_ c: Color) {
@@ -72,11 +75,24 @@ public final class PNGCanvas: Canvas {
         paint(fill: nil, stroke: stroke)
     }
 
+    /// Points per stroked piece of a long polyline.
+    static let polylineChunk = 64
+
     public func polyline(_ points: [Point], stroke: Stroke) {
-        guard let first = points.first else { return }
-        cairo_move_to(cr, first.x, first.y)
-        for p in points.dropFirst() { cairo_line_to(cr, p.x, p.y) }
-        paint(fill: nil, stroke: stroke)
+        guard points.count > 1 else { return }
+        // cairo's stroker slows down sharply on one long self-crossing path (a noisy loss
+        // curve); short pieces with round ends look the same and draw several times faster.
+        let chunked = points.count > PNGCanvas.polylineChunk && stroke.dash.isEmpty
+        if chunked { cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND) }
+        var start = 0
+        while start < points.count - 1 {
+            let end = chunked ? min(points.count - 1, start + PNGCanvas.polylineChunk) : points.count - 1
+            cairo_move_to(cr, points[start].x, points[start].y)
+            for p in points[(start + 1)...end] { cairo_line_to(cr, p.x, p.y) }
+            paint(fill: nil, stroke: stroke)
+            start = end
+        }
+        if chunked { cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT) }
     }
 
     public func rect(_ rect: Rect, fill: Color?, stroke: Stroke?) {
