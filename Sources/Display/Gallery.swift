@@ -53,6 +53,11 @@ public enum Gallery {
             ("image-grid", digits),
             ("learning-rate-sweep", learningRateSweep),
             ("activations", SmallMultiples.activationFunctions()),
+            ("network-small", smallNetwork),
+            ("network-large", NetworkDiagram(layerSizes: [784, 128, 64, 10], title: "An MNIST classifier")),
+            ("network-empty", NetworkDiagram(layerSizes: [])),
+            ("computation-graph", computationGraph),
+            ("computation-graph-empty", ComputationGraph([])),
         ]
     }
 
@@ -65,6 +70,36 @@ public enum Gallery {
             ("tensor-vector", TensorTable(values: (0..<50).map { Double($0) / 7 }, shape: [50])),
             ("tensor-scalar", TensorTable(values: [0.6931], shape: [])),
         ]
+    }
+
+    static var smallNetwork: NetworkDiagram {
+        var random = SeededRandom(seed: 8)
+        let sizes = [2, 4, 4, 1]
+        let weights = zip(sizes, sizes.dropFirst()).map { n, m in
+            (0..<n).map { _ in (0..<m).map { _ in random.normal() } }
+        }
+        return NetworkDiagram(layerSizes: sizes, weights: weights, title: "A small network with random weights")
+    }
+
+    /// micrograd's neuron example: o = tanh(x1*w1 + x2*w2 + b), after o.backward().
+    static var computationGraph: ComputationGraph {
+        let x1 = 2.0, x2 = 0.0, w1 = -3.0, w2 = 1.0, b = 6.8813735870195432
+        let n = x1 * w1 + x2 * w2 + b
+        let o = tanh(n)
+        let dn = 1 - o * o
+        return ComputationGraph(
+            [
+                GraphNode(id: 0, label: "x1", value: x1, grad: w1 * dn),
+                GraphNode(id: 1, label: "w1", value: w1, grad: x1 * dn),
+                GraphNode(id: 2, label: "x2", value: x2, grad: w2 * dn),
+                GraphNode(id: 3, label: "w2", value: w2, grad: x2 * dn),
+                GraphNode(id: 4, label: "x1*w1", value: x1 * w1, grad: dn, op: "*", inputs: [0, 1]),
+                GraphNode(id: 5, label: "x2*w2", value: x2 * w2, grad: dn, op: "*", inputs: [2, 3]),
+                GraphNode(id: 6, label: "b", value: b, grad: dn),
+                GraphNode(id: 7, label: "x1w1+x2w2", value: x1 * w1 + x2 * w2, grad: dn, op: "+", inputs: [4, 5]),
+                GraphNode(id: 8, label: "n", value: n, grad: dn, op: "+", inputs: [7, 6]),
+                GraphNode(id: 9, label: "o", value: o, grad: 1, op: "tanh", inputs: [8]),
+            ], title: "o = tanh(x1·w1 + x2·w2 + b)")
     }
 
     static var history: RecordTable {
