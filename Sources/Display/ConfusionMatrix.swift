@@ -36,12 +36,10 @@ public struct ConfusionMatrix: Chart, Sendable {
     }
 
     public var summary: String {
-        var lines = ["<ConfusionMatrix: \(classes) classes, \(accuracyText)>"]
-        let table = RecordTable(
-            columns: ["true \\ predicted"] + (0..<classes).map(name),
-            rows: (0..<classes).map { r in [.text(name(r))] + (0..<classes).map { c in .integer(c < counts[r].count ? counts[r][c] : 0) } })
-        lines.append(table.plainText())
-        return lines.joined(separator: "\n")
+        var table = self.table()
+        table.caption = nil
+        table.footer = nil
+        return "<ConfusionMatrix: \(classes) classes, \(accuracyText)>\n" + table.plainText()
     }
 
     public func draw(on canvas: any Canvas) {

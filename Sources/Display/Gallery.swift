@@ -64,6 +64,11 @@ public enum Gallery {
     public static var tables: [(name: String, table: any MIMERepresentable)] {
         [
             ("table-history", history),
+            ("table-history-metrics", RecordTable(history: [("loss", [0.69, 0.41, 0.22]), ("accuracy", [0.5, 0.81, 0.93]), ("val_loss", [0.7, 0.45])])),
+            ("table-model-summary", modelSummary),
+            ("table-confusion", confusionMatrix.table()),
+            ("training-progress", trainingProgress),
+            ("training-finished", { var done = trainingProgress; done.epoch = 8; done.finished = true; return done }()),
             ("tensor-small", TensorTable(values: [0, 0, 0, 1, 1, 0, 1, 1], shape: [4, 2])),
             ("tensor-large", TensorTable(values: (0..<2000).map { sin(Double($0)) * 3 }, shape: [100, 20])),
             ("tensor-rank3", TensorTable(values: (0..<24).map(Double.init), shape: [2, 3, 4], dtype: "int64")),
@@ -100,6 +105,25 @@ public enum Gallery {
                 GraphNode(id: 8, label: "n", value: n, grad: dn, op: "+", inputs: [7, 6]),
                 GraphNode(id: 9, label: "o", value: o, grad: 1, op: "tanh", inputs: [8]),
             ], title: "o = tanh(x1·w1 + x2·w2 + b)")
+    }
+
+    static var trainingProgress: TrainingProgress {
+        TrainingProgress(
+            epoch: 8, epochs: 20, batch: 12, batches: 40,
+            metrics: [
+                ("train loss", (1...8).map { 0.7 * exp(-Double($0) / 3) + 0.05 }),
+                ("validation loss", (1...8).map { 0.75 * exp(-Double($0) / 3.5) + 0.08 }),
+                ("accuracy", (1...8).map { 0.98 - 0.45 * exp(-Double($0) / 2.5) }),
+            ], epochSeconds: Array(repeating: 1.25, count: 8))
+    }
+
+    static var modelSummary: ModelSummary {
+        ModelSummary([
+            LayerDescription(name: "dense", type: "Dense", outputShape: [nil, 16], parameters: 48),
+            LayerDescription(name: "dense_1", type: "Dense", outputShape: [nil, 16], parameters: 272),
+            LayerDescription(name: "embedding", type: "Embedding", outputShape: [nil, 8, 4], parameters: 400, trainable: false),
+            LayerDescription(name: "dense_2", type: "Dense", outputShape: [nil, 2], parameters: 34),
+        ])
     }
 
     static var history: RecordTable {

@@ -12,8 +12,23 @@ enum Golden {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     static var updating: Bool { ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" }
 
+    /// `text` with embedded base64 pictures cut out: their bytes depend on the zlib build, and
+    /// the PNG tests check pixels instead.
+    static func withoutEmbeddedImages(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let marker = rest.range(of: "base64,") {
+            out += rest[..<marker.upperBound]
+            out += "…"
+            rest = rest[marker.upperBound...]
+            if let end = rest.firstIndex(of: "\"") { rest = rest[end...] } else { rest = "" }
+        }
+        return out + rest
+    }
+
     /// Compares `actual` with the golden file `name`, or rewrites it when updating.
-    static func check(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func check(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let actual = withoutEmbeddedImages(text)
         let url = folder.appendingPathComponent(name)
         if updating {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -48,7 +63,8 @@ func tableMatchesGoldenFiles(name: String) throws {
     let bundle = table.mimeBundle()
     try Golden.check(try #require(bundle.data["text/html"]), "\(name).html")
     try Golden.check(bundle.plainText + "\n", "\(name).txt")
-    try Golden.check(try #require(bundle.data["text/markdown"]) + "\n", "\(name).md")
+    // Progress displays have no Markdown form; tables do (see tablesBundleHTMLMarkdownAndText).
+    if let markdown = bundle.data["text/markdown"] { try Golden.check(markdown + "\n", "\(name).md") }
 }
 
 @Test func renderingTwiceGivesIdenticalBytes() throws {

@@ -50,3 +50,43 @@ import Testing
     #expect(TensorTable(values: [3], shape: []).table().rows == [[.number(3)]])
     #expect(TensorTable(values: [], shape: [0, 4]).table().caption == "Tensor [0, 4] float32 (empty)")
 }
+
+@Test func modelSummaryTotalsTrainableAndFrozenParameters() {
+    let summary = Gallery.modelSummary
+    #expect(summary.totalParameters == 754)
+    #expect(summary.trainableParameters == 354)
+    let table = summary.table()
+    #expect(table.footer == "Total params: 754 (2.9 KB) · Trainable: 354 · Frozen: 400")
+    #expect(table.rows[0] == [.text("dense (Dense)"), .text("(None, 16)"), .integer(48)])
+    #expect(ModelSummary.shapeText([nil]) == "(None,)")
+}
+
+@Test func historyTablesLeaveBlanksForShorterMetrics() {
+    let table = RecordTable(history: [("loss", [3, 2, 1]), ("val_loss", [4])])
+    #expect(table.columns == ["epoch", "loss", "val_loss"])
+    #expect(table.rows[2] == [.integer(3), .number(1), .empty])
+}
+
+@Test func trainingProgressCountsBatchesOfTheEpochUnderWay() {
+    let progress = TrainingProgress(epoch: 1, epochs: 4, batch: 5, batches: 10, metrics: [("train loss", [0.5])])
+    #expect(progress.fraction == 0.375)
+    #expect(progress.textBar(width: 8) == "[███·····] 38%")
+    let bundle = progress.mimeBundle()
+    #expect(bundle.plainText.hasPrefix("[███████████···················] 38%  epoch 2/4 · batch 5/10 · train loss 0.5"))
+    #expect(bundle.data["text/html"]!.contains("width:37.5%"))
+    // One epoch is not yet a curve: no picture.
+    #expect(!bundle.data["text/html"]!.contains("<img"))
+    var later = progress
+    later.metrics = [("train loss", [0.5, 0.3])]
+    #expect(later.mimeBundle().data["text/html"]!.contains("<img alt=\"loss curve\""))
+}
+
+@Test func throttleLetsThroughAFewUpdatesASecondAndTheLast() {
+    var throttle = UpdateThrottle(interval: 0.25)
+    let published = stride(from: 0.0, to: 1.0, by: 0.01).filter { throttle.shouldPublish(now: $0) }
+    #expect(published.count == 4)
+    let last = throttle.shouldPublish(now: 1.0, final: true)
+    let evenSooner = throttle.shouldPublish(now: 1.001, final: true)
+    let tooSoon = throttle.shouldPublish(now: 1.002)
+    #expect(last && evenSooner && !tooSoon)
+}
