@@ -81,6 +81,9 @@ struct MatrixGrid {
         }
         let labelStyle = Theme.tickLabel
         let labelRoom = Theme.axisLabel.size + 8
+        // Without names, rows and columns are numbered, so a cell can still be found.
+        let rowLabels = self.rowLabels.isEmpty ? (0..<rows).map(String.init) : self.rowLabels
+        let columnLabels = self.columnLabels.isEmpty ? (0..<columns).map(String.init) : self.columnLabels
         let rowLabelWidth = rowLabels.prefix(rows).map { canvas.textWidth($0, style: labelStyle) }.max() ?? 0
         let columnLabelWidth = columnLabels.prefix(columns).map { canvas.textWidth($0, style: labelStyle) }.max() ?? 0
         let barRoom = colorBar == nil ? 0.0 : 70
@@ -88,14 +91,16 @@ struct MatrixGrid {
         let available = area.inset(left: left, right: barRoom)
         // Column labels turn sideways when they would not fit under their cells.
         let cellGuess = min(available.width / Double(columns), available.height / Double(rows))
-        let rotate = columnLabelWidth > cellGuess - 4
+        // Numbered columns thin out instead; names turn so that each can be shown.
+        let rotate = !self.columnLabels.isEmpty && columnLabelWidth > cellGuess - 4
         let columnRoom = columnLabels.isEmpty ? 0 : (rotate ? min(columnLabelWidth, 90) * 0.71 + 14 : labelStyle.size + 10)
         let bottom = columnRoom + (xLabel != nil ? labelRoom : 0)
         let plotArea = available.inset(bottom: bottom)
         let cellSize = max(1, min(plotArea.width / Double(columns), plotArea.height / Double(rows)))
+        // Labels, cells and colour bar move together to the middle of the free width.
+        let shift = ((plotArea.width - cellSize * Double(columns)) / 2).rounded()
         let plot = Rect(
-            x: (plotArea.x + (plotArea.width - cellSize * Double(columns)) / 2).rounded(),
-            y: plotArea.y.rounded(), width: cellSize * Double(columns), height: cellSize * Double(rows))
+            x: plotArea.x + shift, y: plotArea.y.rounded(), width: cellSize * Double(columns), height: cellSize * Double(rows))
 
         let writeValues = showValues ?? (cellSize >= 30 && rows * columns <= 400)
         if rows * columns <= MatrixGrid.vectorCellLimit {
@@ -121,8 +126,14 @@ struct MatrixGrid {
         var rowStyle = labelStyle
         rowStyle.anchor = .end
         rowStyle.baseline = .middle
-        let labelEvery = max(1, Int((labelStyle.size + 2) / cellSize) + 1)
-        for r in stride(from: 0, to: min(rows, rowLabels.count), by: labelEvery) {
+        // Every label when they fit, else every 2nd, 5th, 10th, ... so the shown ones are round.
+        func every(_ room: Double) -> Int {
+            let needed = Int((room / cellSize).rounded(.up))
+            return [1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000].first { $0 >= needed } ?? needed
+        }
+        let rowEvery = every(labelStyle.size * (self.rowLabels.isEmpty ? 2 : 1.2))
+        let columnEvery = every(rotate ? labelStyle.size * 1.2 : columnLabelWidth + 8)
+        for r in stride(from: 0, to: min(rows, rowLabels.count), by: rowEvery) {
             canvas.text(rowLabels[r], at: Point(plot.x - 6, plot.y + (Double(r) + 0.5) * cellSize), style: rowStyle)
         }
         var columnStyle = labelStyle
@@ -134,7 +145,7 @@ struct MatrixGrid {
             columnStyle.anchor = .middle
             columnStyle.baseline = .top
         }
-        for c in stride(from: 0, to: min(columns, columnLabels.count), by: labelEvery) {
+        for c in stride(from: 0, to: min(columns, columnLabels.count), by: columnEvery) {
             let x = plot.x + (Double(c) + 0.5) * cellSize
             let label = rotate ? fit(columnLabels[c], width: 90, style: columnStyle, canvas: canvas) : columnLabels[c]
             canvas.text(label, at: Point(x, plot.maxY + (rotate ? 8 : 6)), style: columnStyle)
@@ -148,7 +159,7 @@ struct MatrixGrid {
             var style = Theme.axisLabel
             style.baseline = .top
             style.rotation = -90
-            canvas.text(yLabel, at: Point(area.x, plot.midY), style: style)
+            canvas.text(yLabel, at: Point(area.x + shift, plot.midY), style: style)
         }
         if let colorBar {
             drawColorBar(colorBar, beside: plot, on: canvas, colorAt: colorAt)

@@ -65,12 +65,17 @@ public struct Histogram: Chart, Sendable {
         var notes: [String] = []
         let skipped = values.count - data.count
         if skipped > 0 { notes.append("\(NumberFormat.grouped(skipped)) value\(skipped == 1 ? "" : "s") not counted (not finite)") }
-        let area = ChartDecoration(title: title, notes: notes).draw(on: canvas)
         let b = binned()
         let maxCount = Double(b?.counts.max() ?? 1)
-        let xScale: Scale =
+        var xScale: Scale =
             b.map { .covering($0.lower, $0.lower + $0.width * Double($0.counts.count), kind: .linear, padding: 0.02) }
             ?? .covering(nil, nil, kind: .linear)
+        if let b, let low = data.min(), let high = data.max(), high - low <= 1e-12 * max(abs(low), abs(high)) {
+            // One value repeated: a narrow bar in a wider axis reads as "all here".
+            xScale = .covering(b.lower - 4 * b.width, b.lower + 5 * b.width, kind: .linear, padding: 0)
+            notes.append("all \(data.count) values equal \(NumberFormat.general(low))")
+        }
+        let area = ChartDecoration(title: title, notes: notes).draw(on: canvas)
         let axes = Axes(
             in: area, x: xScale, y: .covering(0, maxCount, kind: .linear, padding: 0.05, includeZero: true),
             xLabel: xLabel, yLabel: "count", on: canvas)
