@@ -67,11 +67,7 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
 
     /// The loss curves so far: every metric whose name mentions "loss".
     public func lossChart() -> LineChart {
-        let losses = metrics.filter { $0.name.lowercased().contains("loss") }
-        return LineChart(
-            losses.enumerated().map { i, metric in
-                Series(metric.name, x: metric.values.indices.map { Double($0 + 1) }, y: metric.values, dashed: i > 0)
-            }, title: nil, xLabel: "epoch", yLabel: "loss", size: Size(width: 560, height: 300))
+        LineChart(history: metrics.filter { $0.name.lowercased().contains("loss") }, size: Size(width: 560, height: 300))
     }
 
     public func mimeBundle() -> MIMEBundle {
@@ -113,5 +109,18 @@ public struct UpdateThrottle: Sendable {
             return true
         }
         return false
+    }
+}
+
+extension LineChart {
+    /// Per-epoch metrics against the epoch number (from 1), the later ones dashed.
+    public init(
+        history: [(name: String, values: [Double])], title: String? = nil, yLabel: String = "loss",
+        size: Size = Size(width: 640, height: 400)
+    ) {
+        self.init(
+            history.enumerated().map { i, metric in
+                Series(metric.name, x: metric.values.indices.map { Double($0 + 1) }, y: metric.values, dashed: i > 0)
+            }, title: title, xLabel: "epoch", yLabel: yLabel, size: size)
     }
 }
