@@ -34,7 +34,8 @@ public struct ImageGrid: Chart, Sendable {
         self.columns = columns
         let rows = (count + columns - 1) / columns
         // Whole screen pixels per image pixel keep the picture crisp.
-        let cell = cellSize ?? Double(max(1, 64 / max(width, height))) * Double(max(width, height))
+        let side = max(self.width, self.height)
+        let cell = max(8, min(400, cellSize ?? Double(max(1, 64 / side)) * Double(side)))
         let captions = labels.isEmpty ? 0 : ImageGrid.captionHeight
         let titleRoom = title == nil ? 0 : Theme.title.size + 12
         self.size = Size(

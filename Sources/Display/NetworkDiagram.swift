@@ -53,13 +53,13 @@ public struct NetworkDiagram: Chart, Sendable {
         let labelRoom = 36.0
         let body = area.inset(top: 6, bottom: labelRoom)
         let spacing = body.width / Double(layerSizes.count)
-        let tallest = layerSizes.filter { $0 <= NetworkDiagram.circleLimit }.max() ?? 1
+        let tallest = max(1, layerSizes.filter { $0 <= NetworkDiagram.circleLimit }.max() ?? 1)
         let radius = min(14, max(5, body.height / (3.2 * Double(tallest))))
         let columnX = (0..<layerSizes.count).map { body.x + spacing * (Double($0) + 0.5) }
 
         // Neuron centres, or nil for a layer drawn as a box.
         let centres: [[Point]?] = layerSizes.enumerated().map { l, n in
-            guard n <= NetworkDiagram.circleLimit else { return nil }
+            guard n > 0 && n <= NetworkDiagram.circleLimit else { return nil }
             let step = min(3.2 * radius, body.height / Double(max(1, n)))
             return (0..<n).map { Point(columnX[l], body.midY + (Double($0) - Double(n - 1) / 2) * step) }
         }

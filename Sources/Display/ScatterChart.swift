@@ -58,11 +58,11 @@ public struct ScatterChart: Chart, Sendable {
     }
 
     /// Draws the chart, with `regions` (a decision boundary) painted under the points.
-    func draw(on canvas: any Canvas, regions: ClassRegions?) {
+    func draw(on canvas: any Canvas, regions: ClassRegions?, extraNotes: [String] = []) {
         let check = Scale(kind: .linear, lower: 0, upper: 1)
         let drawable = (0..<count).filter { check.accepts(x[$0]) && check.accepts(y[$0]) }
         let skipped = count - drawable.count
-        var notes: [String] = []
+        var notes = extraNotes
         if skipped > 0 { notes.append("\(NumberFormat.grouped(skipped)) point\(skipped == 1 ? "" : "s") not drawn (not finite)") }
         if x.count != y.count { notes.append("x has \(x.count) values and y \(y.count); extra ones ignored") }
         var area = ChartDecoration(title: title, notes: notes).draw(on: canvas)
@@ -168,7 +168,9 @@ struct ClassRegions: Sendable {
 /// A 2-input classifier's decision regions under its training points.
 public struct DecisionBoundary: Chart, Sendable {
     public var scatter: ScatterChart
-    let regions: ClassRegions
+    /// Nil when the probabilities do not fill the grid; the points are then drawn alone.
+    let regions: ClassRegions?
+    let problem: String?
 
     /// - Parameters:
     ///   - probabilities: for each grid cell, row by row from the top (largest y) down and left
@@ -179,19 +181,27 @@ public struct DecisionBoundary: Chart, Sendable {
         probabilities: [[Double]], columns: Int, rows: Int, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
         scatter: ScatterChart
     ) {
-        precondition(columns > 0 && rows > 0 && probabilities.count == columns * rows, "grid size mismatch")
         self.scatter = scatter
-        self.regions = ClassRegions(
-            xRange: xRange, yRange: yRange, columns: columns, rows: rows, probabilities: probabilities)
+        let usable = columns > 0 && rows > 0 && probabilities.count == columns * rows
+            && xRange.lowerBound.isFinite && xRange.upperBound.isFinite && yRange.lowerBound.isFinite
+            && yRange.upperBound.isFinite && xRange.upperBound > xRange.lowerBound && yRange.upperBound > yRange.lowerBound
+        if usable {
+            regions = ClassRegions(xRange: xRange, yRange: yRange, columns: columns, rows: rows, probabilities: probabilities)
+            problem = nil
+        } else {
+            regions = nil
+            problem = "regions not drawn: \(probabilities.count) cells given for a \(columns)×\(rows) grid over x \(NumberFormat.general(xRange.lowerBound))…\(NumberFormat.general(xRange.upperBound)), y \(NumberFormat.general(yRange.lowerBound))…\(NumberFormat.general(yRange.upperBound))"
+        }
     }
 
     public var size: Size { scatter.size }
 
     public var summary: String {
-        "<DecisionBoundary: \(regions.columns)×\(regions.rows) grid, \(regions.probabilities.first?.count ?? 0) classes, \(scatter.count) points>"
+        guard let regions else { return "<DecisionBoundary: \(problem ?? "no regions"), \(scatter.count) points>" }
+        return "<DecisionBoundary: \(regions.columns)×\(regions.rows) grid, \(regions.probabilities.first?.count ?? 0) classes, \(scatter.count) points>"
     }
 
     public func draw(on canvas: any Canvas) {
-        scatter.draw(on: canvas, regions: regions)
+        scatter.draw(on: canvas, regions: regions, extraNotes: problem.map { [$0] } ?? [])
     }
 }

@@ -43,7 +43,9 @@ struct ChartDecoration {
 /// `text`, shortened with an ellipsis if it is wider than `width`.
 func fit(_ text: String, width: Double, style: TextStyle, canvas: any Canvas) -> String {
     if canvas.textWidth(text, style: style) <= width { return text }
-    var characters = Array(text)
+    // No glyph is narrower than about a quarter of the font size: cut very long text to what
+    // could possibly fit before measuring character by character.
+    var characters = Array(text.prefix(Int(max(0, width) / (0.25 * style.size)) + 1))
     while !characters.isEmpty {
         characters.removeLast()
         let candidate = String(characters) + "…"

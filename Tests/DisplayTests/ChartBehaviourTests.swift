@@ -88,3 +88,37 @@ import Testing
     #expect(svg.contains("a&lt;b &amp; &quot;c&quot;"))
     #expect(!svg.contains("<script>"))
 }
+
+@Test func awkwardInputsNeverCrashAnyKind() throws {
+    let nasty: [Double] = [.nan, .infinity, -.infinity, 0, -0.0, 1e-320, 1e308, -1e308, .leastNonzeroMagnitude]
+    let charts: [any Chart] = [
+        LineChart([Series("", y: nasty)], title: String(repeating: "long title ", count: 500), xScale: .log, yScale: .log),
+        LineChart([Series("s", x: [], y: [1, 2])]),
+        ScatterChart(x: nasty, y: nasty.reversed(), labels: [-3, 7, 1_000_000]),
+        ScatterChart(points: [[], [1], [1, 2, 3]]),
+        DecisionBoundary(probabilities: [[0.5]], columns: 3, rows: 3, xRange: 0...1, yRange: 0...1, scatter: ScatterChart(x: [0.5], y: [0.5])),
+        DecisionBoundary(probabilities: [[], [.nan, 2], [1], [0, 0]], columns: 2, rows: 2, xRange: 0...1, yRange: 0...1, scatter: ScatterChart(x: [], y: [])),
+        Histogram(nasty, bins: -5),
+        Histogram([1, 2, 3], bins: 100_000),
+        Heatmap([[1], [], [.nan, 2, 3]], rowLabels: ["only one"]),
+        Heatmap([[.nan]]),
+        ImageGrid(images: [[], [1, 2, 3], nasty], width: 0, height: -2, labels: ["a", "b", "c", "d"], flagged: [99], columns: 0),
+        ConfusionMatrix([[1, 2], [3]], classNames: ["a"]),
+        ConfusionMatrix(trueLabels: [-1, 5], predicted: [0]),
+        SmallMultiples([Panel(title: "", series: [])], columns: -1),
+        NetworkDiagram(layerSizes: [0, 3, -1, 20], weights: [[[.nan]]]),
+        ComputationGraph([GraphNode(id: 1, value: .nan, inputs: [1, 42]), GraphNode(id: 1, value: 2, op: "+", inputs: [1])]),
+    ]
+    for chart in charts {
+        let svg = chart.svg()
+        #expect(svg.hasSuffix("</svg>\n"))
+        #expect(!svg.contains("nan\"") && !svg.contains("inf\""), "a non-finite number reached an SVG attribute")
+        let png = try chart.png()
+        #expect(png.count > 100)
+        _ = chart.summary
+    }
+    _ = TensorTable(values: nasty, shape: [3, 3]).mimeBundle()
+    _ = TensorTable(values: [1], shape: [-1]).mimeBundle()
+    _ = RecordTable(columns: [], rows: [[.text("orphan")]]).mimeBundle()
+    _ = TrainingProgress(epoch: 5, epochs: 0, batch: 3, batches: 0).mimeBundle()
+}
