@@ -3,38 +3,49 @@ import CZlib
 /// Writes opaque RGB pixels as a PNG file.
 ///
 /// cairo's own PNG writer compresses hard and slowly (about 15 ms for a 640×400 chart); charts
-/// are flat colours on white, which the `Sub` filter turns into runs of zeros that zlib's
-/// run-length strategy packs quickly and nearly as small.
+/// are flat colours on white, which the `Sub` and `Up` filters turn into runs of zeros that
+/// zlib's run-length strategy packs quickly and nearly as small.
 enum PNGEncoder {
     /// - Parameters:
     ///   - pixels: rows of 32-bit words `0x__RRGGBB` (cairo's RGB24 layout), `stride` bytes apart.
     static func encode(width: Int, height: Int, stride: Int, pixels: UnsafePointer<UInt8>) throws -> [UInt8] {
         let rowBytes = 1 + width * 3
         var raw = [UInt8](repeating: 0, count: rowBytes * height)
+        var current = [UInt8](repeating: 0, count: width * 3)
+        var previous = [UInt8](repeating: 0, count: width * 3)
+        var sub = [UInt8](repeating: 0, count: width * 3)
+        var up = [UInt8](repeating: 0, count: width * 3)
         pixels.withMemoryRebound(to: UInt32.self, capacity: stride / 4 * height) { words in
-            raw.withUnsafeMutableBufferPointer { out in
-                for y in 0..<height {
-                    let row = words + y * (stride / 4)
-                    var o = y * rowBytes
-                    out[o] = 1  // filter type Sub: each byte minus the one 3 bytes to its left
-                    o += 1
-                    var pr: UInt8 = 0
-                    var pg: UInt8 = 0
-                    var pb: UInt8 = 0
-                    for x in 0..<width {
-                        let w = row[x]
-                        let r = UInt8(truncatingIfNeeded: w >> 16)
-                        let g = UInt8(truncatingIfNeeded: w >> 8)
-                        let b = UInt8(truncatingIfNeeded: w)
-                        out[o] = r &- pr
-                        out[o + 1] = g &- pg
-                        out[o + 2] = b &- pb
-                        pr = r
-                        pg = g
-                        pb = b
-                        o += 3
+            for y in 0..<height {
+                let row = words + y * (stride / 4)
+                for x in 0..<width {
+                    let w = row[x]
+                    current[3 * x] = UInt8(truncatingIfNeeded: w >> 16)
+                    current[3 * x + 1] = UInt8(truncatingIfNeeded: w >> 8)
+                    current[3 * x + 2] = UInt8(truncatingIfNeeded: w)
+                }
+                // Sub (difference to the left) suits flat runs of colour; Up (difference to the
+                // row above) suits pictures scaled up from few pixels, such as heatmaps. Take the
+                // one with the smaller sum of magnitudes, the usual heuristic.
+                var subCost = 0
+                var upCost = 0
+                for i in 0..<current.count {
+                    let s = current[i] &- (i >= 3 ? current[i - 3] : 0)
+                    let u = current[i] &- (y > 0 ? previous[i] : 0)
+                    sub[i] = s
+                    up[i] = u
+                    subCost += Int(Int8(bitPattern: s).magnitude)
+                    upCost += Int(Int8(bitPattern: u).magnitude)
+                }
+                let useUp = upCost < subCost
+                let o = y * rowBytes
+                raw[o] = useUp ? 2 : 1
+                raw.withUnsafeMutableBufferPointer { out in
+                    (useUp ? up : sub).withUnsafeBufferPointer { chosen in
+                        (out.baseAddress! + o + 1).update(from: chosen.baseAddress!, count: chosen.count)
                     }
                 }
+                swap(&current, &previous)
             }
         }
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
