@@ -174,7 +174,7 @@ struct MatrixGrid {
         let mapped = scale.with(start: bar.maxY, end: bar.y)
         var style = Theme.tickLabel
         style.baseline = .middle
-        for tick in mapped.ticks(count: max(2, Int(bar.height / 50))) {
+        for tick in mapped.ticks(count: max(2, Int(bar.height / 70))) {
             let y = Axes.crisp(mapped.map(tick.value))
             canvas.line(from: Point(bar.maxX, y), to: Point(bar.maxX + 3, y), stroke: Stroke(.axis))
             canvas.text(tick.label, at: Point(bar.maxX + 6, y), style: style)
