@@ -135,7 +135,8 @@ struct Scale {
             let label =
                 scientific
                 ? NumberFormat.exponential(value, significant: 3)
-                : NumberFormat.fixed(value, decimals: max(0, -exponent))
+                : (exponent >= 0 && magnitude >= 10_000
+                    ? NumberFormat.grouped(Int(value)) : NumberFormat.fixed(value, decimals: max(0, -exponent)))
             if kind == .linear || value > 0 { ticks.append(Tick(value: value, label: label)) }
             i += 1
         }
@@ -161,7 +162,12 @@ struct Scale {
             let every = max(1, Int((Double(decades) / Double(max(1, count))).rounded(.up)))
             for e in stride(from: a, through: b, by: every) { values.append(pow(10, Double(e))) }
         }
-        return values.map { Tick(value: $0, label: Scale.logLabel($0)) }
+        // One notation per axis: 1e-5 next to 0.0001 reads as two different kinds of number.
+        let labels = values.map(Scale.logLabel)
+        if labels.contains(where: { $0.contains("e") }) {
+            return values.map { Tick(value: $0, label: NumberFormat.exponential($0, significant: 3)) }
+        }
+        return zip(values, labels).map { Tick(value: $0, label: $1) }
     }
 
     static func logLabel(_ value: Double) -> String {

@@ -24,9 +24,15 @@ import Testing
 
 @Test func logTicksArePowersOfTen() {
     let ticks = Scale(kind: .log, lower: 1e-5, upper: 1).ticks(count: 6)
-    #expect(ticks.map(\.label) == ["1e-5", "0.0001", "0.001", "0.01", "0.1", "1"])
+    #expect(ticks.map(\.label) == ["1e-5", "1e-4", "1e-3", "1e-2", "1e-1", "1e0"])
+    let plain = Scale(kind: .log, lower: 0.001, upper: 1000).ticks(count: 7)
+    #expect(plain.map(\.label) == ["0.001", "0.01", "0.1", "1", "10", "100", "1000"])
     let narrow = Scale(kind: .log, lower: 0.04, upper: 2.5).ticks(count: 5)
     #expect(narrow.map(\.label) == ["0.05", "0.1", "0.2", "0.5", "1", "2"])
+}
+
+@Test func largeRoundTicksAreGrouped() {
+    #expect(Scale(kind: .linear, lower: 0, upper: 20_000).ticks(count: 2).map(\.label) == ["0", "10,000", "20,000"])
 }
 
 @Test func hugeAndTinyTicksUseScientificNotation() {
