@@ -63,7 +63,7 @@ enum PNGEncoder {
         var stream = z_stream()
         var status = deflateInit2_(
             &stream, 6, Z_DEFLATED, 15, 8, Z_RLE, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else { throw RenderError.cairo("zlib could not start: \(status)") }
+        guard status == Z_OK else { throw RenderError.compression(status) }
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))))
         let produced: Int = input.withUnsafeBufferPointer { source in
@@ -76,7 +76,7 @@ enum PNGEncoder {
                 return target.count - Int(stream.avail_out)
             }
         }
-        guard status == Z_STREAM_END else { throw RenderError.cairo("zlib could not compress: \(status)") }
+        guard status == Z_STREAM_END else { throw RenderError.compression(status) }
         return Array(output.prefix(produced))
     }
 
