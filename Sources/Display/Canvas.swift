@@ -123,6 +123,9 @@ public protocol Canvas: AnyObject {
     func rect(_ rect: Rect, fill: Color?, stroke: Stroke?)
     func circle(center: Point, radius: Double, fill: Color?, stroke: Stroke?)
     func path(_ path: Path, fill: Color?, stroke: Stroke?)
+    /// Many same-sized dots of one colour, round or square. SVG writes them as one path,
+    /// so a 10,000-point scatter stays a small file.
+    func dots(_ centres: [Point], radius: Double, color: Color, square: Bool)
     func text(_ string: String, at: Point, style: TextStyle)
     /// Draws pixels scaled into `rect`; `smooth: false` keeps them as crisp squares.
     func image(_ image: RasterImage, in rect: Rect, smooth: Bool)

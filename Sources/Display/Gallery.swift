@@ -43,6 +43,7 @@ public enum Gallery {
             ("line-huge", LineChart([Series("huge", y: (0..<50).map { 3e12 * Double($0 * $0) })], title: "Huge values")),
             ("scatter-moons", moons),
             ("scatter-empty", ScatterChart(x: [], y: [], title: "No points")),
+            ("scatter-10k", blobs),
             ("decision-boundary", decisionBoundary),
             ("histogram", histogram),
             ("histogram-constant", Histogram(Array(repeating: 0.5, count: 20) + [.nan], title: "All values equal")),
@@ -155,6 +156,22 @@ public enum Gallery {
             labels.append(upper ? 0 : 1)
         }
         return (xs, ys, labels)
+    }
+
+    /// 10,000 points in four Gaussian clusters, as an embedding of a large data set looks.
+    static var blobs: ScatterChart {
+        var random = SeededRandom(seed: 10)
+        let centres = [(-2.0, 1.0), (2.0, 2.0), (0.0, -2.0), (3.0, -1.0)]
+        var xs: [Double] = []
+        var ys: [Double] = []
+        var labels: [Int] = []
+        for i in 0..<10_000 {
+            let c = i % centres.count
+            xs.append(centres[c].0 + 0.8 * random.normal())
+            ys.append(centres[c].1 + 0.8 * random.normal())
+            labels.append(c)
+        }
+        return ScatterChart(x: xs, y: ys, labels: labels, title: "10,000 points in four clusters")
     }
 
     static var moons: ScatterChart {

@@ -126,6 +126,24 @@ public final class PNGCanvas: Canvas {
         paint(fill: fill, stroke: stroke)
     }
 
+    public func dots(_ centres: [Point], radius: Double, color: Color, square: Bool) {
+        guard !centres.isEmpty else { return }
+        if square {
+            // cairo gives a closed zero-length path no square cap; rectangles are as quick.
+            for p in centres { cairo_rectangle(cr, p.x - radius, p.y - radius, 2 * radius, 2 * radius) }
+            paint(fill: color, stroke: nil)
+            return
+        }
+        // A zero-length closed path with a round cap is a dot as wide as the stroke.
+        for p in centres {
+            cairo_move_to(cr, p.x, p.y)
+            cairo_close_path(cr)
+        }
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
+        paint(fill: nil, stroke: Stroke(color, width: 2 * radius))
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+    }
+
     public func text(_ string: String, at point: Point, style: TextStyle) {
         guard !string.isEmpty else { return }
         ChartFont.select(cr, size: style.size, weight: style.weight)

@@ -85,6 +85,24 @@ public final class SVGCanvas: Canvas {
         body += "<path d=\"\(d)\"\(paint(fill: fill, stroke: stroke))/>\n"
     }
 
+    public func dots(_ centres: [Point], radius: Double, color: Color, square: Bool) {
+        guard !centres.isEmpty else { return }
+        // A zero-length segment with a round or square cap is a dot as wide as the stroke.
+        var d = ""
+        d.reserveCapacity(centres.count * 14)
+        for p in centres {
+            d += "M"
+            d += n((p.x * 10).rounded() / 10)
+            d += " "
+            d += n((p.y * 10).rounded() / 10)
+            d += "h0"
+        }
+        var s = "<path fill=\"none\" stroke=\"\(color.hexString)\" stroke-width=\"\(n(2 * radius))\""
+        if color.alpha < 1 { s += " stroke-opacity=\"\(NumberFormat.fixed(color.alpha, decimals: 3))\"" }
+        s += " stroke-linecap=\"\(square ? "square" : "round")\" d=\"\(d)\"/>\n"
+        body += s
+    }
+
     public func text(_ string: String, at point: Point, style: TextStyle) {
         guard !string.isEmpty else { return }
         let y = point.y + style.baseline.shift * style.size

@@ -34,6 +34,14 @@ public struct ScatterChart: Chart, Sendable {
 
     var count: Int { min(x.count, y.count) }
 
+    /// Past this many points, markers become plain dots drawn as one path per class.
+    static let denseLimit = 1500
+
+    func classOf(_ i: Int) -> Int {
+        guard let labels, i < labels.count else { return 0 }
+        return labels[i]
+    }
+
     /// The distinct classes present, ascending.
     var classes: [Int] {
         guard let labels else { return [] }
@@ -68,9 +76,11 @@ public struct ScatterChart: Chart, Sendable {
         var area = ChartDecoration(title: title, notes: notes).draw(on: canvas)
 
         let classes = self.classes
+        let dense = drawable.count > ScatterChart.denseLimit
         let legend = Legend(
             entries: classes.map { c in
-                .init(name: className(c), swatch: .marker(MarkerShape.of(c), CategoricalPalette.color(c)))
+                let shape = dense ? (c % 2 == 0 ? MarkerShape.circle : .square) : MarkerShape.of(c)
+                return .init(name: className(c), swatch: .marker(shape, CategoricalPalette.color(c)))
             })
         area = area.inset(right: legend.width(on: canvas))
         var xs = drawable.map { x[$0] }
@@ -97,15 +107,25 @@ public struct ScatterChart: Chart, Sendable {
         if drawable.isEmpty {
             axes.drawMessage(count == 0 ? "No points to plot" : "No finite points to plot", on: canvas)
         }
-        // Small dense clouds need smaller dots; a white rim keeps overlapping points apart.
-        let radius = drawable.count > 2000 ? 2.5 : (drawable.count > 500 ? 3.5 : 4.5)
-        let rim = Stroke(.white, width: drawable.count > 2000 ? 0.5 : 0.8)
         canvas.pushClip(axes.plot.inset(top: -6, left: -6, bottom: -6, right: -6))
-        for i in drawable {
-            let c = labels.map { i < $0.count ? $0[i] : 0 } ?? 0
-            MarkerShape.of(c).draw(
-                at: axes.point(x[i], y[i]), radius: radius, fill: CategoricalPalette.color(c).withAlpha(0.9),
-                stroke: rim, on: canvas)
+        if dense {
+            // Thousands of points: one dot path per class, circles and squares alternating so
+            // neighbouring classes still differ in shape, not only in colour.
+            var byClass: [Int: [Point]] = [:]
+            for i in drawable { byClass[classOf(i), default: []].append(axes.point(x[i], y[i])) }
+            for c in byClass.keys.sorted() {
+                canvas.dots(byClass[c]!, radius: 2, color: CategoricalPalette.color(c).withAlpha(0.75), square: c % 2 != 0)
+            }
+        } else {
+            // Smaller dots as the cloud grows; a white rim keeps overlapping points apart.
+            let radius = drawable.count > 500 ? 3.5 : 4.5
+            let rim = Stroke(.white, width: 0.8)
+            for i in drawable {
+                let c = classOf(i)
+                MarkerShape.of(c).draw(
+                    at: axes.point(x[i], y[i]), radius: radius, fill: CategoricalPalette.color(c).withAlpha(0.9),
+                    stroke: rim, on: canvas)
+            }
         }
         canvas.popClip()
         axes.drawFrame(on: canvas)

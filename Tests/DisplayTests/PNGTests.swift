@@ -76,3 +76,17 @@ func everyChartIsAValidPNGOfItsSize(name: String) throws {
 @Test func bitmapRejectsBytesThatAreNotPNG() {
     #expect(throws: RenderError.self) { try Bitmap(png: Array("definitely not a png".utf8)) }
 }
+
+@Test(arguments: Gallery.charts.map(\.name))
+func everyChartStaysWithinTheSizeBudget(name: String) throws {
+    let chart = try #require(Gallery.charts.first { $0.name == name }?.chart)
+    #expect(chart.svg().utf8.count < 200 * 1024)
+    #expect(try chart.png().count < 150 * 1024)
+}
+
+@Test func denseScattersDrawEveryClass() throws {
+    let bitmap = try Bitmap(png: Gallery.blobs.png())
+    for c in 0..<4 {
+        #expect(count(bitmap, near: CategoricalPalette.color(c).mixed(with: .white, 0.2)) > 200, "class \(c) missing")
+    }
+}
