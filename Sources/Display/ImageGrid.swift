@@ -44,6 +44,15 @@ public struct ImageGrid: Chart, Sendable {
                 + titleRoom + 2 * Theme.outerMargin)
     }
 
+    /// Images given as rows of pixels, `[image][row][column]`; sized by the first image.
+    public init(matrices: [[[Double]]], labels: [String] = [], flagged: Set<Int> = [], columns: Int? = nil, title: String? = nil) {
+        let height = matrices.first?.count ?? 1
+        let width = matrices.first?.first?.count ?? 1
+        self.init(
+            images: matrices.map { $0.flatMap { $0 } }, width: width, height: height, labels: labels, flagged: flagged,
+            columns: columns, title: title)
+    }
+
     public var summary: String {
         "<ImageGrid: \(images.count) images of \(width)×\(height)\(labels.isEmpty ? "" : ", labels " + labels.prefix(10).joined(separator: " ") + (labels.count > 10 ? " …" : ""))>"
     }

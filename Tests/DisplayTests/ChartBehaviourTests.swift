@@ -122,3 +122,10 @@ import Testing
     _ = RecordTable(columns: [], rows: [[.text("orphan")]]).mimeBundle()
     _ = TrainingProgress(epoch: 5, epochs: 0, batch: 3, batches: 0).mimeBundle()
 }
+
+@Test func imageGridsTakeNestedRowsOfPixels() throws {
+    let grid = ImageGrid(matrices: [[[0, 1], [1, 0]], [[1, 1], [0, 0]]], labels: ["a", "b"])
+    #expect(grid.width == 2 && grid.height == 2)
+    #expect(grid.images == [[0, 1, 1, 0], [1, 1, 0, 0]])
+    #expect(grid.summary == "<ImageGrid: 2 images of 2×2, labels a b>")
+}
