@@ -16,11 +16,12 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(name: "Tensors", dependencies: ["CBLAS"]),
         .target(name: "NeuralNetworks", dependencies: ["Tensors"]),
-        .target(name: "Display", dependencies: ["Tensors", "NeuralNetworks", "CCairo"]),
+        .target(name: "Display", dependencies: ["Tensors", "NeuralNetworks", "CCairo", "CZlib"]),
         .target(
             name: "Kernel",
             dependencies: ["ZeroMQ", .product(name: "Crypto", package: "swift-crypto")]
@@ -35,11 +36,13 @@ let package = Package(
             name: "tensorcell-bench",
             dependencies: ["Tensors", "NeuralNetworks", "Display", "Language"]
         ),
+        .executableTarget(name: "tensorcell-gallery", dependencies: ["Display"]),
 
         .testTarget(name: "KernelTests", dependencies: ["Kernel"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
-        .testTarget(name: "DisplayTests", dependencies: ["Display"]),
+        // Golden files are read from the source tree (see GoldenFileTests.swift), not bundled.
+        .testTarget(name: "DisplayTests", dependencies: ["Display"], exclude: ["Golden"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
     ],
     swiftLanguageModes: [.v6]

@@ -9,6 +9,7 @@ struct Workload: Sendable {
 
     /// Every workload `tensorcell-bench` knows. Each lives in its own file.
     static let all: [Workload] = [
+        chartsWorkload,
     ]
 }
 

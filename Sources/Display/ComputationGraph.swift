@@ -1,0 +1,186 @@
+/// One value in a computation graph: what it is, how it was made, and its gradient.
+public struct GraphNode: Sendable, Equatable {
+    public var id: Int
+    public var label: String
+    public var value: Double
+    public var grad: Double?
+    /// The operation that produced this value (`+`, `*`, `tanh`, ...); nil for leaves.
+    public var op: String?
+    /// Ids of the operands, in order.
+    public var inputs: [Int]
+
+    public init(id: Int, label: String = "", value: Double, grad: Double? = nil, op: String? = nil, inputs: [Int] = []) {
+        self.id = id
+        self.label = label
+        self.value = value
+        self.grad = grad
+        self.op = op
+        self.inputs = inputs
+    }
+}
+
+/// A value's computation graph drawn left to right, as micrograd draws it: each value a box
+/// with its data and gradient, each operation a small circle between operands and result.
+public struct ComputationGraph: Chart, Sendable {
+    public var nodes: [GraphNode]
+    public var title: String?
+    let layout: Layout
+
+    struct Layout: Sendable {
+        /// Column of each node (by index into `nodes`): longest path from a leaf.
+        var column: [Int] = []
+        /// Row of each node within its column.
+        var row: [Int] = []
+        var columns = 0
+        var rows = 0
+        var cycle = false
+    }
+
+    static let boxHeight = 30.0
+    static let rowGap = 22.0
+    static let opGap = 56.0
+
+    public init(_ nodes: [GraphNode], title: String? = nil) {
+        self.nodes = nodes
+        self.title = title
+        self.layout = ComputationGraph.layOut(nodes)
+    }
+
+    /// Columns by longest distance from the leaves, found with Kahn's algorithm, so a deep
+    /// graph cannot overflow the stack as a recursive walk would.
+    static func layOut(_ nodes: [GraphNode]) -> Layout {
+        var index: [Int: Int] = [:]
+        for (i, node) in nodes.enumerated() where index[node.id] == nil { index[node.id] = i }
+        var pending = nodes.map { node in node.inputs.filter { index[$0] != nil }.count }
+        var users = [[Int]](repeating: [], count: nodes.count)
+        for (i, node) in nodes.enumerated() {
+            for input in node.inputs { if let j = index[input] { users[j].append(i) } }
+        }
+        var column = [Int](repeating: 0, count: nodes.count)
+        var queue = (0..<nodes.count).filter { pending[$0] == 0 }
+        var head = 0
+        while head < queue.count {
+            let i = queue[head]
+            head += 1
+            for u in users[i] {
+                column[u] = max(column[u], column[i] + 1)
+                pending[u] -= 1
+                if pending[u] == 0 { queue.append(u) }
+            }
+        }
+        // Leaves sit just before their first use, not all at the far left, so a bias added
+        // late in the graph does not send a long edge across it.
+        for i in nodes.indices where nodes[i].inputs.isEmpty && !users[i].isEmpty {
+            column[i] = max(0, (users[i].map { column[$0] }.min() ?? 1) - 1)
+        }
+        var layout = Layout()
+        layout.cycle = queue.count < nodes.count
+        layout.column = column
+        layout.columns = (column.max() ?? -1) + 1
+        var filled = [Int](repeating: 0, count: max(1, layout.columns))
+        layout.row = column.map { c in
+            defer { filled[c] += 1 }
+            return filled[c]
+        }
+        layout.rows = filled.max() ?? 0
+        return layout
+    }
+
+    func boxText(_ node: GraphNode) -> String {
+        var parts: [String] = []
+        if !node.label.isEmpty { parts.append(node.label) }
+        parts.append("data \(NumberFormat.fixed(node.value, decimals: 4))")
+        if let grad = node.grad { parts.append("grad \(NumberFormat.fixed(grad, decimals: 4))") }
+        return parts.joined(separator: " │ ")
+    }
+
+    static let boxStyle = TextStyle(size: 12, color: .ink, anchor: .middle, baseline: .middle)
+
+    /// Width of each node's box, measured with the same metrics both backends use.
+    var boxWidths: [Double] {
+        let measurer = TextMeasurer()
+        return nodes.map { measurer.width(boxText($0), size: ComputationGraph.boxStyle.size, weight: .normal) + 20 }
+    }
+
+    var boxWidth: Double { boxWidths.max() ?? 100 }
+
+    public var size: Size {
+        let columns = Double(max(1, layout.columns))
+        let rows = Double(max(1, layout.rows))
+        let titleRoom = title == nil ? 0 : Theme.title.size + 12
+        return Size(
+            width: max(320, columns * (boxWidth + ComputationGraph.opGap + 24) + 2 * Theme.outerMargin),
+            height: max(160, rows * (ComputationGraph.boxHeight + ComputationGraph.rowGap) + titleRoom + 2 * Theme.outerMargin + 30))
+    }
+
+    public var summary: String {
+        guard let last = nodes.last else { return "<ComputationGraph: empty>" }
+        let ops = nodes.filter { $0.op != nil }.count
+        return "<ComputationGraph: \(nodes.count) values, \(ops) operations; \(last.label.isEmpty ? "result" : last.label) = \(NumberFormat.general(last.value))>"
+    }
+
+    public func draw(on canvas: any Canvas) {
+        var notes: [String] = []
+        if layout.cycle { notes.append("the graph has a cycle; some edges are not drawn in order") }
+        let area = ChartDecoration(title: title, notes: notes).draw(on: canvas)
+        guard !nodes.isEmpty else {
+            canvas.text("No values to draw", at: Point(area.midX, area.midY), style: Theme.message)
+            return
+        }
+        let widths = boxWidths
+        let width = widths.max() ?? 100
+        let columnWidth = area.width / Double(max(1, layout.columns))
+        let rowHeight = ComputationGraph.boxHeight + ComputationGraph.rowGap
+        var index: [Int: Int] = [:]
+        for (i, node) in nodes.enumerated() where index[node.id] == nil { index[node.id] = i }
+        func box(_ i: Int) -> Rect {
+            let columnCount = nodes.indices.filter { layout.column[$0] == layout.column[i] }.count
+            let top = area.midY - Double(columnCount) * rowHeight / 2 + ComputationGraph.rowGap / 2
+            // Boxes start where the widest would, just after the operation circle.
+            let x = area.x + Double(layout.column[i]) * columnWidth + columnWidth - width - 4
+            return Rect(x: x.rounded(), y: (top + Double(layout.row[i]) * rowHeight).rounded(), width: widths[i], height: ComputationGraph.boxHeight)
+        }
+        let edge = Stroke(Color(hex: 0x777777), width: 1.2)
+        // Edges first, under the boxes.
+        for (i, node) in nodes.enumerated() {
+            let target = box(i)
+            let entry = node.op == nil ? Point(target.x, target.midY) : Point(target.x - ComputationGraph.opGap / 2, target.midY)
+            for input in node.inputs {
+                guard let j = index[input] else { continue }
+                let source = box(j)
+                canvas.line(from: Point(source.maxX, source.midY), to: Point(entry.x - (node.op == nil ? 0 : 13), entry.y), stroke: edge)
+                arrowHead(at: Point(entry.x - (node.op == nil ? 0 : 13), entry.y), from: Point(source.maxX, source.midY), on: canvas)
+            }
+            if node.op != nil {
+                canvas.line(from: Point(entry.x + 13, entry.y), to: Point(target.x, target.midY), stroke: edge)
+                arrowHead(at: Point(target.x, target.midY), from: Point(entry.x + 13, entry.y), on: canvas)
+            }
+        }
+        for (i, node) in nodes.enumerated() {
+            let rect = box(i)
+            canvas.rect(rect, fill: Color(hex: 0xF4F6F8), stroke: Stroke(.ink, width: 1))
+            canvas.text(boxText(node), at: Point(rect.midX, rect.midY), style: ComputationGraph.boxStyle)
+            if let op = node.op {
+                let centre = Point(rect.x - ComputationGraph.opGap / 2, rect.midY)
+                canvas.circle(center: centre, radius: 13, fill: Color(hex: 0xFFF4E0), stroke: Stroke(Color(hex: 0xE69F00), width: 1.5))
+                var style = ComputationGraph.boxStyle
+                style.weight = .bold
+                style.size = op.count > 2 ? 9 : 13
+                canvas.text(op, at: centre, style: style)
+            }
+        }
+    }
+
+    private func arrowHead(at tip: Point, from tail: Point, on canvas: any Canvas) {
+        let dx = tip.x - tail.x
+        let dy = tip.y - tail.y
+        let length = (dx * dx + dy * dy).squareRoot()
+        guard length > 0 else { return }
+        let ux = dx / length
+        let uy = dy / length
+        let back = Point(tip.x - 7 * ux, tip.y - 7 * uy)
+        canvas.path(
+            .polygon([tip, Point(back.x - 3.5 * uy, back.y + 3.5 * ux), Point(back.x + 3.5 * uy, back.y - 3.5 * ux)]),
+            fill: Color(hex: 0x777777), stroke: nil)
+    }
+}

@@ -1,0 +1,227 @@
+/// Points coloured and shaped by class, for looking at a data set before training on it.
+public struct ScatterChart: Chart, Sendable {
+    public var x: [Double]
+    public var y: [Double]
+    /// Class of each point, 0-based; `nil` draws every point in one colour.
+    public var labels: [Int]?
+    /// Names for classes 0, 1, ...; "class 0", "class 1", ... where missing.
+    public var classNames: [String]
+    public var title: String?
+    public var xLabel: String?
+    public var yLabel: String?
+    public var size: Size
+
+    public init(
+        x: [Double], y: [Double], labels: [Int]? = nil, classNames: [String] = [], title: String? = nil,
+        xLabel: String? = nil, yLabel: String? = nil, size: Size = Size(width: 560, height: 440)
+    ) {
+        self.x = x
+        self.y = y
+        self.labels = labels
+        self.classNames = classNames
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.size = size
+    }
+
+    /// Points given as rows `[x, y]`, as a two-column tensor holds them.
+    public init(points: [[Double]], labels: [Int]? = nil, classNames: [String] = [], title: String? = nil) {
+        self.init(
+            x: points.map { $0.first ?? .nan }, y: points.map { $0.count > 1 ? $0[1] : .nan }, labels: labels,
+            classNames: classNames, title: title)
+    }
+
+    var count: Int { min(x.count, y.count) }
+
+    /// Past this many points, markers become plain dots drawn as one path per class.
+    static let denseLimit = 1500
+
+    func classOf(_ i: Int) -> Int {
+        guard let labels, i < labels.count else { return 0 }
+        return labels[i]
+    }
+
+    /// The distinct classes present, ascending.
+    var classes: [Int] {
+        guard let labels else { return [] }
+        return Array(Set(labels.prefix(count))).sorted()
+    }
+
+    func className(_ c: Int) -> String {
+        c >= 0 && c < classNames.count ? classNames[c] : "class \(c)"
+    }
+
+    public var summary: String {
+        var s = "<ScatterChart\(title.map { " \"\($0)\"" } ?? ""): \(count) points"
+        if let labels {
+            let counts = classes.map { c in "\(className(c)): \(labels.prefix(count).filter { $0 == c }.count)" }
+            s += ", \(classes.count) classes (\(counts.joined(separator: ", ")))"
+        }
+        return s + ">"
+    }
+
+    public func draw(on canvas: any Canvas) {
+        draw(on: canvas, regions: nil)
+    }
+
+    /// Draws the chart, with `regions` (a decision boundary) painted under the points.
+    func draw(on canvas: any Canvas, regions: ClassRegions?, extraNotes: [String] = []) {
+        let check = Scale(kind: .linear, lower: 0, upper: 1)
+        let drawable = (0..<count).filter { check.accepts(x[$0]) && check.accepts(y[$0]) }
+        let skipped = count - drawable.count
+        var notes = extraNotes
+        if skipped > 0 { notes.append("\(NumberFormat.grouped(skipped)) point\(skipped == 1 ? "" : "s") not drawn (not finite)") }
+        if x.count != y.count { notes.append("x has \(x.count) values and y \(y.count); extra ones ignored") }
+        var area = ChartDecoration(title: title, notes: notes).draw(on: canvas)
+
+        let classes = self.classes
+        let dense = drawable.count > ScatterChart.denseLimit
+        let legend = Legend(
+            entries: classes.map { c in
+                let shape = dense ? (c % 2 == 0 ? MarkerShape.circle : .square) : MarkerShape.of(c)
+                return .init(name: className(c), swatch: .marker(shape, CategoricalPalette.color(c)))
+            })
+        area = area.inset(right: legend.width(on: canvas))
+        var xs = drawable.map { x[$0] }
+        var ys = drawable.map { y[$0] }
+        if let regions {
+            xs += [regions.xRange.lowerBound, regions.xRange.upperBound]
+            ys += [regions.yRange.lowerBound, regions.yRange.upperBound]
+        }
+        let padding = regions == nil ? 0.05 : 0
+        let axes = Axes(
+            in: area, x: .covering(xs.min(), xs.max(), kind: .linear, padding: padding),
+            y: .covering(ys.min(), ys.max(), kind: .linear, padding: padding), xLabel: xLabel, yLabel: yLabel,
+            on: canvas)
+        if let regions {
+            let topLeft = axes.point(regions.xRange.lowerBound, regions.yRange.upperBound)
+            let bottomRight = axes.point(regions.xRange.upperBound, regions.yRange.lowerBound)
+            let rect = Rect(x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y)
+            canvas.image(
+                regions.image(width: max(1, Int(rect.width.rounded())), height: max(1, Int(rect.height.rounded()))),
+                in: rect, smooth: false)
+        } else {
+            axes.drawGrid(on: canvas)
+        }
+        if drawable.isEmpty {
+            axes.drawMessage(count == 0 ? "No points to plot" : "No finite points to plot", on: canvas)
+        }
+        canvas.pushClip(axes.plot.inset(top: -6, left: -6, bottom: -6, right: -6))
+        if dense {
+            // Thousands of points: one dot path per class, circles and squares alternating so
+            // neighbouring classes still differ in shape, not only in colour.
+            var byClass: [Int: [Point]] = [:]
+            for i in drawable { byClass[classOf(i), default: []].append(axes.point(x[i], y[i])) }
+            for c in byClass.keys.sorted() {
+                canvas.dots(byClass[c]!, radius: 2, color: CategoricalPalette.color(c).withAlpha(0.75), square: c % 2 != 0)
+            }
+        } else {
+            // Smaller dots as the cloud grows; a white rim keeps overlapping points apart.
+            let radius = drawable.count > 500 ? 3.5 : 4.5
+            let rim = Stroke(.white, width: 0.8)
+            for i in drawable {
+                let c = classOf(i)
+                MarkerShape.of(c).draw(
+                    at: axes.point(x[i], y[i]), radius: radius, fill: CategoricalPalette.color(c).withAlpha(0.9),
+                    stroke: rim, on: canvas)
+            }
+        }
+        canvas.popClip()
+        axes.drawFrame(on: canvas)
+        if !legend.isEmpty {
+            legend.draw(at: Point(axes.plot.maxX + 4, axes.plot.y), height: axes.plot.height, on: canvas)
+        }
+    }
+}
+
+/// Class probabilities over a regular grid of the input plane: what a 2-input classifier
+/// predicts everywhere, for drawing its decision boundary.
+struct ClassRegions: Sendable {
+    let xRange: ClosedRange<Double>
+    let yRange: ClosedRange<Double>
+    let columns: Int
+    let rows: Int
+    /// Row-major from the top row (largest y) down; one probability per class.
+    let probabilities: [[Double]]
+
+    /// The regions at `width`×`height` pixels: each pixel takes the colour of the likeliest
+    /// class, paler where the model is unsure, in a few steps of confidence as TensorFlow
+    /// Playground shows it. The steps draw contour bands and keep the PNG small.
+    func image(width: Int, height: Int) -> RasterImage {
+        let classes = probabilities.first?.count ?? 0
+        let levels = 6.0
+        return RasterImage(width: width, height: height) { r, c in
+            // Bilinear interpolation between cell centres.
+            let gy = max(0, min(Double(rows - 1), (Double(r) + 0.5) / Double(height) * Double(rows) - 0.5))
+            let gx = max(0, min(Double(columns - 1), (Double(c) + 0.5) / Double(width) * Double(columns) - 0.5))
+            let r0 = Int(gy)
+            let c0 = Int(gx)
+            let r1 = min(rows - 1, r0 + 1)
+            let c1 = min(columns - 1, c0 + 1)
+            let fy = gy - Double(r0)
+            let fx = gx - Double(c0)
+            var best = 0
+            var bestP = -Double.infinity
+            var total = 0.0
+            for k in 0..<classes {
+                func at(_ rr: Int, _ cc: Int) -> Double {
+                    let row = probabilities[rr * columns + cc]
+                    return k < row.count && row[k].isFinite ? max(0, row[k]) : 0
+                }
+                let p = (at(r0, c0) * (1 - fx) + at(r0, c1) * fx) * (1 - fy) + (at(r1, c0) * (1 - fx) + at(r1, c1) * fx) * fy
+                total += p
+                if p > bestP {
+                    bestP = p
+                    best = k
+                }
+            }
+            guard total > 0, classes > 0 else { return Color(hex: 0xEEEEEE) }
+            let chance = 1 / Double(max(2, classes))
+            let confidence = max(0, min(1, (bestP / total - chance) / (1 - chance)))
+            let step = (confidence * levels).rounded(.up) / levels
+            return Color.white.mixed(with: CategoricalPalette.color(best), 0.08 + 0.42 * step)
+        }
+    }
+}
+
+/// A 2-input classifier's decision regions under its training points.
+public struct DecisionBoundary: Chart, Sendable {
+    public var scatter: ScatterChart
+    /// Nil when the probabilities do not fill the grid; the points are then drawn alone.
+    let regions: ClassRegions?
+    let problem: String?
+
+    /// - Parameters:
+    ///   - probabilities: for each grid cell, row by row from the top (largest y) down and left
+    ///     to right, the model's probability for each class; `columns * rows` cells.
+    ///   - xRange, yRange: the part of the plane the grid covers.
+    ///   - scatter: the data points, coloured by their true class.
+    public init(
+        probabilities: [[Double]], columns: Int, rows: Int, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
+        scatter: ScatterChart
+    ) {
+        self.scatter = scatter
+        let usable = columns > 0 && rows > 0 && probabilities.count == columns * rows
+            && xRange.lowerBound.isFinite && xRange.upperBound.isFinite && yRange.lowerBound.isFinite
+            && yRange.upperBound.isFinite && xRange.upperBound > xRange.lowerBound && yRange.upperBound > yRange.lowerBound
+        if usable {
+            regions = ClassRegions(xRange: xRange, yRange: yRange, columns: columns, rows: rows, probabilities: probabilities)
+            problem = nil
+        } else {
+            regions = nil
+            problem = "regions not drawn: \(probabilities.count) cells given for a \(columns)×\(rows) grid over x \(NumberFormat.general(xRange.lowerBound))…\(NumberFormat.general(xRange.upperBound)), y \(NumberFormat.general(yRange.lowerBound))…\(NumberFormat.general(yRange.upperBound))"
+        }
+    }
+
+    public var size: Size { scatter.size }
+
+    public var summary: String {
+        guard let regions else { return "<DecisionBoundary: \(problem ?? "no regions"), \(scatter.count) points>" }
+        return "<DecisionBoundary: \(regions.columns)×\(regions.rows) grid, \(regions.probabilities.first?.count ?? 0) classes, \(scatter.count) points>"
+    }
+
+    public func draw(on canvas: any Canvas) {
+        scatter.draw(on: canvas, regions: regions, extraNotes: problem.map { [$0] } ?? [])
+    }
+}

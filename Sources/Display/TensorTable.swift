@@ -1,0 +1,81 @@
+/// A tensor's values as a table, with its shape and dtype above; big ones are summarised with
+/// their first and last rows and columns, as NumPy prints them.
+public struct TensorTable: MIMERepresentable, Sendable {
+    /// Row-major values, `shape.reduce(1, *)` of them.
+    public var values: [Double]
+    public var shape: [Int]
+    public var dtype: String
+    /// Rows or columns beyond this many are summarised.
+    public var limit: Int
+    /// Rows or columns shown at each end of a summarised axis.
+    public var edgeItems: Int
+
+    public init(values: [Double], shape: [Int], dtype: String = "float32", limit: Int = 10, edgeItems: Int = 3) {
+        self.values = values
+        self.shape = shape
+        self.dtype = dtype
+        self.limit = limit
+        self.edgeItems = edgeItems
+    }
+
+    /// A 2-d table from nested rows.
+    public init(rows: [[Double]], dtype: String = "float32") {
+        let width = rows.first?.count ?? 0
+        self.init(values: rows.flatMap { $0 }, shape: [rows.count, width], dtype: dtype)
+        if !rows.allSatisfy({ $0.count == width }) { shape = [values.count] }
+    }
+
+    var shapeText: String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+
+    /// Indices to show along an axis of `n`: all, or both ends with `nil` for the gap.
+    func shown(_ n: Int) -> [Int?] {
+        n <= limit ? Array(0..<n) : Array(0..<edgeItems) + [nil] + Array((n - edgeItems)..<n)
+    }
+
+    public func table() -> RecordTable {
+        let expected = shape.reduce(1, *)
+        guard shape.allSatisfy({ $0 >= 0 }), expected == values.count else {
+            return RecordTable(
+                columns: ["problem"], rows: [[.text("\(values.count) values do not fill shape \(shapeText)")]],
+                caption: "Tensor \(shapeText) \(dtype)")
+        }
+        var caption = "Tensor \(shapeText) \(dtype)"
+        if shape.isEmpty {
+            return RecordTable(columns: ["value"], rows: [[.number(values[0])]], caption: "Scalar \(dtype)")
+        }
+        // Rank 1 is one row; rank 3 and up shows the first matrix of the leading axes.
+        let rowCount = shape.count == 1 ? 1 : shape[shape.count - 2]
+        let columnCount = shape[shape.count - 1]
+        if shape.count > 2 {
+            let lead = Array(repeating: "0", count: shape.count - 2).joined(separator: ", ")
+            caption += ", showing [\(lead), :, :]"
+        }
+        if expected == 0 {
+            return RecordTable(columns: [""], rows: [], caption: caption + " (empty)")
+        }
+        let rows = shape.count == 1 ? [0] : shown(rowCount)
+        let columns = shown(columnCount)
+        if rows.contains(nil) || columns.contains(nil) { caption += " (summarised)" }
+        let header = [""] + columns.map { $0.map(String.init) ?? "…" }
+        var body: [[TableCell]] = []
+        for r in rows {
+            guard let r else {
+                body.append([.ellipsis] + columns.map { _ in .ellipsis })
+                continue
+            }
+            var cells: [TableCell] = [.text(shape.count == 1 ? "" : String(r))]
+            for c in columns {
+                guard let c else {
+                    cells.append(.ellipsis)
+                    continue
+                }
+                let v = values[r * columnCount + c]
+                cells.append(dtype.hasPrefix("int") && v.isFinite && v == v.rounded() && abs(v) < 9e15 ? .integer(Int(v)) : .number(v))
+            }
+            body.append(cells)
+        }
+        return RecordTable(columns: header, rows: body, caption: caption)
+    }
+
+    public func mimeBundle() -> MIMEBundle { table().mimeBundle() }
+}

@@ -1,0 +1,126 @@
+/// The state of a training run as one output: a progress bar, the epoch table and the loss
+/// curve. The kernel shows the first state and replaces it in place (`update_display_data`
+/// with one `display_id`) as the run goes on; the last state stays in the notebook.
+public struct TrainingProgress: MIMERepresentable, Sendable {
+    /// Epochs finished so far.
+    public var epoch: Int
+    /// Epochs the run will do.
+    public var epochs: Int
+    /// Batches done in the epoch under way, and how many it has; nil between epochs.
+    public var batch: Int?
+    public var batches: Int?
+    /// Per-epoch metrics, such as `("train loss", [...])`, `("validation loss", [...])`.
+    public var metrics: [(name: String, values: [Double])]
+    /// Seconds each finished epoch took.
+    public var epochSeconds: [Double]
+    public var finished: Bool
+
+    public init(
+        epoch: Int, epochs: Int, batch: Int? = nil, batches: Int? = nil, metrics: [(name: String, values: [Double])] = [],
+        epochSeconds: [Double] = [], finished: Bool = false
+    ) {
+        self.epoch = epoch
+        self.epochs = epochs
+        self.batch = batch
+        self.batches = batches
+        self.metrics = metrics
+        self.epochSeconds = epochSeconds
+        self.finished = finished
+    }
+
+    /// Share of the run done, 0...1, counting the batches of the epoch under way.
+    public var fraction: Double {
+        guard epochs > 0 else { return finished ? 1 : 0 }
+        var done = Double(epoch)
+        if let batch, let batches, batches > 0, !finished { done += Double(batch) / Double(batches) }
+        return max(0, min(1, done / Double(epochs)))
+    }
+
+    var statusLine: String {
+        var parts = [finished ? "done: \(epoch)/\(epochs) epochs" : "epoch \(min(epoch + 1, max(epochs, 1)))/\(epochs)"]
+        if !finished, let batch, let batches { parts.append("batch \(batch)/\(batches)") }
+        for metric in metrics {
+            if let last = metric.values.last { parts.append("\(metric.name) \(NumberFormat.general(last))") }
+        }
+        let total = epochSeconds.reduce(0, +)
+        if total > 0 { parts.append(NumberFormat.fixed(total, decimals: 1) + " s") }
+        return parts.joined(separator: " · ")
+    }
+
+    /// A text bar of `width` cells.
+    func textBar(width: Int = 30) -> String {
+        let filled = Int((fraction * Double(width)).rounded(.down))
+        return "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "] "
+            + NumberFormat.fixed(fraction * 100, decimals: 0) + "%"
+    }
+
+    public func table() -> RecordTable {
+        var table = RecordTable(history: metrics, caption: nil)
+        if !epochSeconds.isEmpty {
+            table.columns.append("time")
+            for i in table.rows.indices {
+                table.rows[i].append(i < epochSeconds.count ? .text(NumberFormat.fixed(epochSeconds[i], decimals: 2) + " s") : .empty)
+            }
+        }
+        return table
+    }
+
+    /// The loss curves so far: every metric whose name mentions "loss".
+    public func lossChart() -> LineChart {
+        LineChart(history: metrics.filter { $0.name.lowercased().contains("loss") }, size: Size(width: 560, height: 300))
+    }
+
+    public func mimeBundle() -> MIMEBundle {
+        var text = textBar() + "  " + statusLine
+        if !metrics.isEmpty { text += "\n" + table().plainText() }
+        let percent = NumberFormat.fixed(fraction * 100, decimals: 1)
+        var html = "<div style=\"max-width:600px\">\n"
+        html += "<div style=\"display:flex;align-items:center;gap:10px;margin:2px 0 6px 0\">"
+        // Two nested boxes rather than <progress>: notebook sanitisers keep plain divs.
+        html += "<div style=\"flex:1;height:10px;border-radius:5px;background:rgba(128,128,128,0.25);overflow:hidden\">"
+        html += "<div style=\"width:\(percent)%;height:100%;background:\(finished ? "#009e73" : "#0072b2")\"></div></div>"
+        html += "<span style=\"font-variant-numeric:tabular-nums;white-space:nowrap\">\(XMLText.escape(statusLine))</span></div>\n"
+        if !metrics.isEmpty {
+            html += table().html()
+            let chart = lossChart()
+            if chart.series.contains(where: { $0.count > 1 }), let png = try? chart.png(scale: 1) {
+                html += "<img alt=\"loss curve\" width=\"\(Int(chart.size.width))\" height=\"\(Int(chart.size.height))\" src=\"data:image/png;base64,\(Base64.encode(png))\"/>\n"
+            }
+        }
+        html += "</div>\n"
+        return MIMEBundle(plainText: text, data: ["text/html": html])
+    }
+}
+
+/// Decides when a live display should be redrawn: at most once per `interval` seconds, and
+/// always for the final state, so a fast loop does not flood the notebook with updates.
+public struct UpdateThrottle: Sendable {
+    public let interval: Double
+    private var lastPublished: Double?
+
+    public init(interval: Double = 0.25) {
+        self.interval = interval
+    }
+
+    /// Whether to publish now; `now` is any monotonic clock in seconds.
+    public mutating func shouldPublish(now: Double, final: Bool = false) -> Bool {
+        if final || lastPublished == nil || now - lastPublished! >= interval {
+            lastPublished = now
+            return true
+        }
+        return false
+    }
+}
+
+extension LineChart {
+    /// Per-epoch metrics against the epoch number (from 1), the later ones dashed.
+    public init(
+        history: [(name: String, values: [Double])], title: String? = nil, yLabel: String = "loss",
+        size: Size = Size(width: 640, height: 400)
+    ) {
+        self.init(
+            history.enumerated().map { i, metric in
+                Series(metric.name, x: metric.values.indices.map { Double($0 + 1) }, y: metric.values, dashed: i > 0)
+            }, title: title, xLabel: "epoch", yLabel: yLabel, size: size)
+    }
+}

@@ -1,0 +1,39 @@
+import Display
+
+/// `charts`: a 10,000-point line chart rendered to SVG and to PNG as a notebook output carries
+/// them (PNG at the chart's CSS size), median of repeated runs, with the size of each file;
+/// `png2x_ms` and `png2x_kb` measure the sharper PNG for high-density screens.
+let chartsWorkload = Workload(name: "charts") { _ in
+    let chart = Gallery.bigLine
+    var svgTimes: [Double] = []
+    var pngTimes: [Double] = []
+    var png2xTimes: [Double] = []
+    var png2xBytes = 0
+    var svgBytes = 0
+    var pngBytes = 0
+    for round in 0..<25 {
+        let t0 = monotonicSeconds()
+        let svg = chart.svg()
+        let t1 = monotonicSeconds()
+        let png = try chart.png()
+        let t2 = monotonicSeconds()
+        let png2x = try chart.png(scale: 2)
+        let t3 = monotonicSeconds()
+        // The first rounds warm caches (fonts, allocator) and are not counted.
+        if round >= 5 {
+            svgTimes.append(t1 - t0)
+            pngTimes.append(t2 - t1)
+            png2xTimes.append(t3 - t2)
+        }
+        png2xBytes = png2x.count
+        svgBytes = svg.utf8.count
+        pngBytes = png.count
+    }
+    let svgMs = median(svgTimes) * 1000
+    let pngMs = median(pngTimes) * 1000
+    return [
+        ("svg_ms", svgMs), ("png_ms", pngMs), ("total_ms", svgMs + pngMs),
+        ("svg_kb", Double(svgBytes) / 1024), ("png_kb", Double(pngBytes) / 1024),
+        ("png2x_ms", median(png2xTimes) * 1000), ("png2x_kb", Double(png2xBytes) / 1024),
+    ]
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Display
-
-@Test func moduleLoads() {}
