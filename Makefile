@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Debian packages the build, the tests and the charts need.
-APT_PACKAGES := pkg-config libzmq3-dev libopenblas-dev libcairo2-dev fonts-dejavu-core
+APT_PACKAGES := pkg-config libzmq3-dev libopenblas-dev libcairo2-dev zlib1g-dev fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 VENV := .venv
