@@ -2,6 +2,9 @@
 
 enum ReductionKind { case sum, max, min }
 
+/// Elements summed in the element type before the running total (a double) takes them.
+let sumBlock = 1024
+
 /// Sums (or max/min) of a contiguous [outer, length, inner] block along its middle axis.
 @inline(__always)
 func reduceBlock<T: TensorScalar>(
@@ -25,6 +28,19 @@ func reduceBlock<T: TensorScalar>(
     /// One row, eight lanes at a time: float sums keep eight partial sums, which also halves
     /// the rounding error of a single running sum.
     @inline(__always) func reduceRow(_ row: UnsafePointer<T>, _ count: Int) -> T {
+        // Float sums add blocks in double precision, so the error does not grow with the length.
+        if kind == .sum && T.dtype.isFloatingPoint && count > sumBlock {
+            var total = 0.0
+            var start = 0
+            while start < count {
+                total += reduceShortRow(row + start, Swift.min(sumBlock, count - start)).doubleValue
+                start += sumBlock
+            }
+            return T(fromDouble: total)
+        }
+        return reduceShortRow(row, count)
+    }
+    @inline(__always) func reduceShortRow(_ row: UnsafePointer<T>, _ count: Int) -> T {
         var i = 0
         var result: T
         if count >= 16 {
