@@ -70,9 +70,9 @@ extension Tensor {
                 scalars.append(number)
             case .list(let items):
                 guard depth < shape.count, items.count == shape[depth] else {
-                    let expected = depth < shape.count ? "\(shape[depth]) elements" : "a number"
+                    let expected = depth < shape.count ? "\(shape[depth])" : "a number"
                     throw TensorError.invalidSize(
-                        "nested list is ragged: row \(describe(path)) has \(items.count) elements, expected \(expected)")
+                        "nested list is ragged: row \(describe(path)) has \(items.count) element\(items.count == 1 ? "" : "s"), expected \(expected)")
                 }
                 for (index, item) in items.enumerated().reversed() { stack.append((item, depth + 1, path + [index])) }
             }
