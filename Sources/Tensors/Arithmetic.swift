@@ -12,10 +12,10 @@ enum Power: FloatBinaryFunction { @inline(__always) static func apply<T: FloatSc
 func broadcastBinary<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, _: F.Type) throws -> Tensor {
     let shape = try broadcastShapes(a.shape, b.shape)
     switch a.dtype {
-    case .float32: return try zipElements(a, b, shape: shape, as: Float.self, Float.self, to: Float.self) { F.apply($0, $1) }
-    case .float64: return try zipElements(a, b, shape: shape, as: Double.self, Double.self, to: Double.self) { F.apply($0, $1) }
-    case .int32: return try zipElements(a, b, shape: shape, as: Int32.self, Int32.self, to: Int32.self) { F.apply($0, $1) }
-    case .int64: return try zipElements(a, b, shape: shape, as: Int64.self, Int64.self, to: Int64.self) { F.apply($0, $1) }
+    case .float32: return try zipElements(a, b, shape: shape, ApplyBinary<F, Float>())
+    case .float64: return try zipElements(a, b, shape: shape, ApplyBinary<F, Double>())
+    case .int32: return try zipElements(a, b, shape: shape, ApplyBinary<F, Int32>())
+    case .int64: return try zipElements(a, b, shape: shape, ApplyBinary<F, Int64>())
     }
 }
 
@@ -24,9 +24,9 @@ func broadcastFloatBinary<F: FloatBinaryFunction>(_ a: Tensor, _ b: Tensor, _: F
     let shape = try broadcastShapes(a.shape, b.shape)
     switch a.dtype {
     case .float64:
-        return try zipElements(a, b, shape: shape, as: Double.self, Double.self, to: Double.self, cost: cost) { F.apply($0, $1) }
+        return try zipElements(a, b, shape: shape, ApplyFloatBinary<F, Double>(), cost: cost)
     default:
-        return try zipElements(a, b, shape: shape, as: Float.self, Float.self, to: Float.self, cost: cost) { F.apply($0, $1) }
+        return try zipElements(a, b, shape: shape, ApplyFloatBinary<F, Float>(), cost: cost)
     }
 }
 
@@ -151,10 +151,10 @@ func compare<F: ComparisonFunction>(_ a: Tensor, _ b: Tensor, _: F.Type) throws 
     let (x, y) = try promotedPair(a, b)
     let shape = try broadcastShapes(x.shape, y.shape)
     switch x.dtype {
-    case .float32: return try zipElements(x, y, shape: shape, as: Float.self, Float.self, to: Float.self) { F.apply($0, $1) ? 1 : 0 }
-    case .float64: return try zipElements(x, y, shape: shape, as: Double.self, Double.self, to: Float.self) { F.apply($0, $1) ? 1 : 0 }
-    case .int32: return try zipElements(x, y, shape: shape, as: Int32.self, Int32.self, to: Float.self) { F.apply($0, $1) ? 1 : 0 }
-    case .int64: return try zipElements(x, y, shape: shape, as: Int64.self, Int64.self, to: Float.self) { F.apply($0, $1) ? 1 : 0 }
+    case .float32: return try zipElements(x, y, shape: shape, ApplyComparison<F, Float>())
+    case .float64: return try zipElements(x, y, shape: shape, ApplyComparison<F, Double>())
+    case .int32: return try zipElements(x, y, shape: shape, ApplyComparison<F, Int32>())
+    case .int64: return try zipElements(x, y, shape: shape, ApplyComparison<F, Int64>())
     }
 }
 

@@ -34,6 +34,13 @@ public enum BLAS {
 
     static let library: Library? = load()
     static let threadsInUse = Mutex<Int32>(0)
+    static let threadLimit = Atomic<Int>(Parallel.coreCount)
+
+    /// The most threads a large product may use (default: every core). Small products use one.
+    public static var maximumThreads: Int {
+        get { threadLimit.load(ordering: .relaxed) }
+        set { threadLimit.store(Swift.max(1, newValue), ordering: .relaxed) }
+    }
 
     /// Multiply-adds below which one thread beats waking the others (measured on 2 cores:
     /// a 128-cube product is about as fast either way).
@@ -88,7 +95,7 @@ public enum BLAS {
     /// Tells OpenBLAS how many threads the next product of `work` multiply-adds should use.
     static func chooseThreads(forWork work: Int, library: Library) {
         guard let setThreads = library.setThreads else { return }
-        let wanted: Int32 = work < singleThreadBelow ? 1 : Int32(Parallel.coreCount)
+        let wanted: Int32 = work < singleThreadBelow ? 1 : Int32(maximumThreads)
         threadsInUse.withLock { current in
             if current != wanted {
                 setThreads(wanted)
