@@ -101,7 +101,9 @@ final class TensorStorage: @unchecked Sendable {
 /// costs as much as a memory-bound operation itself.
 enum BufferCache {
     /// Buffers smaller than this come and go through malloc's own free lists.
-    static let minimumBytes = 1 << 20
+    static let minimumBytes = 64 << 10
+    /// The most buffers kept (lookups scan them).
+    static let capacityCount = 64
     /// The most bytes kept in the cache.
     static let capacityBytes = 256 << 20
 
@@ -127,7 +129,7 @@ enum BufferCache {
         var evicted: [UnsafeMutableRawPointer] = []
         state.withLock { state in
             // Oldest buffers make room for the newest.
-            while state.cachedBytes + byteCount > capacityBytes, !state.buffers.isEmpty {
+            while state.cachedBytes + byteCount > capacityBytes || state.buffers.count >= capacityCount, !state.buffers.isEmpty {
                 let oldest = state.buffers.removeFirst()
                 state.cachedBytes -= oldest.bytes
                 evicted.append(oldest.pointer)
