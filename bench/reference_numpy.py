@@ -1,16 +1,20 @@
 """NumPy's figures on the engine workloads, printed as tensorcell-bench prints its own.
 
-usage: python3 reference_numpy.py WORKLOAD [THREADS]   (WORKLOAD: sgemm or elementwise)
+usage: python3 reference_numpy.py [--threads N] [WORKLOAD ...]
 
-THREADS (default: all cores) is set before NumPy loads its BLAS.
+WORKLOAD is sgemm or elementwise (default: both), one JSON line each with "impl": "numpy".
+The thread count (default: every core) is set before NumPy loads its BLAS.
 """
+import argparse
 import json
 import os
-import sys
 import time
 
-workload = sys.argv[1] if len(sys.argv) > 1 else "sgemm"
-threads = sys.argv[2] if len(sys.argv) > 2 else str(os.cpu_count())
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--threads", type=int, default=os.cpu_count())
+parser.add_argument("workloads", nargs="*", default=["sgemm", "elementwise"])
+options = parser.parse_args()
+threads = str(options.threads)
 for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = threads
 
@@ -68,5 +72,6 @@ def elementwise(count=1 << 24, runs=15):
     }
 
 
-figures = {"sgemm": sgemm, "elementwise": elementwise}[workload]()
-print(json.dumps({"name": workload, "impl": "numpy", "threads": int(threads), **figures}))
+for workload in options.workloads:
+    figures = {"sgemm": sgemm, "elementwise": elementwise}[workload]()
+    print(json.dumps({"name": workload, "impl": "numpy", "threads": int(threads), **figures}), flush=True)
