@@ -94,7 +94,8 @@ public func pow(_ base: Tensor, _ exponent: Tensor) throws -> Tensor {
 
 /// `base` raised to a number, elementwise.
 public func pow(_ base: Tensor, _ exponent: Double) throws -> Tensor {
-    if exponent == 2 { return try base * base }
+    // Squaring by multiplication is exact and cheap; integers still go to float like every power.
+    if exponent == 2 { return try base.asFloat() * base.asFloat() }
     return try pow(base, try scalarOperand(exponent, like: base.dtype.isFloatingPoint ? base : try base.converted(to: .float32)))
 }
 
