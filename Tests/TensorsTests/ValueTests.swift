@@ -120,3 +120,30 @@ import Testing
         expectTensor(try pow(Tensor([2.0]), Tensor([[1.0], [3]])), [2, 1], [2, 8])
     }
 }
+
+@Suite struct NumPyFixtureTests {
+    @Test(arguments: numPyCases.indices)
+    func caseMatchesNumPy(index: Int) throws {
+        let c = numPyCases[index]
+        let a = try Tensor(shape: c.aShape, scalars: c.a, dtype: .float64)
+        let result: Tensor
+        if c.kind == "binary" {
+            let b = try Tensor(shape: c.bShape, scalars: c.b, dtype: .float64)
+            switch c.operation {
+            case "add": result = try a + b
+            case "subtract": result = try a - b
+            case "multiply": result = try a * b
+            case "divide": result = try a / b
+            default: result = try maximum(a, b)
+            }
+        } else {
+            switch c.operation {
+            case "sum": result = try a.sum(axes: c.axes, keepDims: c.keepDims)
+            case "mean": result = try a.mean(axes: c.axes, keepDims: c.keepDims)
+            case "max": result = try a.max(axes: c.axes, keepDims: c.keepDims)
+            default: result = try a.min(axes: c.axes, keepDims: c.keepDims)
+            }
+        }
+        expectTensor(result, c.resultShape, c.result, tolerance: 1e-12)
+    }
+}
