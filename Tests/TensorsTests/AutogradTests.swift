@@ -100,3 +100,29 @@ import Testing
         #expect(lastLoss < 1e-6)
     }
 }
+
+@Suite struct InPlaceTests {
+    @Test func optimizerStyleUpdates() throws {
+        let w = try Tensor([[1.0, 2], [3, 4]]).requiringGrad()
+        let g = try Tensor([1.0, -1])
+        try withNoGrad {
+            try w.addInPlace(g, scaledBy: -0.5)
+            try w.multiplyInPlace(by: 2)
+        }
+        expectTensor(w, [2, 2], [1, 5, 5, 9])
+        #expect(w.requiresGrad && w.isLeaf)
+        let strided = try Tensor.zeros([2, 3])
+        try strided.transpose().addInPlace(Tensor([1.0, 2]))
+        expectTensor(strided, [2, 3], [1, 1, 1, 2, 2, 2])
+        try strided.addInPlace(strided, scaledBy: 1)
+        expectTensor(strided, [2, 3], [2, 2, 2, 4, 4, 4])
+    }
+
+    @Test func changingAParameterOutsideNoGradIsRefused() throws {
+        let w = try Tensor([1.0]).requiringGrad()
+        #expect(errorMessage { try w.fill(0) } == "fill would change a tensor that requires gradients in place; do it inside withNoGrad { }")
+        #expect(errorMessage { try w.addInPlace(Tensor([1.0])) } != nil)
+        #expect(errorMessage { try withNoGrad { try w.assign(Tensor([2.0])) } } == nil)
+        #expect(errorMessage { try Tensor.zeros([2]).addInPlace(Tensor.ones([3])) } == "cannot add values of shape [3] to a tensor of shape [2]")
+    }
+}
