@@ -4,8 +4,9 @@ enum Add: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(
 enum Subtract: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a - b } }
 enum Multiply: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a * b } }
 enum Divide: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { T.divided(a, b) } }
-enum Maximum: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a >= b ? a : b } }
-enum Minimum: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a <= b ? a : b } }
+// nan wins, as in NumPy: `a != a` only holds for nan.
+enum Maximum: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a >= b || a != a ? a : b } }
+enum Minimum: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a <= b || a != a ? a : b } }
 enum Power: FloatBinaryFunction { @inline(__always) static func apply<T: FloatScalar>(_ a: T, _ b: T) -> T { T.pow(a, b) } }
 
 /// Runs `F` over broadcast `a` and `b`, both already of one dtype.
@@ -95,8 +96,9 @@ public func pow(_ base: Tensor, _ exponent: Tensor) throws -> Tensor {
 /// `base` raised to a number, elementwise.
 public func pow(_ base: Tensor, _ exponent: Double) throws -> Tensor {
     // Squaring by multiplication is exact and cheap; integers still go to float like every power.
-    if exponent == 2 { return try base.asFloat() * base.asFloat() }
-    return try pow(base, try scalarOperand(exponent, like: base.dtype.isFloatingPoint ? base : try base.converted(to: .float32)))
+    let x = try base.asFloat()
+    if exponent == 2 { return try x * x }
+    return try pow(x, Tensor.scalar(exponent, dtype: x.dtype))
 }
 
 /// The larger of each pair of elements, broadcasting (the gradient goes to the larger; to `a` on ties).

@@ -112,6 +112,10 @@ import Testing
         expectTensor(try `where`(Tensor([1.0, 0]), Tensor([1.0, 2]), Tensor([Double.infinity, 5])), [2], [1, 5])
         expectTensor(try maximum(x, y), [4], [3, 3, 3, 4])
         expectTensor(try minimum(x, y), [4], [1, 2, 3, 3])
+        let withNaN = try Tensor([Double.nan, 1])
+        #expect(try maximum(withNaN, Tensor([0.0, 2])).toDoubles()[0].isNaN)
+        #expect(try minimum(Tensor([0.0, 2]), withNaN).toDoubles()[0].isNaN)
+        #expect(try withNaN.max().item().isNaN)
     }
 
     @Test func powerValues() throws {
