@@ -19,6 +19,7 @@ public enum BLAS {
         UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32
     ) -> Void
 
+    // Immutable C function pointers into a library that is never unloaded.
     struct Library: @unchecked Sendable {
         let sgemm: GemmFloat
         let dgemm: GemmDouble
