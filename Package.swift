@@ -14,12 +14,15 @@ let package = Package(
     targets: [
         // C libraries from Debian packages, found with pkg-config.
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // Headers only: OpenBLAS is opened at run time, not linked (Sources/Tensors/BLAS.swift).
+        // No pkg-config here: its flags would link the library, and it must load late.
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         // Loads OpenBLAS (Debian: libopenblas0-pthread) with dlopen on the first matrix product.
-        .target(name: "Tensors"),
+        .target(name: "Tensors", dependencies: ["CBLAS"]),
         .target(name: "NeuralNetworks", dependencies: ["Tensors"]),
         .target(name: "Display", dependencies: ["Tensors", "NeuralNetworks", "CCairo", "CZlib"]),
         .target(

@@ -1,3 +1,4 @@
+import CBLAS
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,28 +11,21 @@ import Synchronization
 /// ("Prescott") and multiplies several times slower; `OPENBLAS_CORETYPE`, set before loading,
 /// overrides that. It also keeps OpenBLAS's thread pool out of processes that never multiply.
 public enum BLAS {
-    typealias GemmFloat = @convention(c) (
-        Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
-        UnsafePointer<Float>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32
-    ) -> Void
-    typealias GemmDouble = @convention(c) (
-        Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32,
-        UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32
-    ) -> Void
+    typealias GemmFloat = tensorcell_sgemm_fn
+    typealias GemmDouble = tensorcell_dgemm_fn
 
     // Immutable C function pointers into a library that is never unloaded.
     struct Library: @unchecked Sendable {
         let sgemm: GemmFloat
         let dgemm: GemmDouble
-        let setThreads: (@convention(c) (Int32) -> Void)?
+        let setThreads: tensorcell_set_threads_fn?
         let coreName: String
         let parallelMode: Int32
     }
 
-    // CBLAS's enumeration values, fixed by the standard interface.
-    static let rowMajor: Int32 = 101
-    static let noTranspose: Int32 = 111
-    static let transpose: Int32 = 112
+    static let rowMajor = CblasRowMajor
+    static let noTranspose = CblasNoTrans
+    static let transpose = CblasTrans
 
     static let library: Library? = load()
     static let threadsInUse = Mutex<Int32>(0)
@@ -95,11 +89,11 @@ public enum BLAS {
         }
         guard let sgemm = symbol("cblas_sgemm", as: GemmFloat.self), let dgemm = symbol("cblas_dgemm", as: GemmDouble.self)
         else { return nil }
-        let coreName = symbol("openblas_get_corename", as: (@convention(c) () -> UnsafeMutablePointer<CChar>?).self)
+        let coreName = symbol("openblas_get_corename", as: tensorcell_corename_fn.self)
             .flatMap { $0() }.map { String(cString: $0) } ?? "unknown"
-        let parallel = symbol("openblas_get_parallel", as: (@convention(c) () -> Int32).self)?() ?? 0
+        let parallel = symbol("openblas_get_parallel", as: tensorcell_parallel_fn.self)?() ?? 0
         return Library(
-            sgemm: sgemm, dgemm: dgemm, setThreads: symbol("openblas_set_num_threads", as: (@convention(c) (Int32) -> Void).self),
+            sgemm: sgemm, dgemm: dgemm, setThreads: symbol("openblas_set_num_threads", as: tensorcell_set_threads_fn.self),
             coreName: coreName, parallelMode: parallel)
     }
 
