@@ -4,7 +4,9 @@
 // - the calling thread: shell (ROUTER) and stdin (ROUTER); it runs the cells;
 // - the control thread: control (ROUTER), so interrupts and shutdowns are answered mid-cell;
 // - the heartbeat thread: heartbeat (REP), echoing every frame it gets;
-// - iopub (PUB) is written by the shell and control threads, so it sits behind a mutex.
+// - the iopub thread: iopub (XPUB), which it also reads, to greet each new subscriber with
+//   `iopub_welcome`. The shell and control threads hand it their messages through an inproc
+//   PUSH socket that sits behind a mutex.
 
 import Synchronization
 import ZeroMQ
@@ -24,9 +26,14 @@ public final class KernelServer: Sendable {
     private let control: Socket
     private let stdin: Socket
     private let heartbeat: Socket
-    private let iopub: Mutex<Socket>
+    private let iopub: Socket
+    private let iopubFeedInput: Socket
+    private let iopubFeed: Mutex<Socket>
     private let codec: WireCodec
+    private let factory = MessageFactory()
     private let stopping = Atomic<Bool>(false)
+    /// Set once nothing else will be published, so the iopub thread can empty its feed and stop.
+    private let publishingDone = Atomic<Bool>(false)
     private let restartRequested = Atomic<Bool>(false)
     /// How often blocked threads look up to see whether the kernel is stopping.
     private static let wakeInterval = 200
@@ -38,11 +45,21 @@ public final class KernelServer: Sendable {
         control = try Socket(context: context, type: .router)
         stdin = try Socket(context: context, type: .router)
         heartbeat = try Socket(context: context, type: .reply)
-        let publisher = try Socket(context: context, type: .publisher)
-        iopub = Mutex(publisher)
+        iopub = try Socket(context: context, type: .extendedPublisher)
+        iopubFeedInput = try Socket(context: context, type: .pull)
+        let feed = try Socket(context: context, type: .push)
+        iopubFeed = Mutex(feed)
+        // Every subscription, even a repeated one, reaches the kernel, so every client is greeted.
+        try iopub.set(.extendedPublisherVerbose, 1)
+        try iopub.set(.sendHighWaterMark, 0)
+        try feed.set(.sendHighWaterMark, 0)
+        try iopubFeedInput.set(.receiveHighWaterMark, 0)
+        let feedEndpoint = "inproc://iopub-feed-\(factory.session)"
+        try iopubFeedInput.bind(feedEndpoint)
+        try feed.connect(feedEndpoint)
 
         // Replies still queued at shutdown get a second to leave; then the kernel exits anyway.
-        for socket in [shell, control, stdin, heartbeat, publisher] {
+        for socket in [shell, control, stdin, heartbeat, iopub] {
             try socket.set(.linger, 1000)
             if connection.transport == .tcp && connection.ip.contains(":") { try socket.set(.ipv6, 1) }
         }
@@ -53,7 +70,7 @@ public final class KernelServer: Sendable {
         try control.bind(connection.endpoint(port: connection.controlPort))
         try stdin.bind(connection.endpoint(port: connection.stdinPort))
         try heartbeat.bind(connection.endpoint(port: connection.heartbeatPort))
-        try publisher.bind(connection.endpoint(port: connection.iopubPort))
+        try iopub.bind(connection.endpoint(port: connection.iopubPort))
     }
 
     /// Serves requests until a `shutdown_request` arrives.
@@ -61,9 +78,10 @@ public final class KernelServer: Sendable {
     public func run(interpreter: any KernelInterpreter) -> Bool {
         installInterruptHandler()
         let transport = SocketTransport(server: self)
-        let dispatcher = Dispatcher(interpreter: interpreter, transport: transport)
+        let dispatcher = Dispatcher(interpreter: interpreter, transport: transport, factory: factory)
 
         let heartbeatThread = startThread { [self] in echoHeartbeats() }
+        let iopubThread = startThread { [self] in publish() }
         let controlThread = startThread { [self] in
             serve(control, channel: .control, dispatcher: dispatcher)
         }
@@ -72,8 +90,10 @@ public final class KernelServer: Sendable {
 
         pthread_join(controlThread, nil)
         pthread_join(heartbeatThread, nil)
-        for socket in [shell, control, stdin, heartbeat] { socket.close() }
-        iopub.withLock { $0.close() }
+        publishingDone.store(true, ordering: .releasing)
+        pthread_join(iopubThread, nil)
+        iopubFeed.withLock { $0.close() }
+        for socket in [shell, control, stdin, heartbeat, iopub, iopubFeedInput] { socket.close() }
         context.terminate()
         return restartRequested.load(ordering: .acquiring)
     }
@@ -118,6 +138,39 @@ public final class KernelServer: Sendable {
         }
     }
 
+    /// Forwards the feed to iopub and welcomes subscribers, until publishing is done.
+    private func publish() {
+        while true {
+            let done = publishingDone.load(ordering: .acquiring)
+            do {
+                // After the last message was fed, one pass with no wait empties the feed.
+                let ready = try Socket.waitForMessage(on: [iopubFeedInput, iopub], timeout: done ? 0 : KernelServer.wakeInterval)
+                if ready[0] { try iopub.send(try iopubFeedInput.receive()) }
+                if ready[1] { welcome(try iopub.receive()) }
+                if done && !ready[0] { return }
+            } catch {
+                logToStandardError("iopub: \(error)")
+                if done { return }
+            }
+        }
+    }
+
+    /// Answers a subscription with `iopub_welcome` (protocol 5.4), so a client knows from
+    /// when on it receives everything; PUB sockets drop what is sent before that.
+    private func welcome(_ frames: [[UInt8]]) {
+        for frame in frames where frame.first == 1 {
+            let topic = Array(frame.dropFirst())
+            let message = factory.make(
+                "iopub_welcome", content: ["subscription": .string(String(decoding: topic, as: UTF8.self))],
+                parent: nil, identities: topic.isEmpty ? [] : [topic])
+            do {
+                try iopub.send(codec.encode(message))
+            } catch {
+                logToStandardError("iopub welcome: \(error)")
+            }
+        }
+    }
+
     func send(_ message: Message, on channel: Channel) {
         let frames = codec.encode(message)
         do {
@@ -125,7 +178,7 @@ public final class KernelServer: Sendable {
             case .shell: try shell.send(frames)
             case .control: try control.send(frames)
             case .stdin: try stdin.send(frames)
-            case .iopub: try iopub.withLock { try $0.send(frames) }
+            case .iopub: try iopubFeed.withLock { try $0.send(frames) }
             }
         } catch {
             logToStandardError("sending \(message.type) on \(channel.rawValue): \(error)")

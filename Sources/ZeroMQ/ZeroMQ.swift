@@ -66,7 +66,7 @@ public final class Context: @unchecked Sendable {
 
 /// The messaging pattern of a socket.
 public enum SocketType: Sendable {
-    case router, dealer, publisher, extendedPublisher, subscriber, reply, request
+    case router, dealer, publisher, extendedPublisher, subscriber, reply, request, push, pull
 
     var rawValue: Int32 {
         switch self {
@@ -77,6 +77,8 @@ public enum SocketType: Sendable {
         case .subscriber: ZMQ_SUB
         case .reply: ZMQ_REP
         case .request: ZMQ_REQ
+        case .push: ZMQ_PUSH
+        case .pull: ZMQ_PULL
         }
     }
 }
@@ -100,6 +102,8 @@ extension SocketOption where Value == Int32 {
     public static var ipv6: SocketOption { .init(ZMQ_IPV6) }
     /// The high-water mark of queued outgoing messages (0 means no limit).
     public static var sendHighWaterMark: SocketOption { .init(ZMQ_SNDHWM) }
+    /// The high-water mark of queued incoming messages (0 means no limit).
+    public static var receiveHighWaterMark: SocketOption { .init(ZMQ_RCVHWM) }
     /// Milliseconds a receive waits before failing with EAGAIN (-1 means forever).
     public static var receiveTimeout: SocketOption { .init(ZMQ_RCVTIMEO) }
 }

@@ -477,3 +477,21 @@ def test_shutdown_during_a_long_cell(kernel):
     reply = client.get_control_msg(timeout=TIMEOUT)
     assert reply["content"] == {"status": "ok", "restart": True}
     assert process.wait(timeout=TIMEOUT) == 0
+
+
+def test_new_iopub_subscriber_is_welcomed(kernel):
+    manager, client = kernel
+    info = manager.get_connection_info()
+    subscriber = zmq.Context.instance().socket(zmq.SUB)
+    subscriber.linger = 0
+    subscriber.setsockopt(zmq.SUBSCRIBE, b"")
+    subscriber.connect(f"{info['transport']}://{info['ip']}:{info['iopub_port']}")
+    try:
+        assert subscriber.poll(TIMEOUT * 1000)
+        frames = subscriber.recv_multipart()
+        split = frames.index(b"<IDS|MSG>")
+        assert client.session.sign(frames[split + 2 : split + 6]) == frames[split + 1]
+        assert json.loads(frames[split + 2])["msg_type"] == "iopub_welcome"
+        assert json.loads(frames[split + 5]) == {"subscription": ""}
+    finally:
+        subscriber.close()
