@@ -169,6 +169,8 @@ public final class Dispatcher: Sendable {
             ],
             "banner": .string(info.banner),
             "help_links": .array(info.helpLinks.map { ["text": .string($0.text), "url": .string($0.url)] }),
+            // Optional features (debugger, subshells, ...) announced here; this kernel has none.
+            "supported_features": [],
             "debugger": false,
         ]
     }
