@@ -197,12 +197,13 @@ public final class Dispatcher: Sendable {
             }
             return state.executionCount
         }
+        // An interrupt that arrived while the kernel was idle must not cancel this cell. It is
+        // lowered before execute_input goes out, so an interrupt sent by a client that saw
+        // execute_input always lands.
+        InterruptFlag.lower()
         if !silent {
             publish("execute_input", ["code": .string(code), "execution_count": .int(count)], parent: request)
         }
-
-        // An interrupt that arrived while the kernel was idle must not cancel the next cell.
-        InterruptFlag.lower()
         let context = CellContext(dispatcher: self, request: request, silent: silent, allowStdin: allowStdin)
         let outcome = interpreter.execute(code, context: context)
 
