@@ -495,3 +495,20 @@ def test_new_iopub_subscriber_is_welcomed(kernel):
         assert json.loads(frames[split + 5]) == {"subscription": ""}
     finally:
         subscriber.close()
+
+
+def test_ipc_transport(kernelspec_prefix, tmp_path):
+    from jupyter_client.manager import KernelManager
+
+    manager = KernelManager(kernel_name="tensorcell", transport="ipc", ip=str(tmp_path / "kernel-ipc"))
+    manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=TIMEOUT)
+        assert any(path.name.startswith("kernel-ipc-") for path in tmp_path.iterdir())
+        reply = shell_reply(client, client.execute('print("over ipc")'))
+        assert reply["content"]["status"] == "ok"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=False)
