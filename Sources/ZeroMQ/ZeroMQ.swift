@@ -83,6 +83,23 @@ public enum SocketType: Sendable {
     }
 }
 
+/// A value libzmq takes for a socket option, passed as the bytes it occupies.
+public protocol SocketOptionValue {
+    func withOptionBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result
+}
+
+extension Int32: SocketOptionValue {
+    public func withOptionBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withUnsafeBytes(of: self, body)
+    }
+}
+
+extension Array: SocketOptionValue where Element == UInt8 {
+    public func withOptionBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withUnsafeBytes(body)
+    }
+}
+
 /// A socket option together with the Swift type of its value.
 public struct SocketOption<Value>: Sendable {
     public let rawValue: Int32
@@ -140,22 +157,12 @@ public final class Socket: @unchecked Sendable {
         zmq_close(handle)
     }
 
-    /// Sets an integer option.
-    public func set(_ option: SocketOption<Int32>, _ value: Int32) throws {
-        var value = value
-        try setRaw(option.rawValue, &value, MemoryLayout<Int32>.size)
-    }
-
-    /// Sets a binary option.
-    public func set(_ option: SocketOption<[UInt8]>, _ value: [UInt8]) throws {
-        try value.withUnsafeBytes { bytes in
-            try setRaw(option.rawValue, bytes.baseAddress, bytes.count)
-        }
-    }
-
-    private func setRaw(_ option: Int32, _ value: UnsafeRawPointer?, _ length: Int) throws {
-        if zmq_setsockopt(handle, option, value, length) == -1 {
-            throw ZeroMQError.last("zmq_setsockopt \(option)")
+    /// Sets an option; its value type is fixed by the option, so a wrong one does not compile.
+    public func set<Value: SocketOptionValue>(_ option: SocketOption<Value>, _ value: Value) throws {
+        try value.withOptionBytes { bytes in
+            if zmq_setsockopt(handle, option.rawValue, bytes.baseAddress, bytes.count) == -1 {
+                throw ZeroMQError.last("zmq_setsockopt \(option.rawValue)")
+            }
         }
     }
 
