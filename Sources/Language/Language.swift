@@ -155,6 +155,10 @@ enum Statement {
 struct Parser {
     var tokens: [Token]
     var position = 0
+    /// How deep expressions nest; the parser recurses, so unbounded nesting would overflow
+    /// the stack and end the kernel instead of reporting an error.
+    var depth = 0
+    static let maximumDepth = 256
 
     var current: Token { tokens[position] }
 
@@ -211,6 +215,9 @@ struct Parser {
     }
 
     mutating func parseExpression() throws(LanguageError) -> Expression {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Parser.maximumDepth else { throw error("expression nested too deeply") }
         var left = try parseTerm()
         while case .symbol(let op) = current.kind, op == "+" || op == "-" {
             let offset = advance().offset
@@ -229,6 +236,9 @@ struct Parser {
     }
 
     mutating func parseUnary() throws(LanguageError) -> Expression {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Parser.maximumDepth else { throw error("expression nested too deeply") }
         if current.kind == .symbol("-") {
             _ = advance()
             return .negate(try parseUnary())

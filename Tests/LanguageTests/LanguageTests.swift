@@ -60,6 +60,14 @@ final class RecordingContext: ExecutionContext {
         }
     }
 
+    @Test func reportsDeepNestingInsteadOfOverflowingTheStack() {
+        for code in [String(repeating: "(", count: 100_000) + "1", String(repeating: "-", count: 100_000) + "1"] {
+            guard case .error(let error) = run(code) else { Issue.record("must fail"); continue }
+            #expect(error.name == "SyntaxError" && error.value == "expression nested too deeply")
+        }
+        #expect(run(String(repeating: "(", count: 50) + "1" + String(repeating: ")", count: 50)) == .ok(.plainText("1")))
+    }
+
     @Test func pointsAtTheErrorInItsLine() {
         guard case .error(let error) = run("let a = 1\nlet b = a + missing") else { Issue.record("must fail"); return }
         #expect(error.traceback == ["line 2: let b = a + missing", "                    ^", "NameError: name 'missing' is not defined"])
