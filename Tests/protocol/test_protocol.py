@@ -411,6 +411,15 @@ def test_interrupt_by_signal_keeps_state(kernel):
     assert messages[-2]["content"]["data"] == {"text/plain": "6"}
 
 
+def test_interrupt_while_idle_spares_the_next_cell(kernel):
+    manager, client = kernel
+    manager.interrupt_kernel()
+    manager.interrupt_kernel()
+    reply, _ = execute(client, "sleep(0.2)\n1")
+    assert reply["content"]["status"] == "ok"
+    assert manager.is_alive()
+
+
 def test_interrupt_by_message(kernelspec_prefix):
     manager, client = start("tensorcell-message")
     try:
