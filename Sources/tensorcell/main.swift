@@ -76,6 +76,7 @@ struct InstallKernelspec: ParsableCommand {
             "display_name": "Tensorcell",
             "language": "tensorcell",
             "interrupt_mode": "signal",
+            "kernel_protocol_version": .string(protocolVersion),
             "metadata": ["debugger": false],
         ]
         try writeFile(directory + "/kernel.json", spec.serialized() + [UInt8(ascii: "\n")])
