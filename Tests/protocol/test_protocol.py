@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -66,6 +67,30 @@ def test_kernelspec_is_listed_with_absolute_binary_and_logos(kernelspec_prefix, 
     installed = pathlib.Path(spec["resource_dir"])
     for logo in ("logo-32x32.png", "logo-64x64.png", "logo-svg.svg"):
         assert (installed / logo).read_bytes() == (REPO / "kernelspec" / logo).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "option, environment, directory",
+    [
+        (["--user"], {"JUPYTER_DATA_DIR": "data"}, "data/kernels"),
+        (["--user"], {"XDG_DATA_HOME": "xdg"}, "xdg/jupyter/kernels"),
+        (["--user"], {"HOME": "home"}, "home/.local/share/jupyter/kernels"),
+        (["--sys-prefix"], {"VIRTUAL_ENV": "venv"}, "venv/share/jupyter/kernels"),
+        (["--prefix", "prefix"], {}, "prefix/share/jupyter/kernels"),
+    ],
+)
+def test_install_locations(binary, tmp_path, option, environment, directory):
+    env = {key: value for key, value in os.environ.items() if key not in ("JUPYTER_DATA_DIR", "XDG_DATA_HOME", "VIRTUAL_ENV", "CONDA_PREFIX")}
+    env.update({key: str(tmp_path / value) for key, value in environment.items()})
+    option = [str(tmp_path / part) if part == "prefix" else part for part in option]
+    subprocess.run([str(binary), "install", *option], check=True, capture_output=True, env=env)
+    spec = json.loads((tmp_path / directory / "tensorcell" / "kernel.json").read_text())
+    assert spec["argv"][0] == str(binary)
+
+
+def test_install_rejects_two_locations(binary, tmp_path):
+    result = subprocess.run([str(binary), "install", "--user", "--prefix", str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode != 0 and "at most one" in result.stderr
 
 
 def test_version_flag(binary):
