@@ -100,7 +100,8 @@ public final class KernelServer: Sendable {
 
     private func serve(_ socket: Socket, channel: Channel, dispatcher: Dispatcher) {
         while !stopping.load(ordering: .acquiring) {
-            guard let request = receiveRequest(from: socket, channel: channel, timeout: KernelServer.wakeInterval) else {
+            guard let request = receiveRequest(from: socket, channel: channel, timeout: KernelServer.wakeInterval)
+            else {
                 continue
             }
             if case .shutDown(let again) = dispatcher.handle(request, on: channel) {
@@ -144,7 +145,8 @@ public final class KernelServer: Sendable {
             let done = publishingDone.load(ordering: .acquiring)
             do {
                 // After the last message was fed, one pass with no wait empties the feed.
-                let ready = try Socket.waitForMessage(on: [iopubFeedInput, iopub], timeout: done ? 0 : KernelServer.wakeInterval)
+                let ready = try Socket.waitForMessage(
+                    on: [iopubFeedInput, iopub], timeout: done ? 0 : KernelServer.wakeInterval)
                 if ready[0] { try iopub.send(try iopubFeedInput.receive()) }
                 if ready[1] { welcome(try iopub.receive()) }
                 if done && !ready[0] { return }
@@ -234,10 +236,12 @@ private final class ThreadBody {
 func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
     let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
     var thread = pthread_t()
-    let result = pthread_create(&thread, nil, { raw in
-        Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
-        return nil
-    }, box)
+    let result = pthread_create(
+        &thread, nil,
+        { raw in
+            Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
+            return nil
+        }, box)
     precondition(result == 0, "pthread_create failed: \(result)")
     return thread
 }

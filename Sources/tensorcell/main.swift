@@ -138,7 +138,9 @@ func absolute(_ path: String) -> String {
 func pythonPrefix() -> String? {
     guard let pipe = popen("python3 -c 'import sys; print(sys.prefix)' 2>/dev/null", "r") else { return nil }
     var buffer = [CChar](repeating: 0, count: 4096)
-    let line = fgets(&buffer, Int32(buffer.count), pipe) != nil ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+    let line =
+        fgets(&buffer, Int32(buffer.count), pipe) != nil
+        ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
     let status = pclose(pipe)
     let prefix = line.trimmingSuffix("\n")
     return status == 0 && !prefix.isEmpty ? prefix : nil
