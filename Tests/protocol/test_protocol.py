@@ -192,7 +192,7 @@ def test_stderr_display_update_and_clear(kernel):
 
 def test_stop_on_error_aborts_queued_executions(kernel):
     _, client = kernel
-    failing = client.execute("sleep(1)\nundefined_name")
+    failing = client.execute("sleep(2)\nundefined_name")
     queued = [client.execute('print("must not run")') for _ in range(2)]
     assert shell_reply(client, failing)["content"]["status"] == "error"
     for msg_id in queued:
@@ -203,7 +203,7 @@ def test_stop_on_error_aborts_queued_executions(kernel):
 
 def test_without_stop_on_error_queued_cells_run(kernel):
     _, client = kernel
-    failing = client.execute("sleep(1)\nundefined_name", stop_on_error=False)
+    failing = client.execute("sleep(2)\nundefined_name", stop_on_error=False)
     queued = client.execute('print("runs")')
     assert shell_reply(client, failing)["content"]["status"] == "error"
     assert shell_reply(client, queued)["content"]["status"] == "ok"
