@@ -204,10 +204,10 @@ struct Parser {
         let start = current.offset
         if current.kind == .let || current.kind == .var {
             let mutable = advance().kind == .var
-            guard case .identifier(let name) = advance().kind else {
-                position -= 1
+            guard case .identifier(let name) = current.kind else {
                 throw error("expected a name after '\(mutable ? "var" : "let")'")
             }
+            _ = advance()
             try expect("=")
             return .binding(name: name, mutable: mutable, value: try parseExpression(), offset: start)
         }

@@ -67,7 +67,8 @@ final class RecordingContext: ExecutionContext {
     @Test func reportsErrorsWithTheirKind() {
         for (code, name) in [
             ("nope", "NameError"), ("1 +", "SyntaxError"), ("1 / 0", "ZeroDivisionError"), ("1 + \"a\"", "TypeError"),
-            ("frobnicate(1)", "NameError"), ("\"open", "SyntaxError"), ("1 $ 2", "SyntaxError"),
+            ("frobnicate(1)", "NameError"), ("\"open", "SyntaxError"), ("1 $ 2", "SyntaxError"), ("let", "SyntaxError"),
+            ("let 5 = 1", "SyntaxError"), ("var x 1", "SyntaxError"),
         ] {
             guard case .error(let error) = run(code) else {
                 Issue.record("\(code) must fail")
