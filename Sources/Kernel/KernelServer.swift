@@ -35,6 +35,8 @@ public final class KernelServer: Sendable {
     /// Set once nothing else will be published, so the iopub thread can empty its feed and stop.
     private let publishingDone = Atomic<Bool>(false)
     private let restartRequested = Atomic<Bool>(false)
+    private let parentWatch = ParentWatch(
+        environment: getenv("JPY_PARENT_PID").map { String(cString: $0) }, currentParent: getppid())
     /// How often blocked threads look up to see whether the kernel is stopping.
     private static let wakeInterval = 200
 
@@ -128,13 +130,42 @@ public final class KernelServer: Sendable {
         return nil
     }
 
+    /// Echoes heartbeats; between them, watches for the front end that started the kernel
+    /// to disappear, since a kernel nobody can reach would otherwise run forever.
     private func echoHeartbeats() {
         while !stopping.load(ordering: .acquiring) {
             do {
-                guard try heartbeat.waitForMessage(timeout: KernelServer.wakeInterval) else { continue }
-                try heartbeat.send(try heartbeat.receive())
+                if try heartbeat.waitForMessage(timeout: KernelServer.wakeInterval) {
+                    try heartbeat.send(try heartbeat.receive())
+                }
             } catch {
                 logToStandardError("heartbeat: \(error)")
+            }
+            if let parentWatch, parentWatch.isOrphaned(currentParent: getppid()) {
+                logToStandardError("the front end that started the kernel is gone; shutting down")
+                stopping.store(true, ordering: .releasing)
+                InterruptFlag.raise()
+            }
+        }
+    }
+
+    /// How to tell that the front end that started the kernel is gone, if jupyter_client named
+    /// it (JPY_PARENT_PID, as for ipykernel). When a launcher stands between the two, or the
+    /// front end died before this ran, the kernel's parent is not the one named; then only
+    /// being handed to init counts.
+    enum ParentWatch: Sendable, Equatable {
+        case parent(pid_t)
+        case adoptedByInit
+
+        init?(environment value: String?, currentParent: pid_t) {
+            guard let value, let named = pid_t(value), named > 1 else { return nil }
+            self = currentParent == named ? .parent(named) : .adoptedByInit
+        }
+
+        func isOrphaned(currentParent: pid_t) -> Bool {
+            switch self {
+            case .parent(let pid): currentParent != pid
+            case .adoptedByInit: currentParent == 1
             }
         }
     }

@@ -398,3 +398,27 @@ final class ScriptedInterpreter: KernelInterpreter {
         InterruptFlag.lower()
     }
 }
+
+@Suite struct ParentWatchTests {
+    @Test func watchesTheNamedParentWhenItIsTheRealOne() throws {
+        let watch = try #require(KernelServer.ParentWatch(environment: "4242", currentParent: 4242))
+        #expect(watch == .parent(4242))
+        #expect(!watch.isOrphaned(currentParent: 4242))
+        #expect(watch.isOrphaned(currentParent: 1))
+        #expect(watch.isOrphaned(currentParent: 777))  // adopted by a subreaper
+    }
+
+    @Test func behindALauncherOnlyAdoptionByInitCounts() throws {
+        let watch = try #require(KernelServer.ParentWatch(environment: "4242", currentParent: 5000))
+        #expect(!watch.isOrphaned(currentParent: 5000))
+        #expect(watch.isOrphaned(currentParent: 1))
+        // A front end that died before the kernel looked is noticed at once.
+        #expect(try #require(KernelServer.ParentWatch(environment: "4242", currentParent: 1)).isOrphaned(currentParent: 1))
+    }
+
+    @Test func watchesNothingWithoutAUsableParentID() {
+        for value in [nil, "", "1", "0", "-5", "abc"] {
+            #expect(KernelServer.ParentWatch(environment: value, currentParent: 10) == nil)
+        }
+    }
+}

@@ -7,6 +7,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -547,3 +548,27 @@ def test_ipc_transport(kernelspec_prefix, tmp_path):
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=False)
+
+
+def test_kernel_exits_when_its_front_end_dies(binary, tmp_path):
+    """jupyter_client sets JPY_PARENT_PID; an orphaned kernel must not run on forever."""
+    connection = tmp_path / "connection.json"
+    from jupyter_client.connect import write_connection_file
+
+    write_connection_file(str(connection), ip="127.0.0.1", key=b"orphan-key")
+    # The shell is the kernel's parent; it tells the kernel its pid, starts it and waits.
+    parent = subprocess.Popen(
+        ["sh", "-c", 'JPY_PARENT_PID=$$ "$0" kernel --connection-file "$1" & echo $!; wait', str(binary), str(connection)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    kernel_pid = int(parent.stdout.readline())
+    assert pathlib.Path(f"/proc/{kernel_pid}").exists()
+    parent.kill()
+    parent.wait()
+    for _ in range(TIMEOUT * 10):
+        status = pathlib.Path(f"/proc/{kernel_pid}/status")
+        if not status.exists() or "zombie" in status.read_text():
+            return
+        time.sleep(0.1)
+    os.kill(kernel_pid, 9)
+    pytest.fail("the orphaned kernel kept running")
