@@ -220,10 +220,18 @@ public final class KernelServer: Sendable {
 
     /// Sends an input request and waits for its reply, giving up on interrupt or shutdown.
     func requestInput(_ request: Message) -> Message? {
+        // A reply to an earlier, interrupted request may still be waiting; it is not the answer.
+        while (try? stdin.waitForMessage(timeout: 0)) == true {
+            if let stale = receiveRequest(from: stdin, channel: .stdin, timeout: 0) {
+                logToStandardError("ignored a late \(stale.type) on stdin")
+            }
+        }
         send(request, on: .stdin)
         while !InterruptFlag.isRaised && !stopping.load(ordering: .acquiring) {
             guard let reply = receiveRequest(from: stdin, channel: .stdin, timeout: 50) else { continue }
-            if reply.type == "input_reply" { return reply }
+            // jupyter_client sends input_reply without a parent; one that names another request is late.
+            let parent = reply.parentHeader["msg_id"]?.stringValue
+            if reply.type == "input_reply" && (parent == nil || parent == request.id) { return reply }
             logToStandardError("ignored \(reply.type) on stdin while waiting for input_reply")
         }
         return nil

@@ -479,6 +479,24 @@ def test_interrupt_while_waiting_for_input(kernel):
     assert shell_reply(client, msg_id)["content"]["ename"] == "KeyboardInterrupt"
 
 
+def test_a_late_answer_to_an_interrupted_input_is_not_taken_for_the_next(kernel):
+    manager, client = kernel
+    first = client.execute('input("first? ")', allow_stdin=True)
+    first_request = client.get_stdin_msg(timeout=TIMEOUT)
+    manager.interrupt_kernel()
+    assert shell_reply(client, first)["content"]["ename"] == "KeyboardInterrupt"
+    # Answered late, naming the request it answers, as JupyterLab's replies do.
+    client.stdin_channel.send(client.session.msg("input_reply", {"value": "too late"}, parent=first_request))
+
+    second = client.execute('print(input("second? "))', allow_stdin=True)
+    request = client.get_stdin_msg(timeout=TIMEOUT)
+    assert request["content"]["prompt"] == "second? "
+    client.input("fresh")
+    assert shell_reply(client, second)["content"]["status"] == "ok"
+    streams = [m["content"]["text"] for m in collect(client, second) if m["msg_type"] == "stream"]
+    assert streams == ["fresh\n"]
+
+
 # --- lifecycle -------------------------------------------------------------------------------
 
 
