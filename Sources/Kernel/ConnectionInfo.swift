@@ -91,14 +91,16 @@ extension ConnectionInfo {
 
         let transportName = fields["transport"]?.stringValue ?? "tcp"
         guard let transport = Transport(rawValue: transportName) else {
-            throw .invalidField(path: path, field: "transport", reason: "must be \"tcp\" or \"ipc\", not \"\(transportName)\"")
+            throw .invalidField(
+                path: path, field: "transport", reason: "must be \"tcp\" or \"ipc\", not \"\(transportName)\"")
         }
         guard let ip = fields["ip"]?.stringValue, !ip.isEmpty else { throw .missingField(path: path, field: "ip") }
 
         let scheme = fields["signature_scheme"]?.stringValue ?? "hmac-sha256"
         let key = fields["key"]?.stringValue ?? ""
         if !key.isEmpty && scheme != "hmac-sha256" {
-            throw .invalidField(path: path, field: "signature_scheme", reason: "\"\(scheme)\" is not supported; use \"hmac-sha256\"")
+            throw .invalidField(
+                path: path, field: "signature_scheme", reason: "\"\(scheme)\" is not supported; use \"hmac-sha256\"")
         }
 
         self.init(

@@ -51,7 +51,9 @@ public final class Dispatcher: Sendable {
     public let factory: MessageFactory
     private let state = Mutex(ShellState())
 
-    public init(interpreter: any KernelInterpreter, transport: any KernelTransport, factory: MessageFactory = MessageFactory()) {
+    public init(
+        interpreter: any KernelInterpreter, transport: any KernelTransport, factory: MessageFactory = MessageFactory()
+    ) {
         self.interpreter = interpreter
         self.transport = transport
         self.factory = factory
@@ -65,11 +67,13 @@ public final class Dispatcher: Sendable {
     }
 
     func publishStatus(_ state: String, parent: Message?) {
-        transport.send(factory.make("status", content: ["execution_state": .string(state)], parent: parent, identities: [Array("kernel.\(factory.session).status".utf8)]), on: .iopub)
+        publish("status", ["execution_state": .string(state)], parent: parent)
     }
 
-    func publish(_ type: String, _ content: JSON, parent: Message) {
-        transport.send(factory.make(type, content: content, parent: parent, identities: [Array("kernel.\(factory.session).\(type)".utf8)]), on: .iopub)
+    /// Publishes on iopub under the topic `kernel.<session>.<type>`, as ipykernel names them.
+    func publish(_ type: String, _ content: JSON, parent: Message?) {
+        let topic = Array("kernel.\(factory.session).\(type)".utf8)
+        transport.send(factory.make(type, content: content, parent: parent, identities: [topic]), on: .iopub)
     }
 
     func reply(to request: Message, on channel: Channel, content: JSON, metadata: JSON = [:]) {
@@ -78,7 +82,8 @@ public final class Dispatcher: Sendable {
     }
 
     private func replyType(of requestType: String) -> String {
-        requestType.hasSuffix("_request") ? String(requestType.dropLast("_request".count)) + "_reply" : requestType + "_reply"
+        requestType.hasSuffix("_request")
+            ? String(requestType.dropLast("_request".count)) + "_reply" : requestType + "_reply"
     }
 
     /// Handles one request with `busy` before and `idle` after, as front ends expect.
@@ -97,23 +102,27 @@ public final class Dispatcher: Sendable {
             let code = content["code"]?.stringValue ?? ""
             let cursor = content["cursor_pos"]?.intValue ?? code.unicodeScalars.count
             let completion = interpreter.complete(code, cursor: cursor)
-            reply(to: request, on: channel, content: [
-                "status": "ok",
-                "matches": .array(completion.matches.map { .string($0) }),
-                "cursor_start": .int(completion.cursorStart),
-                "cursor_end": .int(completion.cursorEnd),
-                "metadata": .object(completion.metadata),
-            ])
+            reply(
+                to: request, on: channel,
+                content: [
+                    "status": "ok",
+                    "matches": .array(completion.matches.map { .string($0) }),
+                    "cursor_start": .int(completion.cursorStart),
+                    "cursor_end": .int(completion.cursorEnd),
+                    "metadata": .object(completion.metadata),
+                ])
         case "inspect_request":
             let code = content["code"]?.stringValue ?? ""
             let cursor = content["cursor_pos"]?.intValue ?? code.unicodeScalars.count
             let found = interpreter.inspect(code, cursor: cursor, detailLevel: content["detail_level"]?.intValue ?? 0)
-            reply(to: request, on: channel, content: [
-                "status": "ok",
-                "found": .bool(found != nil),
-                "data": .object(found?.data ?? [:]),
-                "metadata": .object(found?.metadata ?? [:]),
-            ])
+            reply(
+                to: request, on: channel,
+                content: [
+                    "status": "ok",
+                    "found": .bool(found != nil),
+                    "data": .object(found?.data ?? [:]),
+                    "metadata": .object(found?.metadata ?? [:]),
+                ])
         case "is_complete_request":
             var answer: [String: JSON]
             switch interpreter.isComplete(content["code"]?.stringValue ?? "") {
@@ -169,6 +178,8 @@ public final class Dispatcher: Sendable {
             ],
             "banner": .string(info.banner),
             "help_links": .array(info.helpLinks.map { ["text": .string($0.text), "url": .string($0.url)] }),
+            // Optional features (debugger, subshells, ...) announced here; this kernel has none.
+            "supported_features": [],
             "debugger": false,
         ]
     }
@@ -195,41 +206,48 @@ public final class Dispatcher: Sendable {
             }
             return state.executionCount
         }
+        // An interrupt that arrived while the kernel was idle must not cancel this cell. It is
+        // lowered before execute_input goes out, so an interrupt sent by a client that saw
+        // execute_input always lands.
+        InterruptFlag.lower()
         if !silent {
             publish("execute_input", ["code": .string(code), "execution_count": .int(count)], parent: request)
         }
-
-        // An interrupt that arrived while the kernel was idle must not cancel the next cell.
-        InterruptFlag.lower()
         let context = CellContext(dispatcher: self, request: request, silent: silent, allowStdin: allowStdin)
         let outcome = interpreter.execute(code, context: context)
 
         switch outcome {
         case .ok(let result):
             if let result, !silent {
-                publish("execute_result", [
-                    "execution_count": .int(count),
-                    "data": .object(result.data),
-                    "metadata": .object(result.metadata),
-                ], parent: request)
+                publish(
+                    "execute_result",
+                    [
+                        "execution_count": .int(count),
+                        "data": .object(result.data),
+                        "metadata": .object(result.metadata),
+                    ], parent: request)
             }
             var expressions: [String: JSON] = [:]
             for (name, expression) in content["user_expressions"]?.objectValue ?? [:] {
                 expressions[name] = evaluateUserExpression(expression.stringValue ?? "")
             }
-            reply(to: request, on: channel, content: [
-                "status": "ok",
-                "execution_count": .int(count),
-                "user_expressions": .object(expressions),
-                "payload": [],
-            ], metadata: ["started": .string(started), "status": "ok", "dependencies_met": true])
+            reply(
+                to: request, on: channel,
+                content: [
+                    "status": "ok",
+                    "execution_count": .int(count),
+                    "user_expressions": .object(expressions),
+                    "payload": [],
+                ], metadata: ["started": .string(started), "status": "ok", "dependencies_met": true])
             return []
         case .error(let error):
             if !silent {
-                publish("error", [
-                    "ename": .string(error.name), "evalue": .string(error.value),
-                    "traceback": .array(error.traceback.map { .string($0) }),
-                ], parent: request)
+                publish(
+                    "error",
+                    [
+                        "ename": .string(error.name), "evalue": .string(error.value),
+                        "traceback": .array(error.traceback.map { .string($0) }),
+                    ], parent: request)
             }
             let stopOnError = content["stop_on_error"]?.boolValue ?? true
             let abandoned = stopOnError ? transport.takeQueuedShellRequests() : []
@@ -238,15 +256,19 @@ public final class Dispatcher: Sendable {
         }
     }
 
-    private func replyExecuteError(_ error: ExecutionError, to request: Message, channel: Channel, count: Int, started: String) {
-        reply(to: request, on: channel, content: [
-            "status": "error",
-            "ename": .string(error.name), "evalue": .string(error.value),
-            "traceback": .array(error.traceback.map { .string($0) }),
-            "execution_count": .int(count),
-            "user_expressions": [:],
-            "payload": [],
-        ], metadata: ["started": .string(started), "status": "error", "dependencies_met": true])
+    private func replyExecuteError(
+        _ error: ExecutionError, to request: Message, channel: Channel, count: Int, started: String
+    ) {
+        reply(
+            to: request, on: channel,
+            content: [
+                "status": "error",
+                "ename": .string(error.name), "evalue": .string(error.value),
+                "traceback": .array(error.traceback.map { .string($0) }),
+                "execution_count": .int(count),
+                "user_expressions": [:],
+                "payload": [],
+            ], metadata: ["started": .string(started), "status": "error", "dependencies_met": true])
     }
 
     private func evaluateUserExpression(_ expression: String) -> JSON {
@@ -271,7 +293,9 @@ public final class Dispatcher: Sendable {
             }
             publishStatus("busy", parent: queued)
             logToStandardError("aborting \(queued.id) after an error in the previous cell")
-            reply(to: queued, on: .shell, content: ["status": "aborted"], metadata: ["status": "aborted", "dependencies_met": false])
+            reply(
+                to: queued, on: .shell, content: ["status": "aborted"],
+                metadata: ["status": "aborted", "dependencies_met": false])
             publishStatus("idle", parent: queued)
         }
     }
@@ -330,10 +354,12 @@ final class CellContext: ExecutionContext {
 
     func updateDisplay(_ bundle: MimeBundle, id: String) {
         guard !silent else { return }
-        dispatcher.publish("update_display_data", [
-            "data": .object(bundle.data), "metadata": .object(bundle.metadata),
-            "transient": ["display_id": .string(id)],
-        ], parent: request)
+        dispatcher.publish(
+            "update_display_data",
+            [
+                "data": .object(bundle.data), "metadata": .object(bundle.metadata),
+                "transient": ["display_id": .string(id)],
+            ], parent: request)
     }
 
     func clearOutput(wait: Bool) {
@@ -343,7 +369,9 @@ final class CellContext: ExecutionContext {
 
     func input(prompt: String, password: Bool) throws(ExecutionError) -> String {
         guard allowStdin else {
-            throw ExecutionError(name: "StdinNotImplementedError", value: "input was called, but this front end does not support input requests")
+            throw ExecutionError(
+                name: "StdinNotImplementedError",
+                value: "input was called, but this front end does not support input requests")
         }
         let inputRequest = dispatcher.factory.make(
             "input_request", content: ["prompt": .string(prompt), "password": .bool(password)], parent: request)

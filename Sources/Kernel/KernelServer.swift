@@ -4,7 +4,9 @@
 // - the calling thread: shell (ROUTER) and stdin (ROUTER); it runs the cells;
 // - the control thread: control (ROUTER), so interrupts and shutdowns are answered mid-cell;
 // - the heartbeat thread: heartbeat (REP), echoing every frame it gets;
-// - iopub (PUB) is written by the shell and control threads, so it sits behind a mutex.
+// - the iopub thread: iopub (XPUB), which it also reads, to greet each new subscriber with
+//   `iopub_welcome`. The shell and control threads hand it their messages through an inproc
+//   PUSH socket that sits behind a mutex.
 
 import Synchronization
 import ZeroMQ
@@ -24,10 +26,17 @@ public final class KernelServer: Sendable {
     private let control: Socket
     private let stdin: Socket
     private let heartbeat: Socket
-    private let iopub: Mutex<Socket>
+    private let iopub: Socket
+    private let iopubFeedInput: Socket
+    private let iopubFeed: Mutex<Socket>
     private let codec: WireCodec
+    private let factory = MessageFactory()
     private let stopping = Atomic<Bool>(false)
+    /// Set once nothing else will be published, so the iopub thread can empty its feed and stop.
+    private let publishingDone = Atomic<Bool>(false)
     private let restartRequested = Atomic<Bool>(false)
+    private let parentWatch = ParentWatch(
+        environment: getenv("JPY_PARENT_PID").map { String(cString: $0) }, currentParent: getppid())
     /// How often blocked threads look up to see whether the kernel is stopping.
     private static let wakeInterval = 200
 
@@ -38,11 +47,21 @@ public final class KernelServer: Sendable {
         control = try Socket(context: context, type: .router)
         stdin = try Socket(context: context, type: .router)
         heartbeat = try Socket(context: context, type: .reply)
-        let publisher = try Socket(context: context, type: .publisher)
-        iopub = Mutex(publisher)
+        iopub = try Socket(context: context, type: .extendedPublisher)
+        iopubFeedInput = try Socket(context: context, type: .pull)
+        let feed = try Socket(context: context, type: .push)
+        iopubFeed = Mutex(feed)
+        // Every subscription, even a repeated one, reaches the kernel, so every client is greeted.
+        try iopub.set(.extendedPublisherVerbose, 1)
+        try iopub.set(.sendHighWaterMark, 0)
+        try feed.set(.sendHighWaterMark, 0)
+        try iopubFeedInput.set(.receiveHighWaterMark, 0)
+        let feedEndpoint = "inproc://iopub-feed-\(factory.session)"
+        try iopubFeedInput.bind(feedEndpoint)
+        try feed.connect(feedEndpoint)
 
         // Replies still queued at shutdown get a second to leave; then the kernel exits anyway.
-        for socket in [shell, control, stdin, heartbeat, publisher] {
+        for socket in [shell, control, stdin, heartbeat, iopub] {
             try socket.set(.linger, 1000)
             if connection.transport == .tcp && connection.ip.contains(":") { try socket.set(.ipv6, 1) }
         }
@@ -53,7 +72,7 @@ public final class KernelServer: Sendable {
         try control.bind(connection.endpoint(port: connection.controlPort))
         try stdin.bind(connection.endpoint(port: connection.stdinPort))
         try heartbeat.bind(connection.endpoint(port: connection.heartbeatPort))
-        try publisher.bind(connection.endpoint(port: connection.iopubPort))
+        try iopub.bind(connection.endpoint(port: connection.iopubPort))
     }
 
     /// Serves requests until a `shutdown_request` arrives.
@@ -61,9 +80,10 @@ public final class KernelServer: Sendable {
     public func run(interpreter: any KernelInterpreter) -> Bool {
         installInterruptHandler()
         let transport = SocketTransport(server: self)
-        let dispatcher = Dispatcher(interpreter: interpreter, transport: transport)
+        let dispatcher = Dispatcher(interpreter: interpreter, transport: transport, factory: factory)
 
         let heartbeatThread = startThread { [self] in echoHeartbeats() }
+        let iopubThread = startThread { [self] in publish() }
         let controlThread = startThread { [self] in
             serve(control, channel: .control, dispatcher: dispatcher)
         }
@@ -72,15 +92,18 @@ public final class KernelServer: Sendable {
 
         pthread_join(controlThread, nil)
         pthread_join(heartbeatThread, nil)
-        for socket in [shell, control, stdin, heartbeat] { socket.close() }
-        iopub.withLock { $0.close() }
+        publishingDone.store(true, ordering: .releasing)
+        pthread_join(iopubThread, nil)
+        iopubFeed.withLock { $0.close() }
+        for socket in [shell, control, stdin, heartbeat, iopub, iopubFeedInput] { socket.close() }
         context.terminate()
         return restartRequested.load(ordering: .acquiring)
     }
 
     private func serve(_ socket: Socket, channel: Channel, dispatcher: Dispatcher) {
         while !stopping.load(ordering: .acquiring) {
-            guard let request = receiveRequest(from: socket, channel: channel, timeout: KernelServer.wakeInterval) else {
+            guard let request = receiveRequest(from: socket, channel: channel, timeout: KernelServer.wakeInterval)
+            else {
                 continue
             }
             if case .shutDown(let again) = dispatcher.handle(request, on: channel) {
@@ -107,13 +130,76 @@ public final class KernelServer: Sendable {
         return nil
     }
 
+    /// Echoes heartbeats; between them, watches for the front end that started the kernel
+    /// to disappear, since a kernel nobody can reach would otherwise run forever.
     private func echoHeartbeats() {
         while !stopping.load(ordering: .acquiring) {
             do {
-                guard try heartbeat.waitForMessage(timeout: KernelServer.wakeInterval) else { continue }
-                try heartbeat.send(try heartbeat.receive())
+                if try heartbeat.waitForMessage(timeout: KernelServer.wakeInterval) {
+                    try heartbeat.send(try heartbeat.receive())
+                }
             } catch {
                 logToStandardError("heartbeat: \(error)")
+            }
+            if let parentWatch, parentWatch.isOrphaned(currentParent: getppid()) {
+                logToStandardError("the front end that started the kernel is gone; shutting down")
+                stopping.store(true, ordering: .releasing)
+                InterruptFlag.raise()
+            }
+        }
+    }
+
+    /// How to tell that the front end that started the kernel is gone, if jupyter_client named
+    /// it (JPY_PARENT_PID, as for ipykernel). When a launcher stands between the two, or the
+    /// front end died before this ran, the kernel's parent is not the one named; then only
+    /// being handed to init counts.
+    enum ParentWatch: Sendable, Equatable {
+        case parent(pid_t)
+        case adoptedByInit
+
+        init?(environment value: String?, currentParent: pid_t) {
+            guard let value, let named = pid_t(value), named > 1 else { return nil }
+            self = currentParent == named ? .parent(named) : .adoptedByInit
+        }
+
+        func isOrphaned(currentParent: pid_t) -> Bool {
+            switch self {
+            case .parent(let pid): currentParent != pid
+            case .adoptedByInit: currentParent == 1
+            }
+        }
+    }
+
+    /// Forwards the feed to iopub and welcomes subscribers, until publishing is done.
+    private func publish() {
+        while true {
+            let done = publishingDone.load(ordering: .acquiring)
+            do {
+                // After the last message was fed, one pass with no wait empties the feed.
+                let ready = try Socket.waitForMessage(
+                    on: [iopubFeedInput, iopub], timeout: done ? 0 : KernelServer.wakeInterval)
+                if ready[0] { try iopub.send(try iopubFeedInput.receive()) }
+                if ready[1] { welcome(try iopub.receive()) }
+                if done && !ready[0] { return }
+            } catch {
+                logToStandardError("iopub: \(error)")
+                if done { return }
+            }
+        }
+    }
+
+    /// Answers a subscription with `iopub_welcome` (protocol 5.4), so a client knows from
+    /// when on it receives everything; PUB sockets drop what is sent before that.
+    private func welcome(_ frames: [[UInt8]]) {
+        for frame in frames where frame.first == 1 {
+            let topic = Array(frame.dropFirst())
+            let message = factory.make(
+                "iopub_welcome", content: ["subscription": .string(String(decoding: topic, as: UTF8.self))],
+                parent: nil, identities: topic.isEmpty ? [] : [topic])
+            do {
+                try iopub.send(codec.encode(message))
+            } catch {
+                logToStandardError("iopub welcome: \(error)")
             }
         }
     }
@@ -125,7 +211,7 @@ public final class KernelServer: Sendable {
             case .shell: try shell.send(frames)
             case .control: try control.send(frames)
             case .stdin: try stdin.send(frames)
-            case .iopub: try iopub.withLock { try $0.send(frames) }
+            case .iopub: try iopubFeed.withLock { try $0.send(frames) }
             }
         } catch {
             logToStandardError("sending \(message.type) on \(channel.rawValue): \(error)")
@@ -134,10 +220,18 @@ public final class KernelServer: Sendable {
 
     /// Sends an input request and waits for its reply, giving up on interrupt or shutdown.
     func requestInput(_ request: Message) -> Message? {
+        // A reply to an earlier, interrupted request may still be waiting; it is not the answer.
+        while (try? stdin.waitForMessage(timeout: 0)) == true {
+            if let stale = receiveRequest(from: stdin, channel: .stdin, timeout: 0) {
+                logToStandardError("ignored a late \(stale.type) on stdin")
+            }
+        }
         send(request, on: .stdin)
         while !InterruptFlag.isRaised && !stopping.load(ordering: .acquiring) {
             guard let reply = receiveRequest(from: stdin, channel: .stdin, timeout: 50) else { continue }
-            if reply.type == "input_reply" { return reply }
+            // jupyter_client sends input_reply without a parent; one that names another request is late.
+            let parent = reply.parentHeader["msg_id"]?.stringValue
+            if reply.type == "input_reply" && (parent == nil || parent == request.id) { return reply }
             logToStandardError("ignored \(reply.type) on stdin while waiting for input_reply")
         }
         return nil
@@ -181,10 +275,12 @@ private final class ThreadBody {
 func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
     let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
     var thread = pthread_t()
-    let result = pthread_create(&thread, nil, { raw in
-        Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
-        return nil
-    }, box)
+    let result = pthread_create(
+        &thread, nil,
+        { raw in
+            Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
+            return nil
+        }, box)
     precondition(result == 0, "pthread_create failed: \(result)")
     return thread
 }

@@ -51,7 +51,9 @@ public enum Value: Equatable, Sendable {
 
 struct Token: Equatable {
     enum Kind: Equatable {
-        case number(Double), string(String), identifier(String)
+        case number(Double)
+        case string(String)
+        case identifier(String)
         case `let`, `var`
         case symbol(Character)
         case newline
@@ -85,7 +87,9 @@ func tokenize(_ source: [Unicode.Scalar]) throws(LanguageError) -> [Token] {
         } else if c == "/" && index + 1 < source.count && source[index + 1] == "/" {
             while index < source.count && source[index] != "\n" { index += 1 }
         } else if isDigit(c) || (c == "." && index + 1 < source.count && isDigit(source[index + 1])) {
-            while index < source.count && (isDigit(source[index]) || source[index] == "." || source[index] == "_") { index += 1 }
+            while index < source.count && (isDigit(source[index]) || source[index] == "." || source[index] == "_") {
+                index += 1
+            }
             if index < source.count && (source[index] == "e" || source[index] == "E") {
                 index += 1
                 if index < source.count && (source[index] == "+" || source[index] == "-") { index += 1 }
@@ -155,6 +159,10 @@ enum Statement {
 struct Parser {
     var tokens: [Token]
     var position = 0
+    /// How deep expressions nest; the parser recurses, so unbounded nesting would overflow
+    /// the stack and end the kernel instead of reporting an error.
+    var depth = 0
+    static let maximumDepth = 256
 
     var current: Token { tokens[position] }
 
@@ -196,10 +204,10 @@ struct Parser {
         let start = current.offset
         if current.kind == .let || current.kind == .var {
             let mutable = advance().kind == .var
-            guard case .identifier(let name) = advance().kind else {
-                position -= 1
+            guard case .identifier(let name) = current.kind else {
                 throw error("expected a name after '\(mutable ? "var" : "let")'")
             }
+            _ = advance()
             try expect("=")
             return .binding(name: name, mutable: mutable, value: try parseExpression(), offset: start)
         }
@@ -211,6 +219,9 @@ struct Parser {
     }
 
     mutating func parseExpression() throws(LanguageError) -> Expression {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Parser.maximumDepth else { throw error("expression nested too deeply") }
         var left = try parseTerm()
         while case .symbol(let op) = current.kind, op == "+" || op == "-" {
             let offset = advance().offset
@@ -229,6 +240,9 @@ struct Parser {
     }
 
     mutating func parseUnary() throws(LanguageError) -> Expression {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Parser.maximumDepth else { throw error("expression nested too deeply") }
         if current.kind == .symbol("-") {
             _ = advance()
             return .negate(try parseUnary())
@@ -286,12 +300,18 @@ struct Builtin {
 }
 
 let builtins: [String: Builtin] = [
-    "print": Builtin(signature: "print(_ values...)", summary: "Writes the values, separated by spaces, to standard output."),
-    "eprint": Builtin(signature: "eprint(_ values...)", summary: "Writes the values, separated by spaces, to standard error."),
-    "display": Builtin(signature: "display(_ value, id: String? = nil)", summary: "Shows a value as rich output; with an id it can be updated later."),
-    "updateDisplay": Builtin(signature: "updateDisplay(_ value, id: String)", summary: "Replaces the output shown earlier with the same id."),
+    "print": Builtin(
+        signature: "print(_ values...)", summary: "Writes the values, separated by spaces, to standard output."),
+    "eprint": Builtin(
+        signature: "eprint(_ values...)", summary: "Writes the values, separated by spaces, to standard error."),
+    "display": Builtin(
+        signature: "display(_ value, id: String? = nil)",
+        summary: "Shows a value as rich output; with an id it can be updated later."),
+    "updateDisplay": Builtin(
+        signature: "updateDisplay(_ value, id: String)", summary: "Replaces the output shown earlier with the same id."),
     "clearOutput": Builtin(signature: "clearOutput(wait: Bool = false)", summary: "Clears the cell's output."),
-    "input": Builtin(signature: "input(_ prompt: String = \"\") -> String", summary: "Asks the user for a line of text."),
+    "input": Builtin(
+        signature: "input(_ prompt: String = \"\") -> String", summary: "Asks the user for a line of text."),
     "sleep": Builtin(signature: "sleep(_ seconds: Number)", summary: "Waits; an interrupt stops the wait."),
 ]
 
@@ -314,7 +334,9 @@ public final class Interpreter: KernelInterpreter {
             languageName: "tensorcell", languageVersion: "0.1", mimetype: "text/x-tensorcell",
             fileExtension: ".tc", pygmentsLexer: "swift", codemirrorMode: "swift",
             banner: "Tensorcell \(tensorcellVersion): deep learning in a notebook",
-            helpLinks: [("Jupyter messaging protocol", "https://jupyter-client.readthedocs.io/en/latest/messaging.html")])
+            helpLinks: [
+                ("Jupyter messaging protocol", "https://jupyter-client.readthedocs.io/en/latest/messaging.html")
+            ])
     }
 
     public func execute(_ code: String, context: any ExecutionContext) -> ExecutionOutcome {
@@ -322,10 +344,13 @@ public final class Interpreter: KernelInterpreter {
         do throws(LanguageError) {
             var parser = Parser(tokens: try tokenize(source))
             let (statements, quiet) = try parser.parseProgram()
-            return try environment.withLock { (variables: inout [String: Binding]) throws(LanguageError) -> ExecutionOutcome in
+            return try environment.withLock {
+                (variables: inout [String: Binding]) throws(LanguageError) -> ExecutionOutcome in
                 var last: Value = .void
                 for statement in statements {
-                    if context.isInterruptRequested { throw LanguageError(name: "KeyboardInterrupt", message: "", offset: nil) }
+                    if context.isInterruptRequested {
+                        throw LanguageError(name: "KeyboardInterrupt", message: "", offset: nil)
+                    }
                     last = try run(statement, in: &variables, context: context)
                 }
                 if quiet || last == .void { return .ok(nil) }
@@ -342,7 +367,8 @@ public final class Interpreter: KernelInterpreter {
             var parser = Parser(tokens: try tokenize(source))
             let parsed = try parser.parseExpression()
             guard parser.current.kind == .end else { throw parser.error("expected the end of the expression") }
-            let value = try environment.withLock { (variables: inout [String: Binding]) throws(LanguageError) -> Value in
+            let value = try environment.withLock {
+                (variables: inout [String: Binding]) throws(LanguageError) -> Value in
                 try evaluate(parsed, in: variables, context: QuietContext())
             }
             return .ok(.plainText(value.text))
@@ -366,17 +392,21 @@ public final class Interpreter: KernelInterpreter {
         return ExecutionError(name: error.name, value: error.message, traceback: traceback)
     }
 
-    private func run(_ statement: Statement, in variables: inout [String: Binding], context: any ExecutionContext) throws(LanguageError) -> Value {
+    private func run(_ statement: Statement, in variables: inout [String: Binding], context: any ExecutionContext)
+        throws(LanguageError) -> Value
+    {
         switch statement {
         case .binding(let name, let mutable, let expression, _):
-            variables[name] = Binding(value: try evaluate(expression, in: variables, context: context), mutable: mutable)
+            variables[name] = Binding(
+                value: try evaluate(expression, in: variables, context: context), mutable: mutable)
             return .void
         case .assignment(let name, let expression, let offset):
             guard let binding = variables[name] else {
                 throw LanguageError(name: "NameError", message: "name '\(name)' is not defined", offset: offset)
             }
             guard binding.mutable else {
-                throw LanguageError(name: "TypeError", message: "cannot assign to '\(name)': it is a 'let' constant", offset: offset)
+                throw LanguageError(
+                    name: "TypeError", message: "cannot assign to '\(name)': it is a 'let' constant", offset: offset)
             }
             variables[name]!.value = try evaluate(expression, in: variables, context: context)
             return .void
@@ -385,7 +415,9 @@ public final class Interpreter: KernelInterpreter {
         }
     }
 
-    private func evaluate(_ expression: Expression, in variables: [String: Binding], context: any ExecutionContext) throws(LanguageError) -> Value {
+    private func evaluate(_ expression: Expression, in variables: [String: Binding], context: any ExecutionContext)
+        throws(LanguageError) -> Value
+    {
         switch expression {
         case .number(let value): return .number(value)
         case .string(let value): return .string(value)
@@ -409,12 +441,16 @@ public final class Interpreter: KernelInterpreter {
                 case "-": return .number(a - b)
                 case "*": return .number(a * b)
                 default:
-                    guard b != 0 else { throw LanguageError(name: "ZeroDivisionError", message: "division by zero", offset: offset) }
+                    guard b != 0 else {
+                        throw LanguageError(name: "ZeroDivisionError", message: "division by zero", offset: offset)
+                    }
                     return .number(a / b)
                 }
             case (.string(let a), .string(let b)) where op == "+": return .string(a + b)
             default:
-                throw LanguageError(name: "TypeError", message: "'\(op)' cannot combine \(left.typeName) and \(right.typeName)", offset: offset)
+                throw LanguageError(
+                    name: "TypeError", message: "'\(op)' cannot combine \(left.typeName) and \(right.typeName)",
+                    offset: offset)
             }
         case .call(let name, let arguments, let offset):
             var positional: [Value] = []
@@ -427,7 +463,9 @@ public final class Interpreter: KernelInterpreter {
         }
     }
 
-    private func call(_ name: String, _ positional: [Value], _ labelled: [String: Value], offset: Int, context: any ExecutionContext) throws(LanguageError) -> Value {
+    private func call(
+        _ name: String, _ positional: [Value], _ labelled: [String: Value], offset: Int, context: any ExecutionContext
+    ) throws(LanguageError) -> Value {
         func argumentError(_ message: String) -> LanguageError {
             LanguageError(name: "TypeError", message: "\(name): \(message)", offset: offset)
         }
@@ -443,7 +481,9 @@ public final class Interpreter: KernelInterpreter {
             guard positional.count == 1 else { throw argumentError("expects one value") }
             context.display(.plainText(positional[0].text), id: try displayID())
         case "updateDisplay":
-            guard positional.count == 1, let id = try displayID() else { throw argumentError("expects a value and id:") }
+            guard positional.count == 1, let id = try displayID() else {
+                throw argumentError("expects a value and id:")
+            }
             context.updateDisplay(.plainText(positional[0].text), id: id)
         case "clearOutput":
             context.clearOutput(wait: labelled["wait"].map { $0 != .number(0) } ?? false)
@@ -454,10 +494,14 @@ public final class Interpreter: KernelInterpreter {
                 throw LanguageError(name: error.name, message: error.value, offset: offset)
             }
         case "sleep":
-            guard positional.count == 1, case .number(let seconds) = positional[0] else { throw argumentError("expects a number of seconds") }
+            guard positional.count == 1, case .number(let seconds) = positional[0] else {
+                throw argumentError("expects a number of seconds")
+            }
             var remaining = seconds
             while remaining > 0 {
-                if context.isInterruptRequested { throw LanguageError(name: "KeyboardInterrupt", message: "", offset: nil) }
+                if context.isInterruptRequested {
+                    throw LanguageError(name: "KeyboardInterrupt", message: "", offset: nil)
+                }
                 let step = min(remaining, 0.01)
                 usleep(UInt32(step * 1_000_000))
                 remaining -= step
@@ -474,17 +518,23 @@ public final class Interpreter: KernelInterpreter {
         let source = Array(code.unicodeScalars)
         let cursor = max(0, min(cursor, source.count))
         var start = cursor
-        while start > 0 && (source[start - 1] == "_" || source[start - 1].properties.isAlphabetic || ("0"..."9").contains(source[start - 1])) {
+        while start > 0
+            && (source[start - 1] == "_" || source[start - 1].properties.isAlphabetic
+                || ("0"..."9").contains(source[start - 1]))
+        {
             start -= 1
         }
         let prefix = String(String.UnicodeScalarView(source[start..<cursor]))
         let names = Set(builtins.keys).union(["let", "var"]).union(environment.withLock { Array($0.keys) })
-        return Completion(matches: names.filter { $0.hasPrefix(prefix) }.sorted(), cursorStart: start, cursorEnd: cursor)
+        return Completion(
+            matches: names.filter { $0.hasPrefix(prefix) }.sorted(), cursorStart: start, cursorEnd: cursor)
     }
 
     public func inspect(_ code: String, cursor: Int, detailLevel: Int) -> MimeBundle? {
         let source = Array(code.unicodeScalars)
-        func isNamePart(_ c: Unicode.Scalar) -> Bool { c == "_" || c.properties.isAlphabetic || ("0"..."9").contains(c) }
+        func isNamePart(_ c: Unicode.Scalar) -> Bool {
+            c == "_" || c.properties.isAlphabetic || ("0"..."9").contains(c)
+        }
         var start = max(0, min(cursor, source.count))
         var end = start
         while start > 0 && isNamePart(source[start - 1]) { start -= 1 }
@@ -494,7 +544,8 @@ public final class Interpreter: KernelInterpreter {
             return .plainText(builtin.signature + "\n\n" + builtin.summary)
         }
         if let binding = environment.withLock({ $0[name] }) {
-            return .plainText("\(binding.mutable ? "var" : "let") \(name): \(binding.value.typeName) = \(binding.value.literal)")
+            return .plainText(
+                "\(binding.mutable ? "var" : "let") \(name): \(binding.value.typeName) = \(binding.value.literal)")
         }
         return nil
     }

@@ -66,7 +66,7 @@ public final class Context: @unchecked Sendable {
 
 /// The messaging pattern of a socket.
 public enum SocketType: Sendable {
-    case router, dealer, publisher, extendedPublisher, subscriber, reply, request
+    case router, dealer, publisher, extendedPublisher, subscriber, reply, request, push, pull
 
     var rawValue: Int32 {
         switch self {
@@ -77,7 +77,26 @@ public enum SocketType: Sendable {
         case .subscriber: ZMQ_SUB
         case .reply: ZMQ_REP
         case .request: ZMQ_REQ
+        case .push: ZMQ_PUSH
+        case .pull: ZMQ_PULL
         }
+    }
+}
+
+/// A value libzmq takes for a socket option, passed as the bytes it occupies.
+public protocol SocketOptionValue {
+    func withOptionBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result
+}
+
+extension Int32: SocketOptionValue {
+    public func withOptionBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withUnsafeBytes(of: self, body)
+    }
+}
+
+extension Array: SocketOptionValue where Element == UInt8 {
+    public func withOptionBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withUnsafeBytes(body)
     }
 }
 
@@ -100,6 +119,8 @@ extension SocketOption where Value == Int32 {
     public static var ipv6: SocketOption { .init(ZMQ_IPV6) }
     /// The high-water mark of queued outgoing messages (0 means no limit).
     public static var sendHighWaterMark: SocketOption { .init(ZMQ_SNDHWM) }
+    /// The high-water mark of queued incoming messages (0 means no limit).
+    public static var receiveHighWaterMark: SocketOption { .init(ZMQ_RCVHWM) }
     /// Milliseconds a receive waits before failing with EAGAIN (-1 means forever).
     public static var receiveTimeout: SocketOption { .init(ZMQ_RCVTIMEO) }
 }
@@ -136,22 +157,12 @@ public final class Socket: @unchecked Sendable {
         zmq_close(handle)
     }
 
-    /// Sets an integer option.
-    public func set(_ option: SocketOption<Int32>, _ value: Int32) throws {
-        var value = value
-        try setRaw(option.rawValue, &value, MemoryLayout<Int32>.size)
-    }
-
-    /// Sets a binary option.
-    public func set(_ option: SocketOption<[UInt8]>, _ value: [UInt8]) throws {
-        try value.withUnsafeBytes { bytes in
-            try setRaw(option.rawValue, bytes.baseAddress, bytes.count)
-        }
-    }
-
-    private func setRaw(_ option: Int32, _ value: UnsafeRawPointer?, _ length: Int) throws {
-        if zmq_setsockopt(handle, option, value, length) == -1 {
-            throw ZeroMQError.last("zmq_setsockopt \(option)")
+    /// Sets an option; its value type is fixed by the option, so a wrong one does not compile.
+    public func set<Value: SocketOptionValue>(_ option: SocketOption<Value>, _ value: Value) throws {
+        try value.withOptionBytes { bytes in
+            if zmq_setsockopt(handle, option.rawValue, bytes.baseAddress, bytes.count) == -1 {
+                throw ZeroMQError.last("zmq_setsockopt \(option.rawValue)")
+            }
         }
     }
 

@@ -20,6 +20,12 @@ struct Tensorcell: ParsableCommand {
         subcommands: [RunKernel.self, InstallKernelspec.self])
 }
 
+/// A failure while doing the work (not a misuse of the command line), so no usage is printed.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 struct RunKernel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernel", abstract: "Serve a Jupyter front end (the kernelspec runs this).")
@@ -34,7 +40,7 @@ struct RunKernel: ParsableCommand {
             connection = try ConnectionInfo(contentsOf: connectionFile)
             server = try KernelServer(connection: connection)
         } catch {
-            throw ValidationError("\(error)")
+            throw CommandFailure("\(error)")
         }
         _ = server.run(interpreter: Interpreter())
     }
@@ -76,6 +82,7 @@ struct InstallKernelspec: ParsableCommand {
             "display_name": "Tensorcell",
             "language": "tensorcell",
             "interrupt_mode": "signal",
+            "kernel_protocol_version": .string(protocolVersion),
             "metadata": ["debugger": false],
         ]
         try writeFile(directory + "/kernel.json", spec.serialized() + [UInt8(ascii: "\n")])
@@ -131,7 +138,9 @@ func absolute(_ path: String) -> String {
 func pythonPrefix() -> String? {
     guard let pipe = popen("python3 -c 'import sys; print(sys.prefix)' 2>/dev/null", "r") else { return nil }
     var buffer = [CChar](repeating: 0, count: 4096)
-    let line = fgets(&buffer, Int32(buffer.count), pipe) != nil ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+    let line =
+        fgets(&buffer, Int32(buffer.count), pipe) != nil
+        ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
     let status = pclose(pipe)
     let prefix = line.trimmingSuffix("\n")
     return status == 0 && !prefix.isEmpty ? prefix : nil
@@ -148,18 +157,20 @@ func makeDirectories(_ path: String) throws {
     for component in path.split(separator: "/") {
         current += "/" + component
         if mkdir(current, 0o755) != 0 && errno != EEXIST {
-            throw ValidationError("cannot create \(current): \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            let hint = errno == EACCES ? " (use --user, --sys-prefix or --prefix DIR)" : ""
+            throw CommandFailure("cannot create \(current): \(reason)\(hint)")
         }
     }
 }
 
 func writeFile(_ path: String, _ bytes: [UInt8]) throws {
     guard let file = fopen(path, "wb") else {
-        throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
+        throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))")
     }
     defer { fclose(file) }
     guard fwrite(bytes, 1, bytes.count, file) == bytes.count else {
-        throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
+        throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))")
     }
 }
 

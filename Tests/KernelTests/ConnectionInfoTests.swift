@@ -19,7 +19,8 @@ import Testing
     }
 
     @Test func namesIPCEndpointsAsJupyterClientDoes() throws {
-        let text = typical.replacingFirst("\"tcp\"", with: "\"ipc\"").replacingFirst("\"127.0.0.1\"", with: "\"kernel-1234-ipc\"")
+        let text = typical.replacingFirst("\"tcp\"", with: "\"ipc\"").replacingFirst(
+            "\"127.0.0.1\"", with: "\"kernel-1234-ipc\"")
         let info = try ConnectionInfo(json: Array(text.utf8))
         #expect(info.transport == .ipc)
         #expect(info.endpoint(port: 53794) == "ipc://kernel-1234-ipc-53794")
@@ -56,7 +57,8 @@ extension String {
     func replacingFirst(_ target: String, with replacement: String) -> String {
         let characters = Array(self)
         let pattern = Array(target)
-        for start in 0...(characters.count - pattern.count) where Array(characters[start..<start + pattern.count]) == pattern {
+        for start in 0...(characters.count - pattern.count)
+        where Array(characters[start..<start + pattern.count]) == pattern {
             return String(characters[..<start]) + replacement + String(characters[(start + pattern.count)...])
         }
         return self

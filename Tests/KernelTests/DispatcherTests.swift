@@ -14,7 +14,8 @@ final class RecordingTransport: KernelTransport {
     func requestInput(_ request: Message) -> Message? {
         send(request, on: .stdin)
         guard let answer = inputAnswer.withLock({ $0 }) else { return nil }
-        return MessageFactory(session: "client").make("input_reply", content: ["value": .string(answer)], parent: request)
+        return MessageFactory(session: "client").make(
+            "input_reply", content: ["value": .string(answer)], parent: request)
     }
 
     func takeQueuedShellRequests() -> [Message] {
@@ -71,11 +72,14 @@ final class ScriptedInterpreter: KernelInterpreter {
     }
 
     func evaluate(_ expression: String) -> ExecutionOutcome {
-        expression == "bad" ? .error(ExecutionError(name: "ScriptError", value: "bad expression")) : .ok(.plainText("<\(expression)>"))
+        expression == "bad"
+            ? .error(ExecutionError(name: "ScriptError", value: "bad expression")) : .ok(.plainText("<\(expression)>"))
     }
 
     func complete(_ code: String, cursor: Int) -> Completion {
-        Completion(matches: ["alpha", "alps", "beta"].filter { $0.hasPrefix(code) }, cursorStart: 0, cursorEnd: cursor, metadata: ["k": 1])
+        Completion(
+            matches: ["alpha", "alps", "beta"].filter { $0.hasPrefix(code) }, cursorStart: 0, cursorEnd: cursor,
+            metadata: ["k": 1])
     }
 
     func inspect(_ code: String, cursor: Int, detailLevel: Int) -> MimeBundle? {
@@ -100,7 +104,8 @@ final class ScriptedInterpreter: KernelInterpreter {
     let client = MessageFactory(session: "client-session", username: "tester")
 
     init() {
-        dispatcher = Dispatcher(interpreter: interpreter, transport: transport, factory: MessageFactory(session: "kernel-session"))
+        dispatcher = Dispatcher(
+            interpreter: interpreter, transport: transport, factory: MessageFactory(session: "kernel-session"))
     }
 
     func request(_ type: String, _ content: JSON = [:]) -> Message {
@@ -135,16 +140,18 @@ final class ScriptedInterpreter: KernelInterpreter {
         let content = messages[1].content
         #expect(messages[1].identities == info.identities)
         #expect(content["status"] == "ok")
-        #expect(content["protocol_version"] == "5.3")
+        #expect(content["protocol_version"] == "5.4")
+        #expect(content["supported_features"] == [])
         #expect(content["implementation"] == "scripted")
         #expect(content["implementation_version"] == "9.9")
         #expect(content["banner"] == "Scripted banner")
         #expect(content["help_links"] == [["text": "Docs", "url": "https://example.org/docs"]])
         let language = try #require(content["language_info"])
-        #expect(language == [
-            "name": "script", "version": "1.0", "mimetype": "text/x-script", "file_extension": ".script",
-            "pygments_lexer": "text", "codemirror_mode": "null",
-        ])
+        #expect(
+            language == [
+                "name": "script", "version": "1.0", "mimetype": "text/x-script", "file_extension": ".script",
+                "pygments_lexer": "text", "codemirror_mode": "null",
+            ])
     }
 
     @Test func publishesStartingWithoutAParent() {
@@ -158,17 +165,21 @@ final class ScriptedInterpreter: KernelInterpreter {
     @Test func executesACellWithAllItsOutputsInOrder() throws {
         let cell = execute("out:hello\nerr:oops\ndisplay:d1:first\nupdate:d1:second\ndisplay::plain\nclear\nresult:42")
         let (trace, messages) = run(cell)
-        #expect(trace == [
-            "iopub:status", "iopub:execute_input", "iopub:stream", "iopub:stream", "iopub:display_data",
-            "iopub:update_display_data", "iopub:display_data", "iopub:clear_output", "iopub:execute_result",
-            "shell:execute_reply", "iopub:status",
-        ])
+        #expect(
+            trace == [
+                "iopub:status", "iopub:execute_input", "iopub:stream", "iopub:stream", "iopub:display_data",
+                "iopub:update_display_data", "iopub:display_data", "iopub:clear_output", "iopub:execute_result",
+                "shell:execute_reply", "iopub:status",
+            ])
         #expect(messages.allSatisfy { $0.parentHeader == cell.header })
         #expect(messages[1].content == ["code": .string(cell.content["code"]!.stringValue!), "execution_count": 1])
         #expect(messages[2].content == ["name": "stdout", "text": "hello"])
         #expect(messages[3].content == ["name": "stderr", "text": "oops"])
         #expect(messages[4].content["transient"] == ["display_id": "d1"])
-        #expect(messages[5].content == ["data": ["text/plain": "second"], "metadata": [:], "transient": ["display_id": "d1"]])
+        #expect(
+            messages[5].content == [
+                "data": ["text/plain": "second"], "metadata": [:], "transient": ["display_id": "d1"],
+            ])
         #expect(messages[6].content["transient"] == [:])
         #expect(messages[7].content == ["wait": true])
         #expect(messages[8].content == ["execution_count": 1, "data": ["text/plain": "42"], "metadata": [:]])
@@ -200,14 +211,22 @@ final class ScriptedInterpreter: KernelInterpreter {
         #expect(trace.contains("iopub:stream") && trace.contains("iopub:execute_input"))
         #expect(messages[1].content["execution_count"] == 1)
         #expect(reply(in: messages)?.content["execution_count"] == 1)
-        let history = run(request("history_request", ["hist_access_type": "tail", "n": 10, "output": false, "raw": true]))
+        let history = run(
+            request("history_request", ["hist_access_type": "tail", "n": 10, "output": false, "raw": true]))
         #expect(reply(in: history.messages)?.content["history"] == [[1, 1, "result:1"]])
     }
 
     @Test func reportsErrorsOnIOPubAndInTheReply() {
         let (trace, messages) = run(execute("out:before\nfail:it broke\nout:after"))
-        #expect(trace == ["iopub:status", "iopub:execute_input", "iopub:stream", "iopub:error", "shell:execute_reply", "iopub:status"])
-        #expect(messages[3].content == ["ename": "ScriptError", "evalue": "it broke", "traceback": ["ScriptError: it broke"]])
+        #expect(
+            trace == [
+                "iopub:status", "iopub:execute_input", "iopub:stream", "iopub:error", "shell:execute_reply",
+                "iopub:status",
+            ])
+        #expect(
+            messages[3].content == [
+                "ename": "ScriptError", "evalue": "it broke", "traceback": ["ScriptError: it broke"],
+            ])
         let reply = messages[4]
         #expect(reply.content["status"] == "error")
         #expect(reply.content["ename"] == "ScriptError" && reply.content["evalue"] == "it broke")
@@ -221,13 +240,14 @@ final class ScriptedInterpreter: KernelInterpreter {
         let laterCell = execute("out:nor this")
         transport.queued.withLock { $0 = [queuedCell, queuedInfo, laterCell] }
         let (trace, messages) = run(execute("fail:boom"))
-        #expect(trace == [
-            "iopub:status", "iopub:execute_input", "iopub:error", "shell:execute_reply",
-            "iopub:status", "shell:execute_reply", "iopub:status",
-            "iopub:status", "shell:kernel_info_reply", "iopub:status",
-            "iopub:status", "shell:execute_reply", "iopub:status",
-            "iopub:status",
-        ])
+        #expect(
+            trace == [
+                "iopub:status", "iopub:execute_input", "iopub:error", "shell:execute_reply",
+                "iopub:status", "shell:execute_reply", "iopub:status",
+                "iopub:status", "shell:kernel_info_reply", "iopub:status",
+                "iopub:status", "shell:execute_reply", "iopub:status",
+                "iopub:status",
+            ])
         let aborted = messages.filter { $0.type == "execute_reply" && $0.content["status"] == "aborted" }
         #expect(aborted.map(\.parentHeader) == [queuedCell.header, laterCell.header])
         #expect(dispatcher.executionCount == 1)
@@ -244,7 +264,11 @@ final class ScriptedInterpreter: KernelInterpreter {
         transport.inputAnswer.withLock { $0 = "typed text" }
         let cell = execute("input:Name? ", ["allow_stdin": true])
         let (trace, messages) = run(cell)
-        #expect(trace == ["iopub:status", "iopub:execute_input", "stdin:input_request", "iopub:stream", "shell:execute_reply", "iopub:status"])
+        #expect(
+            trace == [
+                "iopub:status", "iopub:execute_input", "stdin:input_request", "iopub:stream", "shell:execute_reply",
+                "iopub:status",
+            ])
         let inputRequest = messages[2]
         #expect(inputRequest.content == ["prompt": "Name? ", "password": false])
         #expect(inputRequest.parentHeader == cell.header)
@@ -277,25 +301,48 @@ final class ScriptedInterpreter: KernelInterpreter {
         func history(_ content: JSON) -> JSON? {
             reply(in: run(request("history_request", content)).messages)?.content["history"]
         }
-        #expect(history(["hist_access_type": "tail", "n": 2, "output": false, "raw": true]) == [[1, 3, "result:a"], [1, 4, "out:c"]])
-        #expect(history(["hist_access_type": "range", "session": 0, "start": 2, "stop": 4, "output": false, "raw": true]) == [[1, 2, "result:b"], [1, 3, "result:a"]])
-        #expect(history(["hist_access_type": "range", "session": 0, "start": 3, "output": true, "raw": true]) == [[1, 3, ["result:a", nil]], [1, 4, ["out:c", nil]]])
+        #expect(
+            history(["hist_access_type": "tail", "n": 2, "output": false, "raw": true]) == [
+                [1, 3, "result:a"], [1, 4, "out:c"],
+            ])
+        #expect(
+            history(["hist_access_type": "range", "session": 0, "start": 2, "stop": 4, "output": false, "raw": true])
+                == [[1, 2, "result:b"], [1, 3, "result:a"]])
+        #expect(
+            history(["hist_access_type": "range", "session": 0, "start": 3, "output": true, "raw": true]) == [
+                [1, 3, ["result:a", nil]], [1, 4, ["out:c", nil]],
+            ])
         #expect(history(["hist_access_type": "range", "session": -1, "start": 1, "output": false, "raw": true]) == [])
-        #expect(history(["hist_access_type": "search", "pattern": "result:*", "output": false, "raw": true]) == [[1, 1, "result:a"], [1, 2, "result:b"], [1, 3, "result:a"]])
-        #expect(history(["hist_access_type": "search", "pattern": "result:*", "unique": true, "output": false, "raw": true]) == [[1, 2, "result:b"], [1, 3, "result:a"]])
-        #expect(history(["hist_access_type": "search", "pattern": "result:?", "n": 1, "output": false, "raw": true]) == [[1, 3, "result:a"]])
+        #expect(
+            history(["hist_access_type": "search", "pattern": "result:*", "output": false, "raw": true]) == [
+                [1, 1, "result:a"], [1, 2, "result:b"], [1, 3, "result:a"],
+            ])
+        #expect(
+            history(["hist_access_type": "search", "pattern": "result:*", "unique": true, "output": false, "raw": true])
+                == [[1, 2, "result:b"], [1, 3, "result:a"]])
+        #expect(
+            history(["hist_access_type": "search", "pattern": "result:?", "n": 1, "output": false, "raw": true]) == [
+                [1, 3, "result:a"]
+            ])
     }
 
     @Test func answersCompleteInspectAndIsComplete() {
         let completion = reply(in: run(request("complete_request", ["code": "al", "cursor_pos": 2])).messages)?.content
-        #expect(completion == ["status": "ok", "matches": ["alpha", "alps"], "cursor_start": 0, "cursor_end": 2, "metadata": ["k": 1]])
+        #expect(
+            completion == [
+                "status": "ok", "matches": ["alpha", "alps"], "cursor_start": 0, "cursor_end": 2, "metadata": ["k": 1],
+            ])
 
-        let found = reply(in: run(request("inspect_request", ["code": "known", "cursor_pos": 2, "detail_level": 1])).messages)?.content
+        let found = reply(
+            in: run(request("inspect_request", ["code": "known", "cursor_pos": 2, "detail_level": 1])).messages)?
+            .content
         #expect(found == ["status": "ok", "found": true, "data": ["text/plain": "known, detail 1"], "metadata": [:]])
         let missing = reply(in: run(request("inspect_request", ["code": "nothing", "cursor_pos": 0])).messages)?.content
         #expect(missing?["found"] == false && missing?["data"] == [:])
 
-        func completeness(_ code: String) -> JSON? { reply(in: run(request("is_complete_request", ["code": .string(code)])).messages)?.content }
+        func completeness(_ code: String) -> JSON? {
+            reply(in: run(request("is_complete_request", ["code": .string(code)])).messages)?.content
+        }
         #expect(completeness("f(") == ["status": "incomplete", "indent": "  "])
         #expect(completeness("f()") == ["status": "invalid"])
         #expect(completeness("f?") == ["status": "unknown"])
@@ -327,7 +374,9 @@ final class ScriptedInterpreter: KernelInterpreter {
         #expect(dispatcher.handle(shutdown, on: .control) == .shutDown(restart: true))
         let trace = transport.take().map { "\($0.channel.rawValue):\($0.message.type)" }
         #expect(trace == ["iopub:status", "control:shutdown_reply", "iopub:shutdown_reply", "iopub:status"])
-        #expect(dispatcher.handle(request("shutdown_request", ["restart": false]), on: .control) == .shutDown(restart: false))
+        #expect(
+            dispatcher.handle(request("shutdown_request", ["restart": false]), on: .control)
+                == .shutDown(restart: false))
     }
 
     @Test func interruptRequestRaisesTheFlagAndTellsTheInterpreter() {
@@ -341,7 +390,35 @@ final class ScriptedInterpreter: KernelInterpreter {
         let cell = run(execute("check-interrupt\nresult:ran"))
         #expect(reply(in: cell.messages)?.content["status"] == "ok")
         InterruptFlag.raise()
-        #expect(ScriptedInterpreter().execute("check-interrupt", context: CellContext(dispatcher: dispatcher, request: execute(""), silent: true, allowStdin: false)) == .error(.keyboardInterrupt))
+        #expect(
+            ScriptedInterpreter().execute(
+                "check-interrupt",
+                context: CellContext(dispatcher: dispatcher, request: execute(""), silent: true, allowStdin: false))
+                == .error(.keyboardInterrupt))
         InterruptFlag.lower()
+    }
+}
+
+@Suite struct ParentWatchTests {
+    @Test func watchesTheNamedParentWhenItIsTheRealOne() throws {
+        let watch = try #require(KernelServer.ParentWatch(environment: "4242", currentParent: 4242))
+        #expect(watch == .parent(4242))
+        #expect(!watch.isOrphaned(currentParent: 4242))
+        #expect(watch.isOrphaned(currentParent: 1))
+        #expect(watch.isOrphaned(currentParent: 777))  // adopted by a subreaper
+    }
+
+    @Test func behindALauncherOnlyAdoptionByInitCounts() throws {
+        let watch = try #require(KernelServer.ParentWatch(environment: "4242", currentParent: 5000))
+        #expect(!watch.isOrphaned(currentParent: 5000))
+        #expect(watch.isOrphaned(currentParent: 1))
+        // A front end that died before the kernel looked is noticed at once.
+        #expect(try #require(KernelServer.ParentWatch(environment: "4242", currentParent: 1)).isOrphaned(currentParent: 1))
+    }
+
+    @Test func watchesNothingWithoutAUsableParentID() {
+        for value in [nil, "", "1", "0", "-5", "abc"] {
+            #expect(KernelServer.ParentWatch(environment: value, currentParent: 10) == nil)
+        }
     }
 }

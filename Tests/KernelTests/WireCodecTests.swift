@@ -7,7 +7,8 @@ import Testing
     let factory = MessageFactory(session: "test-session")
 
     func sample(_ content: JSON = ["code": "1 + 1"]) -> Message {
-        var message = factory.make("execute_request", content: content, parent: nil, identities: [[1, 2, 3], Array("client".utf8)])
+        var message = factory.make(
+            "execute_request", content: content, parent: nil, identities: [[1, 2, 3], Array("client".utf8)])
         message.buffers = [[0, 255, 7]]
         return message
     }
@@ -82,7 +83,9 @@ import Testing
         let empty = Array("{}".utf8)
         #expect(throws: WireError.missingDelimiter) { try codec.decode([[1], header]) }
         #expect(throws: WireError.tooFewFrames(3)) { try codec.decode([WireCodec.delimiter, [], header, empty]) }
-        #expect(throws: WireError.self) { try codec.decode([WireCodec.delimiter, [], Array("{not json".utf8), empty, empty, empty]) }
+        #expect(throws: WireError.self) {
+            try codec.decode([WireCodec.delimiter, [], Array("{not json".utf8), empty, empty, empty])
+        }
         #expect(throws: WireError.invalidHeader(reason: "has no msg_type")) {
             try codec.decode([WireCodec.delimiter, [], Array(#"{"msg_id":"1"}"#.utf8), empty, empty, empty])
         }

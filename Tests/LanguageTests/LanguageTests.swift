@@ -9,8 +9,12 @@ final class RecordingContext: ExecutionContext {
     var interrupt = false
 
     func write(_ text: String, to stream: OutputStream) { events.append("\(stream.rawValue):\(text)") }
-    func display(_ bundle: MimeBundle, id: String?) { events.append("display[\(id ?? "")]:\(bundle.data["text/plain"]?.stringValue ?? "")") }
-    func updateDisplay(_ bundle: MimeBundle, id: String) { events.append("update[\(id)]:\(bundle.data["text/plain"]?.stringValue ?? "")") }
+    func display(_ bundle: MimeBundle, id: String?) {
+        events.append("display[\(id ?? "")]:\(bundle.data["text/plain"]?.stringValue ?? "")")
+    }
+    func updateDisplay(_ bundle: MimeBundle, id: String) {
+        events.append("update[\(id)]:\(bundle.data["text/plain"]?.stringValue ?? "")")
+    }
     func clearOutput(wait: Bool) { events.append("clear") }
     func input(prompt: String, password: Bool) throws(ExecutionError) -> String {
         events.append("input:\(prompt)")
@@ -37,7 +41,10 @@ final class RecordingContext: ExecutionContext {
     @Test func keepsVariablesAcrossCellsAndGuardsConstants() {
         #expect(run("var n = 1\nlet k = 10") == .ok(nil))
         #expect(run("n = n + k\nn") == .ok(.plainText("11")))
-        guard case .error(let error) = run("k = 2") else { Issue.record("assigning a let must fail"); return }
+        guard case .error(let error) = run("k = 2") else {
+            Issue.record("assigning a let must fail")
+            return
+        }
         #expect(error.name == "TypeError")
     }
 
@@ -48,21 +55,51 @@ final class RecordingContext: ExecutionContext {
 
     @Test func publishesThroughTheContext() {
         let context = RecordingContext()
-        _ = run("print(\"a\", 1)\neprint(\"b\")\ndisplay(3, id: \"d\")\nupdateDisplay(4, id: \"d\")\nclearOutput()\nprint(input(\"? \"))", context)
-        #expect(context.events == ["stdout:a 1\n", "stderr:b\n", "display[d]:3", "update[d]:4", "clear", "input:? ", "stdout:typed\n"])
+        _ = run(
+            "print(\"a\", 1)\neprint(\"b\")\ndisplay(3, id: \"d\")\nupdateDisplay(4, id: \"d\")\nclearOutput()\nprint(input(\"? \"))",
+            context)
+        #expect(
+            context.events == [
+                "stdout:a 1\n", "stderr:b\n", "display[d]:3", "update[d]:4", "clear", "input:? ", "stdout:typed\n",
+            ])
     }
 
     @Test func reportsErrorsWithTheirKind() {
-        for (code, name) in [("nope", "NameError"), ("1 +", "SyntaxError"), ("1 / 0", "ZeroDivisionError"), ("1 + \"a\"", "TypeError"), ("frobnicate(1)", "NameError"), ("\"open", "SyntaxError"), ("1 $ 2", "SyntaxError")] {
-            guard case .error(let error) = run(code) else { Issue.record("\(code) must fail"); continue }
+        for (code, name) in [
+            ("nope", "NameError"), ("1 +", "SyntaxError"), ("1 / 0", "ZeroDivisionError"), ("1 + \"a\"", "TypeError"),
+            ("frobnicate(1)", "NameError"), ("\"open", "SyntaxError"), ("1 $ 2", "SyntaxError"), ("let", "SyntaxError"),
+            ("let 5 = 1", "SyntaxError"), ("var x 1", "SyntaxError"),
+        ] {
+            guard case .error(let error) = run(code) else {
+                Issue.record("\(code) must fail")
+                continue
+            }
             #expect(error.name == name, "\(code)")
             #expect(error.traceback.last == "\(name): \(error.value)")
         }
     }
 
+    @Test func reportsDeepNestingInsteadOfOverflowingTheStack() {
+        for code in [String(repeating: "(", count: 100_000) + "1", String(repeating: "-", count: 100_000) + "1"] {
+            guard case .error(let error) = run(code) else {
+                Issue.record("must fail")
+                continue
+            }
+            #expect(error.name == "SyntaxError" && error.value == "expression nested too deeply")
+        }
+        #expect(
+            run(String(repeating: "(", count: 50) + "1" + String(repeating: ")", count: 50)) == .ok(.plainText("1")))
+    }
+
     @Test func pointsAtTheErrorInItsLine() {
-        guard case .error(let error) = run("let a = 1\nlet b = a + missing") else { Issue.record("must fail"); return }
-        #expect(error.traceback == ["line 2: let b = a + missing", "                    ^", "NameError: name 'missing' is not defined"])
+        guard case .error(let error) = run("let a = 1\nlet b = a + missing") else {
+            Issue.record("must fail")
+            return
+        }
+        #expect(
+            error.traceback == [
+                "line 2: let b = a + missing", "                    ^", "NameError: name 'missing' is not defined",
+            ])
     }
 
     @Test func sleepStopsWhenInterrupted() {
@@ -77,8 +114,12 @@ final class RecordingContext: ExecutionContext {
         let completion = interpreter.complete("print(lea", cursor: 9)
         #expect(completion == Completion(matches: ["learningRate"], cursorStart: 6, cursorEnd: 9))
         #expect(interpreter.complete("", cursor: 0).matches.contains("print"))
-        #expect(interpreter.inspect("learningRate", cursor: 2, detailLevel: 0) == .plainText("let learningRate: Number = 1"))
-        #expect(interpreter.inspect("sleep(1)", cursor: 5, detailLevel: 0)?.data["text/plain"]?.stringValue?.hasPrefix("sleep(") == true)
+        #expect(
+            interpreter.inspect("learningRate", cursor: 2, detailLevel: 0) == .plainText("let learningRate: Number = 1")
+        )
+        #expect(
+            interpreter.inspect("sleep(1)", cursor: 5, detailLevel: 0)?.data["text/plain"]?.stringValue?.hasPrefix(
+                "sleep(") == true)
         #expect(interpreter.inspect("unknown", cursor: 1, detailLevel: 0) == nil)
         #expect(interpreter.isComplete("print(1") == .incomplete(indent: "    "))
         #expect(interpreter.isComplete("1 +") == .incomplete(indent: ""))
@@ -89,7 +130,10 @@ final class RecordingContext: ExecutionContext {
     @Test func evaluatesUserExpressionsQuietly() {
         _ = run("let base = 4")
         #expect(interpreter.evaluate("base * 2") == .ok(.plainText("8")))
-        guard case .error(let error) = interpreter.evaluate("print(1) print(2)") else { Issue.record("must fail"); return }
+        guard case .error(let error) = interpreter.evaluate("print(1) print(2)") else {
+            Issue.record("must fail")
+            return
+        }
         #expect(error.name == "SyntaxError")
     }
 }

@@ -23,6 +23,10 @@ def tensorcell_binary() -> pathlib.Path:
     pytest.exit("no tensorcell binary: run `swift build` or set TENSORCELL_BIN", returncode=2)
 
 
+def pytest_report_header(config):
+    return f"tensorcell binary: {tensorcell_binary()}"
+
+
 @pytest.fixture(scope="session")
 def binary():
     return tensorcell_binary()

@@ -3,9 +3,11 @@
 import hashlib
 import hmac
 import json
+import os
 import pathlib
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -62,9 +64,34 @@ def test_kernelspec_is_listed_with_absolute_binary_and_logos(kernelspec_prefix, 
     assert spec["spec"]["language"] == "tensorcell"
     assert spec["spec"]["display_name"] == "Tensorcell"
     assert spec["spec"]["interrupt_mode"] == "signal"
+    assert spec["spec"]["kernel_protocol_version"] == "5.4"
     installed = pathlib.Path(spec["resource_dir"])
     for logo in ("logo-32x32.png", "logo-64x64.png", "logo-svg.svg"):
         assert (installed / logo).read_bytes() == (REPO / "kernelspec" / logo).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "option, environment, directory",
+    [
+        (["--user"], {"JUPYTER_DATA_DIR": "data"}, "data/kernels"),
+        (["--user"], {"XDG_DATA_HOME": "xdg"}, "xdg/jupyter/kernels"),
+        (["--user"], {"HOME": "home"}, "home/.local/share/jupyter/kernels"),
+        (["--sys-prefix"], {"VIRTUAL_ENV": "venv"}, "venv/share/jupyter/kernels"),
+        (["--prefix", "prefix"], {}, "prefix/share/jupyter/kernels"),
+    ],
+)
+def test_install_locations(binary, tmp_path, option, environment, directory):
+    env = {key: value for key, value in os.environ.items() if key not in ("JUPYTER_DATA_DIR", "XDG_DATA_HOME", "VIRTUAL_ENV", "CONDA_PREFIX")}
+    env.update({key: str(tmp_path / value) for key, value in environment.items()})
+    option = [str(tmp_path / part) if part == "prefix" else part for part in option]
+    subprocess.run([str(binary), "install", *option], check=True, capture_output=True, env=env)
+    spec = json.loads((tmp_path / directory / "tensorcell" / "kernel.json").read_text())
+    assert spec["argv"][0] == str(binary)
+
+
+def test_install_rejects_two_locations(binary, tmp_path):
+    result = subprocess.run([str(binary), "install", "--user", "--prefix", str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode != 0 and "at most one" in result.stderr
 
 
 def test_version_flag(binary):
@@ -166,7 +193,7 @@ def test_stderr_display_update_and_clear(kernel):
 
 def test_stop_on_error_aborts_queued_executions(kernel):
     _, client = kernel
-    failing = client.execute("sleep(1)\nundefined_name")
+    failing = client.execute("sleep(2)\nundefined_name")
     queued = [client.execute('print("must not run")') for _ in range(2)]
     assert shell_reply(client, failing)["content"]["status"] == "error"
     for msg_id in queued:
@@ -177,7 +204,7 @@ def test_stop_on_error_aborts_queued_executions(kernel):
 
 def test_without_stop_on_error_queued_cells_run(kernel):
     _, client = kernel
-    failing = client.execute("sleep(1)\nundefined_name", stop_on_error=False)
+    failing = client.execute("sleep(2)\nundefined_name", stop_on_error=False)
     queued = client.execute('print("runs")')
     assert shell_reply(client, failing)["content"]["status"] == "error"
     assert shell_reply(client, queued)["content"]["status"] == "ok"
@@ -411,6 +438,15 @@ def test_interrupt_by_signal_keeps_state(kernel):
     assert messages[-2]["content"]["data"] == {"text/plain": "6"}
 
 
+def test_interrupt_while_idle_spares_the_next_cell(kernel):
+    manager, client = kernel
+    manager.interrupt_kernel()
+    manager.interrupt_kernel()
+    reply, _ = execute(client, "sleep(0.2)\n1")
+    assert reply["content"]["status"] == "ok"
+    assert manager.is_alive()
+
+
 def test_interrupt_by_message(kernelspec_prefix):
     manager, client = start("tensorcell-message")
     try:
@@ -441,6 +477,24 @@ def test_interrupt_while_waiting_for_input(kernel):
     client.get_stdin_msg(timeout=TIMEOUT)
     manager.interrupt_kernel()
     assert shell_reply(client, msg_id)["content"]["ename"] == "KeyboardInterrupt"
+
+
+def test_a_late_answer_to_an_interrupted_input_is_not_taken_for_the_next(kernel):
+    manager, client = kernel
+    first = client.execute('input("first? ")', allow_stdin=True)
+    first_request = client.get_stdin_msg(timeout=TIMEOUT)
+    manager.interrupt_kernel()
+    assert shell_reply(client, first)["content"]["ename"] == "KeyboardInterrupt"
+    # Answered late, naming the request it answers, as JupyterLab's replies do.
+    client.stdin_channel.send(client.session.msg("input_reply", {"value": "too late"}, parent=first_request))
+
+    second = client.execute('print(input("second? "))', allow_stdin=True)
+    request = client.get_stdin_msg(timeout=TIMEOUT)
+    assert request["content"]["prompt"] == "second? "
+    client.input("fresh")
+    assert shell_reply(client, second)["content"]["status"] == "ok"
+    streams = [m["content"]["text"] for m in collect(client, second) if m["msg_type"] == "stream"]
+    assert streams == ["fresh\n"]
 
 
 # --- lifecycle -------------------------------------------------------------------------------
@@ -477,3 +531,62 @@ def test_shutdown_during_a_long_cell(kernel):
     reply = client.get_control_msg(timeout=TIMEOUT)
     assert reply["content"] == {"status": "ok", "restart": True}
     assert process.wait(timeout=TIMEOUT) == 0
+
+
+def test_new_iopub_subscriber_is_welcomed(kernel):
+    manager, client = kernel
+    info = manager.get_connection_info()
+    subscriber = zmq.Context.instance().socket(zmq.SUB)
+    subscriber.linger = 0
+    subscriber.setsockopt(zmq.SUBSCRIBE, b"")
+    subscriber.connect(f"{info['transport']}://{info['ip']}:{info['iopub_port']}")
+    try:
+        assert subscriber.poll(TIMEOUT * 1000)
+        frames = subscriber.recv_multipart()
+        split = frames.index(b"<IDS|MSG>")
+        assert client.session.sign(frames[split + 2 : split + 6]) == frames[split + 1]
+        assert json.loads(frames[split + 2])["msg_type"] == "iopub_welcome"
+        assert json.loads(frames[split + 5]) == {"subscription": ""}
+    finally:
+        subscriber.close()
+
+
+def test_ipc_transport(kernelspec_prefix, tmp_path):
+    from jupyter_client.manager import KernelManager
+
+    manager = KernelManager(kernel_name="tensorcell", transport="ipc", ip=str(tmp_path / "kernel-ipc"))
+    manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=TIMEOUT)
+        assert any(path.name.startswith("kernel-ipc-") for path in tmp_path.iterdir())
+        reply = shell_reply(client, client.execute('print("over ipc")'))
+        assert reply["content"]["status"] == "ok"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=False)
+
+
+def test_kernel_exits_when_its_front_end_dies(binary, tmp_path):
+    """jupyter_client sets JPY_PARENT_PID; an orphaned kernel must not run on forever."""
+    connection = tmp_path / "connection.json"
+    from jupyter_client.connect import write_connection_file
+
+    write_connection_file(str(connection), ip="127.0.0.1", key=b"orphan-key")
+    # The shell is the kernel's parent; it tells the kernel its pid, starts it and waits.
+    parent = subprocess.Popen(
+        ["sh", "-c", 'JPY_PARENT_PID=$$ "$0" kernel --connection-file "$1" & echo $!; wait', str(binary), str(connection)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    kernel_pid = int(parent.stdout.readline())
+    assert pathlib.Path(f"/proc/{kernel_pid}").exists()
+    parent.kill()
+    parent.wait()
+    for _ in range(TIMEOUT * 10):
+        status = pathlib.Path(f"/proc/{kernel_pid}/status")
+        if not status.exists() or "zombie" in status.read_text():
+            return
+        time.sleep(0.1)
+    os.kill(kernel_pid, 9)
+    pytest.fail("the orphaned kernel kept running")
