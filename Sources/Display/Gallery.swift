@@ -1,30 +1,17 @@
+import Tensors
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
 
-/// A fixed random sequence (SplitMix64), so examples look the same on every run.
-struct SeededRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
+/// The engine's seeded generator, so examples look the same on every run and every machine.
+typealias SeededRandom = RandomGenerator
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-
-    /// Standard normal, by Box and Muller.
-    mutating func normal() -> Double {
-        let u = max(uniform(), 1e-300)
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * uniform())
-    }
+extension RandomGenerator {
+    mutating func uniform() -> Double { nextUniform() }
+    mutating func normal() -> Double { nextNormal() }
 }
 
 /// One example of every chart and table kind, on made-up but plausible data: the gallery

@@ -7,11 +7,11 @@ import Synchronization
 /// gives the same numbers on every machine and with every Swift version.
 ///
 /// Uniform doubles take the top 53 bits (`[0, 1)`, every value a multiple of 2⁻⁵³), uniform
-/// floats the top 24 bits; normals come from the Box–Muller transform (two per pair of uniforms);
+/// floats the top 24 bits; normals come from Marsaglia's polar method (two per accepted pair);
 /// bounded integers from Lemire's multiply-and-reject method, without bias.
 public struct RandomGenerator: RandomNumberGenerator, Sendable {
     var state: (UInt64, UInt64, UInt64, UInt64)
-    /// A normal variate left over from the last Box–Muller pair.
+    /// The second normal variate of the last accepted polar pair.
     var spareNormal: Double?
 
     /// A generator whose sequence is fixed by `seed`.
@@ -48,17 +48,24 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     /// A float uniform in [0, 1).
     public mutating func nextUniformFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
 
-    /// A standard normal variate (mean 0, variance 1).
+    /// A standard normal variate (mean 0, variance 1), by Marsaglia's polar method.
+    ///
+    /// The polar method needs only a logarithm and a square root; both are computed from
+    /// correctly rounded operations, so a seed gives the same normals on every machine.
     public mutating func nextNormal() -> Double {
         if let spare = spareNormal {
             spareNormal = nil
             return spare
         }
-        // 1 - u lies in (0, 1], so the logarithm is finite.
-        let radius = (-2 * Glibc.log(1 - nextUniform())).squareRoot()
-        let angle = 2 * Double.pi * nextUniform()
-        spareNormal = radius * Glibc.sin(angle)
-        return radius * Glibc.cos(angle)
+        while true {
+            let u = 2 * nextUniform() - 1
+            let v = 2 * nextUniform() - 1
+            let s = u * u + v * v
+            guard s > 0 && s < 1 else { continue }
+            let factor = (-2 * portableLog(s) / s).squareRoot()
+            spareNormal = v * factor
+            return u * factor
+        }
     }
 
     /// An integer uniform in `0..<bound` (bound > 0), without modulo bias.
