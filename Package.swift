@@ -14,11 +14,11 @@ let package = Package(
     targets: [
         // C libraries from Debian packages, found with pkg-config.
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
 
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
-        .target(name: "Tensors", dependencies: ["CBLAS"]),
+        // Loads OpenBLAS (Debian: libopenblas0-pthread) with dlopen on the first matrix product.
+        .target(name: "Tensors"),
         .target(name: "NeuralNetworks", dependencies: ["Tensors"]),
         .target(name: "Display", dependencies: ["Tensors", "NeuralNetworks", "CCairo"]),
         .target(

@@ -9,6 +9,8 @@ struct Workload: Sendable {
 
     /// Every workload `tensorcell-bench` knows. Each lives in its own file.
     static let all: [Workload] = [
+        sgemmWorkload,
+        elementwiseWorkload,
     ]
 }
 

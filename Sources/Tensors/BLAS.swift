@@ -1,0 +1,155 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// OpenBLAS, loaded on the first matrix product rather than when the program starts.
+///
+/// Loading late lets the engine pick the CPU kernels before OpenBLAS's constructor runs: Debian's
+/// OpenBLAS 0.3.21 takes AVX-512 processors of recent families under virtualisation for old ones
+/// ("Prescott") and multiplies several times slower; `OPENBLAS_CORETYPE`, set before loading,
+/// overrides that. It also keeps OpenBLAS's thread pool out of processes that never multiply.
+public enum BLAS {
+    typealias GemmFloat = @convention(c) (
+        Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
+        UnsafePointer<Float>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32
+    ) -> Void
+    typealias GemmDouble = @convention(c) (
+        Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32,
+        UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32
+    ) -> Void
+
+    struct Library: @unchecked Sendable {
+        let sgemm: GemmFloat
+        let dgemm: GemmDouble
+        let setThreads: (@convention(c) (Int32) -> Void)?
+        let coreName: String
+        let parallelMode: Int32
+    }
+
+    // CBLAS's enumeration values, fixed by the standard interface.
+    static let rowMajor: Int32 = 101
+    static let noTranspose: Int32 = 111
+    static let transpose: Int32 = 112
+
+    static let library: Library? = load()
+    static let threadsInUse = Mutex<Int32>(0)
+
+    /// Multiply-adds below which one thread beats waking the others (measured on 2 cores:
+    /// a 128-cube product is about as fast either way).
+    static let singleThreadBelow = 128 * 128 * 128
+
+    /// OpenBLAS's name for the kernels it runs ("SkylakeX", "Haswell" ...), or nil when it
+    /// could not be loaded (the engine then multiplies with its own slower loops).
+    public static var coreName: String? { library?.coreName }
+
+    /// Whether OpenBLAS runs its own thread pool (the pthreads build), so products can use every core.
+    public static var isThreaded: Bool { (library?.parallelMode ?? 0) != 0 }
+
+    /// The `OPENBLAS_CORETYPE` the processor's features call for, from /proc/cpuinfo's flags.
+    static func preferredCoreType() -> String? {
+        guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
+        defer { fclose(file) }
+        var line: UnsafeMutablePointer<CChar>? = nil
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, file) > 0 {
+            guard let line else { break }
+            let text = String(cString: line)
+            guard text.hasPrefix("flags") else { continue }
+            let flags = Set(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init))
+            if ["avx512f", "avx512bw", "avx512vl", "avx512dq"].allSatisfy(flags.contains) { return "SkylakeX" }
+            if ["avx2", "fma"].allSatisfy(flags.contains) { return "Haswell" }
+            return nil
+        }
+        return nil
+    }
+
+    static func load() -> Library? {
+        if getenv("OPENBLAS_CORETYPE") == nil, let core = preferredCoreType() {
+            setenv("OPENBLAS_CORETYPE", core, 0)
+        }
+        let names: [String] = ["libopenblas.so.0", "libopenblas.so"]
+        guard let handle = names.lazy.compactMap({ name in dlopen(name, RTLD_NOW | RTLD_LOCAL) }).first
+        else { return nil }
+        func symbol<T>(_ name: String, as _: T.Type) -> T? {
+            dlsym(handle, name).map { unsafeBitCast($0, to: T.self) }
+        }
+        guard let sgemm = symbol("cblas_sgemm", as: GemmFloat.self), let dgemm = symbol("cblas_dgemm", as: GemmDouble.self)
+        else { return nil }
+        let coreName = symbol("openblas_get_corename", as: (@convention(c) () -> UnsafeMutablePointer<CChar>?).self)
+            .flatMap { $0() }.map { String(cString: $0) } ?? "unknown"
+        let parallel = symbol("openblas_get_parallel", as: (@convention(c) () -> Int32).self)?() ?? 0
+        return Library(
+            sgemm: sgemm, dgemm: dgemm, setThreads: symbol("openblas_set_num_threads", as: (@convention(c) (Int32) -> Void).self),
+            coreName: coreName, parallelMode: parallel)
+    }
+
+    /// Tells OpenBLAS how many threads the next product of `work` multiply-adds should use.
+    static func chooseThreads(forWork work: Int, library: Library) {
+        guard let setThreads = library.setThreads else { return }
+        let wanted: Int32 = work < singleThreadBelow ? 1 : Int32(Parallel.coreCount)
+        threadsInUse.withLock { current in
+            if current != wanted {
+                setThreads(wanted)
+                current = wanted
+            }
+        }
+    }
+}
+
+/// How one matrix operand lies in memory, as BLAS wants it.
+struct MatrixLayout {
+    let transposed: Bool
+    let leadingDimension: Int
+
+    /// The layout of a rows x columns matrix with these strides, or nil when BLAS cannot read it
+    /// in place (then the caller copies it).
+    init?(rows: Int, columns: Int, rowStride: Int, columnStride: Int) {
+        if columnStride == 1 || columns == 1, rowStride >= columns || rows == 1 {
+            transposed = false
+            leadingDimension = Swift.max(rows == 1 ? columns : rowStride, columns, 1)
+        } else if rowStride == 1 || rows == 1, columnStride >= rows || columns == 1 {
+            transposed = true
+            leadingDimension = Swift.max(columns == 1 ? rows : columnStride, rows, 1)
+        } else {
+            return nil
+        }
+    }
+}
+
+/// C = A B for one pair of matrices, through BLAS or, without it, a plain loop.
+func gemm<T: FloatScalar>(
+    _ a: UnsafePointer<T>, _ aLayout: MatrixLayout, _ b: UnsafePointer<T>, _ bLayout: MatrixLayout,
+    _ c: UnsafeMutablePointer<T>, m: Int, n: Int, k: Int
+) {
+    if let library = BLAS.library {
+        BLAS.chooseThreads(forWork: m * n * k, library: library)
+        let ta = aLayout.transposed ? BLAS.transpose : BLAS.noTranspose
+        let tb = bLayout.transposed ? BLAS.transpose : BLAS.noTranspose
+        let (lda, ldb) = (Int32(aLayout.leadingDimension), Int32(bLayout.leadingDimension))
+        if T.self == Float.self {
+            library.sgemm(
+                BLAS.rowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), lda,
+                UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), ldb, 0,
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(n))
+        } else {
+            library.dgemm(
+                BLAS.rowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), lda,
+                UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), ldb, 0,
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(n))
+        }
+        return
+    }
+    let (aRow, aColumn) = aLayout.transposed ? (1, aLayout.leadingDimension) : (aLayout.leadingDimension, 1)
+    let (bRow, bColumn) = bLayout.transposed ? (1, bLayout.leadingDimension) : (bLayout.leadingDimension, 1)
+    for i in 0..<m {
+        let row = c + i * n
+        for j in 0..<n { row[j] = 0 }
+        for p in 0..<k {
+            let scale = a[i * aRow + p * aColumn]
+            let bRowStart = b + p * bRow
+            for j in 0..<n { row[j] += scale * bRowStart[j * bColumn] }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Testing
+@testable import Tensors
+
+@Suite struct ConvolutionTests {
+    /// Cross-correlation the direct way, in doubles: the reference for im2col.
+    func directConvolution(
+        _ x: [Double], _ xs: [Int], _ w: [Double], _ ws: [Int], bias: [Double], stride: Int, padding: Int
+    ) -> (values: [Double], shape: [Int]) {
+        let (n, c, h, wd) = (xs[0], xs[1], xs[2], xs[3])
+        let (f, kh, kw) = (ws[0], ws[2], ws[3])
+        let oh = (h + 2 * padding - kh) / stride + 1, ow = (wd + 2 * padding - kw) / stride + 1
+        var out = [Double](repeating: 0, count: n * f * oh * ow)
+        for b in 0..<n {
+            for o in 0..<f {
+                for i in 0..<oh {
+                    for j in 0..<ow {
+                        var total = bias.isEmpty ? 0 : bias[o]
+                        for ch in 0..<c {
+                            for p in 0..<kh {
+                                for q in 0..<kw {
+                                    let y = i * stride + p - padding, z = j * stride + q - padding
+                                    guard y >= 0, y < h, z >= 0, z < wd else { continue }
+                                    total += x[((b * c + ch) * h + y) * wd + z] * w[((o * c + ch) * kh + p) * kw + q]
+                                }
+                            }
+                        }
+                        out[((b * f + o) * oh + i) * ow + j] = total
+                    }
+                }
+            }
+        }
+        return (out, [n, f, oh, ow])
+    }
+
+    @Test(arguments: [(1, 0), (1, 1), (2, 0), (2, 1)])
+    func convolutionMatchesTheDirectSum(stride: Int, padding: Int) throws {
+        let x = try Tensor.randn([2, 3, 6, 5], seed: 1, dtype: .float64)
+        let w = try Tensor.randn([4, 3, 3, 2], seed: 2, dtype: .float64)
+        let bias = try Tensor([0.5, -1, 2, 0], dtype: .float64)
+        let expected = directConvolution(
+            x.toDoubles(), x.shape, w.toDoubles(), w.shape, bias: bias.toDoubles(), stride: stride, padding: padding)
+        expectTensor(try conv2d(x, w, bias: bias, stride: stride, padding: padding), expected.shape, expected.values, tolerance: 1e-12)
+    }
+
+    @Test func convolutionGradients() throws {
+        let x = try sample([2, 2, 5, 4], seed: 3), w = try sample([3, 2, 2, 3], seed: 4), b = try sample([3], seed: 5)
+        try checkGradients([x, w, b]) { try conv2d($0[0], $0[1], bias: $0[2], stride: 1, padding: 1) }
+        try checkGradients([x, w]) { try conv2d($0[0], $0[1], stride: 2) }
+    }
+
+    @Test func pooling() throws {
+        let x = try Tensor.arange(0, 16, dtype: .float32).reshape([1, 1, 4, 4])
+        expectTensor(try x.maxPool2d(kernelSize: 2), [1, 1, 2, 2], [5, 7, 13, 15])
+        expectTensor(try x.avgPool2d(kernelSize: 2), [1, 1, 2, 2], [2.5, 4.5, 10.5, 12.5])
+        expectTensor(try x.maxPool2d(kernelSize: 3, stride: 1), [1, 1, 2, 2], [10, 11, 14, 15])
+        expectTensor(try x.avgPool2d(kernelSize: (1, 4)), [1, 1, 4, 1], [1.5, 5.5, 9.5, 13.5])
+        let y = try sample([2, 2, 5, 5], seed: 6)
+        try checkGradients([y]) { try $0[0].maxPool2d(kernelSize: 2) }
+        try checkGradients([y]) { try $0[0].maxPool2d(kernelSize: 3, stride: 1) }
+        try checkGradients([y]) { try $0[0].avgPool2d(kernelSize: 2, stride: 1) }
+    }
+
+    @Test func badShapesAreNamed() {
+        let x = try? Tensor.zeros([1, 3, 4, 4])
+        #expect(errorMessage { try conv2d(x!, Tensor.zeros([2, 2, 3, 3])) } == "conv2d input [1, 3, 4, 4] has 3 channels but the weights [2, 2, 3, 3] expect 2")
+        #expect(errorMessage { try conv2d(x!, Tensor.zeros([2, 3, 5, 5])) } == "conv2d window 5x5 is larger than the input's 4x4 (shape [1, 3, 4, 4])")
+        #expect(errorMessage { try Tensor.zeros([3, 4]).maxPool2d(kernelSize: 2) } == "maxPool2d needs an [N, C, H, W] input, got [3, 4]")
+    }
+}
