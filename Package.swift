@@ -15,11 +15,12 @@ let package = Package(
         // C libraries from Debian packages, found with pkg-config.
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         // Loads OpenBLAS (Debian: libopenblas0-pthread) with dlopen on the first matrix product.
         .target(name: "Tensors"),
-        .target(name: "NeuralNetworks", dependencies: ["Tensors"]),
+        .target(name: "NeuralNetworks", dependencies: ["Tensors", "CZlib"]),
         .target(name: "Display", dependencies: ["Tensors", "NeuralNetworks", "CCairo"]),
         .target(
             name: "Kernel",
