@@ -1,0 +1,93 @@
+import Testing
+import Tensors
+
+@testable import NeuralNetworks
+
+/// Records what a training run tells its observer.
+final class RecordingObserver: TrainingObserver {
+    var events: [String] = []
+    func trainingWillStart(_ trainer: Trainer, epochs: Int, batchesPerEpoch: Int) { events.append("start \(epochs)x\(batchesPerEpoch)") }
+    func trainingDidStep(_ trainer: Trainer, _ record: StepRecord) { events.append("step \(record.step)") }
+    func trainingDidFinishEpoch(_ trainer: Trainer, _ record: EpochRecord) { events.append("epoch \(record.epoch)") }
+    func trainingDidEnd(_ trainer: Trainer, _ outcome: FitOutcome) { events.append("end \(outcome)") }
+}
+
+@Suite struct TrainingTests {
+    func smallRun(validation: Validation = .none, isInterrupted: @escaping () -> Bool = { false }) throws -> Trainer {
+        let data = try Datasets.blobs(n: 40, centers: 2, std: 0.5, seed: 1)
+        let model = Sequential([try Dense(2, 8, activation: .relu, seed: 1), try Dense(8, 2, seed: 2)])
+        return try Trainer(
+            model, loss: .crossEntropy, optimizer: SGD(model, lr: 0.1), data: data, validation: validation, batchSize: 16,
+            metrics: [.accuracy], seed: 3, isInterrupted: isInterrupted)
+    }
+
+    @Test func historyGrowsAcrossFitCallsAndTheObserverHearsEverything() throws {
+        let run = try smallRun(validation: 0.25)
+        #expect(run.trainingData.count == 30 && run.validationData?.count == 10)
+        let observer = RecordingObserver()
+        run.observer = observer
+        #expect(try run.fit(epochs: 2) == .completed)
+        #expect(run.history.epochs.count == 2 && run.history.steps.count == 4)
+        #expect(observer.events == ["start 2x2", "step 1", "step 2", "epoch 1", "step 3", "step 4", "epoch 2", "end completed"])
+        try run.fit(epochs: 3)
+        #expect(run.history.epochs.map(\.epoch) == [1, 2, 3, 4, 5])
+        #expect(run.history.steps.map(\.step) == Array(1...10))
+        #expect(run.history.validationLosses.count == 5)
+        #expect(run.history.metric("accuracy").count == 5 && run.history.metric("val_accuracy").count == 5)
+        // Epoch loss is the size-weighted mean of its steps' losses (batches of 16 and 14).
+        let steps = run.history.steps.filter { $0.epoch == 5 }
+        let expected = steps.reduce(0) { $0 + $1.loss * Double($1.batchSize) } / 30
+        #expect(abs(run.history.epochs[4].loss - expected) < 1e-9)
+        #expect(run.history.epochLosses.last! < run.history.epochLosses.first!)
+    }
+
+    @Test func stepReportsLossBeforeAndAfterAndEachGradientNorm() throws {
+        let run = try smallRun()
+        let report = try run.step()
+        #expect(report.record.step == 1 && report.record.batch == 1 && report.record.batchSize == 16)
+        #expect(report.gradients.map(\.name) == ["0.weight", "0.bias", "1.weight", "1.bias"])
+        #expect(report.gradients[0].shape == [8, 2])
+        #expect(report.gradients.allSatisfy { $0.norm > 0 })
+        #expect(report.lossAfter < report.lossBefore)
+        let second = try run.step(), third = try run.step(), fourth = try run.step()
+        #expect(second.finishedEpoch == nil && third.finishedEpoch?.epoch == 1 && fourth.record.epoch == 2)
+        // fit(epochs: 1) after a step into epoch 2 finishes that epoch.
+        try run.fit(epochs: 1)
+        #expect(run.epochsCompleted == 2 && run.history.steps.count == 6)
+    }
+
+    @Test func interruptionStopsBetweenBatchesKeepingTheLastStep() throws {
+        var calls = 0
+        let run = try smallRun(isInterrupted: {
+            calls += 1
+            return calls > 3
+        })
+        #expect(try run.fit(epochs: 10) == .interrupted)
+        #expect(run.history.steps.count == 3 && run.history.epochs.count == 1)
+        let weights = run.model.parameters().map { $0.toDoubles() }
+        #expect(weights.allSatisfy { $0.allSatisfy(\.isFinite) })
+        run.isInterrupted = { false }
+        try run.fit(epochs: 1)
+        #expect(run.history.steps.count == 6 && run.history.epochs.count == 2)
+    }
+
+    @Test func evaluateAndErrorsOfARun() throws {
+        let run = try smallRun()
+        #expect(errorMessage { try run.evaluate() } == "evaluate needs data: this run has no validation data")
+        let result = try run.evaluate(run.trainingData)
+        #expect(result.metrics["accuracy"] != nil && result.loss > 0)
+        let model = try Dense(3, 2)
+        let wrong = try Trainer(model, loss: .crossEntropy, optimizer: SGD(model, lr: 0.1), data: run.trainingData)
+        #expect(errorMessage { try wrong.fit(epochs: 1) } == "Dense(3, 2) expects 3 features along axis 1, got input of shape [32, 2]")
+        #expect(wrong.history.steps.isEmpty)
+    }
+
+    @Test func scheduleAndClippingApplyDuringFit() throws {
+        let run = try smallRun()
+        run.scheduler = LearningRateScheduler(run.optimizer, schedule: .step(every: 1, factor: 0.5))
+        run.clipGradientNorm = 0.5
+        try run.fit(epochs: 2)
+        #expect(run.history.steps.map(\.learningRate) == [0.1, 0.1, 0.1, 0.05, 0.05, 0.05])
+        #expect(abs(run.optimizer.learningRate - 0.025) < 1e-12)
+    }
+}
