@@ -4,18 +4,19 @@ enum Add: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(
 enum Subtract: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a - b } }
 enum Multiply: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a * b } }
 enum Divide: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { T.divided(a, b) } }
-enum Maximum: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a >= b ? a : b } }
-enum Minimum: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a <= b ? a : b } }
+// nan wins, as in NumPy: `a != a` only holds for nan.
+enum Maximum: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a >= b || a != a ? a : b } }
+enum Minimum: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a <= b || a != a ? a : b } }
 enum Power: FloatBinaryFunction { @inline(__always) static func apply<T: FloatScalar>(_ a: T, _ b: T) -> T { T.pow(a, b) } }
 
 /// Runs `F` over broadcast `a` and `b`, both already of one dtype.
 func broadcastBinary<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, _: F.Type) throws -> Tensor {
     let shape = try broadcastShapes(a.shape, b.shape)
     switch a.dtype {
-    case .float32: return try zipElements(a, b, shape: shape, as: Float.self, Float.self, to: Float.self) { F.apply($0, $1) }
-    case .float64: return try zipElements(a, b, shape: shape, as: Double.self, Double.self, to: Double.self) { F.apply($0, $1) }
-    case .int32: return try zipElements(a, b, shape: shape, as: Int32.self, Int32.self, to: Int32.self) { F.apply($0, $1) }
-    case .int64: return try zipElements(a, b, shape: shape, as: Int64.self, Int64.self, to: Int64.self) { F.apply($0, $1) }
+    case .float32: return try zipElements(a, b, shape: shape, ApplyBinary<F, Float>())
+    case .float64: return try zipElements(a, b, shape: shape, ApplyBinary<F, Double>())
+    case .int32: return try zipElements(a, b, shape: shape, ApplyBinary<F, Int32>())
+    case .int64: return try zipElements(a, b, shape: shape, ApplyBinary<F, Int64>())
     }
 }
 
@@ -24,9 +25,9 @@ func broadcastFloatBinary<F: FloatBinaryFunction>(_ a: Tensor, _ b: Tensor, _: F
     let shape = try broadcastShapes(a.shape, b.shape)
     switch a.dtype {
     case .float64:
-        return try zipElements(a, b, shape: shape, as: Double.self, Double.self, to: Double.self, cost: cost) { F.apply($0, $1) }
+        return try zipElements(a, b, shape: shape, ApplyFloatBinary<F, Double>(), cost: cost)
     default:
-        return try zipElements(a, b, shape: shape, as: Float.self, Float.self, to: Float.self, cost: cost) { F.apply($0, $1) }
+        return try zipElements(a, b, shape: shape, ApplyFloatBinary<F, Float>(), cost: cost)
     }
 }
 
@@ -94,8 +95,10 @@ public func pow(_ base: Tensor, _ exponent: Tensor) throws -> Tensor {
 
 /// `base` raised to a number, elementwise.
 public func pow(_ base: Tensor, _ exponent: Double) throws -> Tensor {
-    if exponent == 2 { return try base * base }
-    return try pow(base, try scalarOperand(exponent, like: base.dtype.isFloatingPoint ? base : try base.converted(to: .float32)))
+    // Squaring by multiplication is exact and cheap; integers still go to float like every power.
+    let x = try base.asFloat()
+    if exponent == 2 { return try x * x }
+    return try pow(x, Tensor.scalar(exponent, dtype: x.dtype))
 }
 
 /// The larger of each pair of elements, broadcasting (the gradient goes to the larger; to `a` on ties).
@@ -151,10 +154,10 @@ func compare<F: ComparisonFunction>(_ a: Tensor, _ b: Tensor, _: F.Type) throws 
     let (x, y) = try promotedPair(a, b)
     let shape = try broadcastShapes(x.shape, y.shape)
     switch x.dtype {
-    case .float32: return try zipElements(x, y, shape: shape, as: Float.self, Float.self, to: Float.self) { F.apply($0, $1) ? 1 : 0 }
-    case .float64: return try zipElements(x, y, shape: shape, as: Double.self, Double.self, to: Float.self) { F.apply($0, $1) ? 1 : 0 }
-    case .int32: return try zipElements(x, y, shape: shape, as: Int32.self, Int32.self, to: Float.self) { F.apply($0, $1) ? 1 : 0 }
-    case .int64: return try zipElements(x, y, shape: shape, as: Int64.self, Int64.self, to: Float.self) { F.apply($0, $1) ? 1 : 0 }
+    case .float32: return try zipElements(x, y, shape: shape, ApplyComparison<F, Float>())
+    case .float64: return try zipElements(x, y, shape: shape, ApplyComparison<F, Double>())
+    case .int32: return try zipElements(x, y, shape: shape, ApplyComparison<F, Int32>())
+    case .int64: return try zipElements(x, y, shape: shape, ApplyComparison<F, Int64>())
     }
 }
 

@@ -34,10 +34,18 @@ public enum BLAS {
 
     static let library: Library? = load()
     static let threadsInUse = Mutex<Int32>(0)
+    static let threadLimit = Atomic<Int>(Parallel.coreCount)
 
-    /// Multiply-adds below which one thread beats waking the others (measured on 2 cores:
-    /// a 128-cube product is about as fast either way).
-    static let singleThreadBelow = 128 * 128 * 128
+    /// The most threads a large product may use (default: every core). Small products use one.
+    public static var maximumThreads: Int {
+        get { threadLimit.load(ordering: .relaxed) }
+        set { threadLimit.store(Swift.max(1, newValue), ordering: .relaxed) }
+    }
+
+    /// Multiply-adds below which one thread beats waking the others. Measured on a 2-core
+    /// AVX-512 machine: one thread was as fast as two, or faster, for cubes up to 256 (0.34 ms);
+    /// two threads were twice as fast from 384 up.
+    static let singleThreadBelow = 256 * 256 * 256
 
     /// OpenBLAS's name for the kernels it runs ("SkylakeX", "Haswell" ...), or nil when it
     /// could not be loaded (the engine then multiplies with its own slower loops).
@@ -88,7 +96,7 @@ public enum BLAS {
     /// Tells OpenBLAS how many threads the next product of `work` multiply-adds should use.
     static func chooseThreads(forWork work: Int, library: Library) {
         guard let setThreads = library.setThreads else { return }
-        let wanted: Int32 = work < singleThreadBelow ? 1 : Int32(Parallel.coreCount)
+        let wanted: Int32 = work < singleThreadBelow ? 1 : Int32(maximumThreads)
         threadsInUse.withLock { current in
             if current != wanted {
                 setThreads(wanted)

@@ -214,20 +214,4 @@ extension Tensor {
         return toDoubles()[0]
     }
 
-    /// Copies `values` (broadcast to this shape) into this tensor's elements, in place.
-    ///
-    /// Not recorded for autograd: use it inside `withNoGrad` to update parameters.
-    public func assign(_ values: Tensor) throws {
-        _ = try broadcastShapes(values.shape, shape)
-        guard try broadcastShapes(values.shape, shape) == shape else {
-            throw TensorError.shapeMismatch("cannot assign values of shape \(describe(values.shape)) to a tensor of shape \(describe(shape))")
-        }
-        let source = values.storage === storage ? try withNoGrad { try values.copy() } : values
-        copyElements(from: source, into: self)
-    }
-
-    /// Sets every element to `value`, in place.
-    public func fill(_ value: Double) throws {
-        copyElements(from: try Tensor.scalar(value, dtype: dtype), into: self)
-    }
 }

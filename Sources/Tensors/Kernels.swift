@@ -21,38 +21,67 @@ protocol ComparisonFunction {
     static func apply<T: TensorScalar>(_ a: T, _ b: T) -> Bool
 }
 
-/// Applies `op` to every element of `input` (of dtype `A`) into a new contiguous tensor of `R`.
+/// A function applied to each element; a type rather than a closure, so that the loops below
+/// are specialised for it and call it directly (a captured closure would cost a call per element
+/// and stop vectorisation).
+protocol ElementMap {
+    associatedtype Input: TensorScalar
+    associatedtype Output: TensorScalar
+    func callAsFunction(_ x: Input) -> Output
+}
+
+/// A function applied to each broadcast pair of elements; see `ElementMap`.
+protocol ElementZip {
+    associatedtype Left: TensorScalar
+    associatedtype Right: TensorScalar
+    associatedtype Output: TensorScalar
+    func callAsFunction(_ a: Left, _ b: Right) -> Output
+}
+
+struct ApplyUnary<F: UnaryFunction, T: TensorScalar>: ElementMap {
+    @inline(__always) func callAsFunction(_ x: T) -> T { F.apply(x) }
+}
+struct ApplyFloatUnary<F: FloatUnaryFunction, T: FloatScalar>: ElementMap {
+    @inline(__always) func callAsFunction(_ x: T) -> T { F.apply(x) }
+}
+struct ApplyBinary<F: BinaryFunction, T: TensorScalar>: ElementZip {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { F.apply(a, b) }
+}
+struct ApplyFloatBinary<F: FloatBinaryFunction, T: FloatScalar>: ElementZip {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { F.apply(a, b) }
+}
+/// 1 where the comparison holds, else 0, as float32.
+struct ApplyComparison<F: ComparisonFunction, T: TensorScalar>: ElementZip {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> Float { F.apply(a, b) ? 1 : 0 }
+}
+
+/// Applies `function` to every element of `input` into a new contiguous tensor.
 @inline(__always)
-func mapElements<A: TensorScalar, R: TensorScalar>(
-    _ input: Tensor, as _: A.Type, to _: R.Type, cost: Int = 1, _ op: (A) -> R
-) throws -> Tensor {
-    let output = try Tensor(uninitializedShape: input.shape, dtype: R.dtype)
-    let source = input.pointer(A.self)
-    let target = output.pointer(R.self)
+func mapElements<M: ElementMap>(_ input: Tensor, _ function: M, cost: Int = 1) throws -> Tensor {
+    let output = try Tensor(uninitializedShape: input.shape, dtype: M.Output.dtype)
+    let source = input.pointer(M.Input.self)
+    let target = output.pointer(M.Output.self)
     let loop = StridedLoop(shape: input.shape, strides: [output.strides, input.strides])
     let step = loop.innerStride(1)
     loop.forEachSegment(costPerElement: cost) { offsets, range in
         let o = target + offsets[0]
         let x = source + offsets[1]
         if step == 1 {
-            for i in range { o[i] = op(x[i]) }
+            for i in range { o[i] = function(x[i]) }
         } else {
-            for i in range { o[i] = op(x[i * step]) }
+            for i in range { o[i] = function(x[i * step]) }
         }
     }
     return output
 }
 
-/// Applies `op` to broadcast pairs of elements of `a` and `b` into a new tensor of `shape`.
+/// Applies `function` to broadcast pairs of elements of `a` and `b` into a new tensor of `shape`.
 @inline(__always)
-func zipElements<A: TensorScalar, B: TensorScalar, R: TensorScalar>(
-    _ a: Tensor, _ b: Tensor, shape: [Int], as _: A.Type, _: B.Type, to _: R.Type, cost: Int = 1,
-    _ op: (A, B) -> R
-) throws -> Tensor {
-    let output = try Tensor(uninitializedShape: shape, dtype: R.dtype)
-    let pa = a.pointer(A.self)
-    let pb = b.pointer(B.self)
-    let target = output.pointer(R.self)
+func zipElements<Z: ElementZip>(_ a: Tensor, _ b: Tensor, shape: [Int], _ function: Z, cost: Int = 1) throws -> Tensor {
+    let output = try Tensor(uninitializedShape: shape, dtype: Z.Output.dtype)
+    let pa = a.pointer(Z.Left.self)
+    let pb = b.pointer(Z.Right.self)
+    let target = output.pointer(Z.Output.self)
     let loop = StridedLoop(
         shape: shape, strides: [output.strides, broadcastStrides(a, to: shape), broadcastStrides(b, to: shape)])
     let sa = loop.innerStride(1)
@@ -62,15 +91,15 @@ func zipElements<A: TensorScalar, B: TensorScalar, R: TensorScalar>(
         let x = pa + offsets[1]
         let y = pb + offsets[2]
         if sa == 1 && sb == 1 {
-            for i in range { o[i] = op(x[i], y[i]) }
+            for i in range { o[i] = function(x[i], y[i]) }
         } else if sa == 1 && sb == 0 {
             let v = y[0]
-            for i in range { o[i] = op(x[i], v) }
+            for i in range { o[i] = function(x[i], v) }
         } else if sa == 0 && sb == 1 {
             let v = x[0]
-            for i in range { o[i] = op(v, y[i]) }
+            for i in range { o[i] = function(v, y[i]) }
         } else {
-            for i in range { o[i] = op(x[i * sa], y[i * sb]) }
+            for i in range { o[i] = function(x[i * sa], y[i * sb]) }
         }
     }
     return output

@@ -81,15 +81,83 @@ final class TensorStorage: @unchecked Sendable {
         self.dtype = dtype
         self.count = count
         self.byteCount = bytes
-        self.base = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 64)
+        self.base = BufferCache.take(byteCount: bytes) ?? UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 64)
     }
 
     deinit {
-        base.deallocate()
+        if !BufferCache.keep(base, byteCount: byteCount) { base.deallocate() }
         TensorMemory.release(byteCount)
     }
 
     @inline(__always) func pointer<T: TensorScalar>(_: T.Type) -> UnsafeMutablePointer<T> {
         base.assumingMemoryBound(to: T.self)
     }
+}
+
+/// Recently freed large buffers, kept for the next tensor of the same size.
+///
+/// A training step allocates tensors of the same sizes again and again; reusing a buffer that is
+/// already mapped saves the system the work of unmapping, mapping and zeroing its pages, which
+/// costs as much as a memory-bound operation itself.
+enum BufferCache {
+    /// Buffers smaller than this come and go through malloc's own free lists.
+    static let minimumBytes = 64 << 10
+    /// The most buffers kept (lookups scan them).
+    static let capacityCount = 64
+    /// The most bytes kept in the cache.
+    static let capacityBytes = 256 << 20
+
+    struct State: @unchecked Sendable {
+        var buffers: [(bytes: Int, pointer: UnsafeMutableRawPointer)] = []
+        var cachedBytes = 0
+    }
+
+    static let state = Mutex(State())
+
+    static func take(byteCount: Int) -> UnsafeMutableRawPointer? {
+        guard byteCount >= minimumBytes else { return nil }
+        return state.withLock { state in
+            guard let index = state.buffers.lastIndex(where: { $0.bytes == byteCount }) else { return nil }
+            state.cachedBytes -= byteCount
+            return state.buffers.remove(at: index).pointer
+        }
+    }
+
+    /// Keeps `pointer` for reuse when it is large and there is room; false when the caller must free it.
+    static func keep(_ pointer: UnsafeMutableRawPointer, byteCount: Int) -> Bool {
+        guard byteCount >= minimumBytes, byteCount <= capacityBytes else { return false }
+        var evicted: [UnsafeMutableRawPointer] = []
+        state.withLock { state in
+            // Oldest buffers make room for the newest.
+            while state.cachedBytes + byteCount > capacityBytes || state.buffers.count >= capacityCount, !state.buffers.isEmpty {
+                let oldest = state.buffers.removeFirst()
+                state.cachedBytes -= oldest.bytes
+                evicted.append(oldest.pointer)
+            }
+            state.buffers.append((byteCount, pointer))
+            state.cachedBytes += byteCount
+        }
+        for buffer in evicted { buffer.deallocate() }
+        return true
+    }
+
+    /// Frees every cached buffer.
+    static func empty() {
+        let buffers = state.withLock { state in
+            defer {
+                state.buffers = []
+                state.cachedBytes = 0
+            }
+            return state.buffers
+        }
+        for buffer in buffers { buffer.pointer.deallocate() }
+    }
+}
+
+extension TensorMemory {
+    /// Bytes of freed tensor buffers kept for reuse (not counted in `liveBytes`).
+    public static var cachedBytes: Int { BufferCache.state.withLock { $0.cachedBytes } }
+
+    /// Returns the buffers kept for reuse to the system.
+    public static func releaseCachedBuffers() { BufferCache.empty() }
 }

@@ -38,6 +38,16 @@ enum TanhGradient: BinaryFunction { @inline(__always) static func apply<T: Tenso
 /// g y (1 - y), with y = σ(x).
 enum SigmoidGradient: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ g: T, _ y: T) -> T { g * y * (1 - y) } }
 
+struct LeakyRectifier<T: FloatScalar>: ElementMap {
+    let slope: T
+    @inline(__always) func callAsFunction(_ x: T) -> T { x > 0 ? x : x * slope }
+}
+
+struct Clamp<T: TensorScalar>: ElementMap {
+    let low: T, high: T
+    @inline(__always) func callAsFunction(_ x: T) -> T { Swift.min(Swift.max(x, low), high) }
+}
+
 extension Tensor {
     /// This tensor as floats (float32 for integers), for functions defined on the reals.
     func asFloat() throws -> Tensor { dtype.isFloatingPoint ? self : try converted(to: .float32) }
@@ -45,17 +55,17 @@ extension Tensor {
     func mapFloat<F: FloatUnaryFunction>(_: F.Type, cost: Int = 1) throws -> Tensor {
         let x = try asFloat()
         switch x.dtype {
-        case .float64: return try mapElements(x, as: Double.self, to: Double.self, cost: cost) { F.apply($0) }
-        default: return try mapElements(x, as: Float.self, to: Float.self, cost: cost) { F.apply($0) }
+        case .float64: return try mapElements(x, ApplyFloatUnary<F, Double>(), cost: cost)
+        default: return try mapElements(x, ApplyFloatUnary<F, Float>(), cost: cost)
         }
     }
 
     func map<F: UnaryFunction>(_: F.Type) throws -> Tensor {
         switch dtype {
-        case .float32: return try mapElements(self, as: Float.self, to: Float.self) { F.apply($0) }
-        case .float64: return try mapElements(self, as: Double.self, to: Double.self) { F.apply($0) }
-        case .int32: return try mapElements(self, as: Int32.self, to: Int32.self) { F.apply($0) }
-        case .int64: return try mapElements(self, as: Int64.self, to: Int64.self) { F.apply($0) }
+        case .float32: return try mapElements(self, ApplyUnary<F, Float>())
+        case .float64: return try mapElements(self, ApplyUnary<F, Double>())
+        case .int32: return try mapElements(self, ApplyUnary<F, Int32>())
+        case .int64: return try mapElements(self, ApplyUnary<F, Int64>())
         }
     }
 
@@ -115,10 +125,9 @@ extension Tensor {
         let output: Tensor
         switch x.dtype {
         case .float64:
-            output = try mapElements(x, as: Double.self, to: Double.self) { $0 > 0 ? $0 : $0 * slope }
+            output = try mapElements(x, LeakyRectifier(slope: slope))
         default:
-            let s = Float(slope)
-            output = try mapElements(x, as: Float.self, to: Float.self) { $0 > 0 ? $0 : $0 * s }
+            output = try mapElements(x, LeakyRectifier(slope: Float(slope)))
         }
         return output.recorded("leakyRelu", inputs: [x]) { g, inputs in
             let mask = try greater(inputs[0], Tensor.scalar(0))
@@ -151,16 +160,15 @@ extension Tensor {
         let output: Tensor
         switch dtype {
         case .float32:
-            let (l, h) = (Float(low), Float(high))
-            output = try mapElements(self, as: Float.self, to: Float.self) { Swift.min(Swift.max($0, l), h) }
+            output = try mapElements(self, Clamp(low: Float(low), high: Float(high)))
         case .float64:
-            output = try mapElements(self, as: Double.self, to: Double.self) { Swift.min(Swift.max($0, low), high) }
+            output = try mapElements(self, Clamp(low: low, high: high))
         case .int32:
             let (l, h) = (Int32(fromDouble: low.rounded(.up)), Int32(fromDouble: high.rounded(.down)))
-            output = try mapElements(self, as: Int32.self, to: Int32.self) { Swift.min(Swift.max($0, l), h) }
+            output = try mapElements(self, Clamp(low: l, high: h))
         case .int64:
             let (l, h) = (Int64(fromDouble: low.rounded(.up)), Int64(fromDouble: high.rounded(.down)))
-            output = try mapElements(self, as: Int64.self, to: Int64.self) { Swift.min(Swift.max($0, l), h) }
+            output = try mapElements(self, Clamp(low: l, high: h))
         }
         return output.recorded("clamp", inputs: [self]) { g, inputs in
             let x = inputs[0]

@@ -81,22 +81,52 @@ import Testing
         let w = try Tensor.randn([3, 1], seed: 3).requiringGrad()
         let x = try Tensor.randn([8, 3], seed: 4)
         let target = try matmul(x, Tensor([[1.0], [-2], [0.5]]))
-        weak var previousLoss: Tensor?
-        weak var previousHidden: Tensor?
+        final class WeakStorage {
+            weak var storage: TensorStorage?
+            init(_ storage: TensorStorage) { self.storage = storage }
+        }
+        var previousStep: [WeakStorage] = []
         var lastLoss = Double.infinity
-        for step in 0..<3000 {
-            let hidden = try matmul(x, w)
-            let loss = try ((hidden - target) * (hidden - target)).mean()
-            w.zeroGrad()
-            try loss.backward()
-            try withNoGrad { try w.assign(w - #require(w.grad) * 0.05) }
-            if step > 0 {
-                #expect(previousLoss == nil && previousHidden == nil)
+        for _ in 0..<3000 {
+            do {
+                let hidden = try matmul(x, w)
+                let loss = try ((hidden - target) * (hidden - target)).mean()
+                w.zeroGrad()
+                try loss.backward()
+                try withNoGrad { try w.addInPlace(#require(w.grad), scaledBy: -0.05) }
+                lastLoss = try loss.item()
+                // Buffers of every result in this step's graph, and of the gradient.
+                previousStep = loss.graph().filter { !$0.isLeaf }.map { WeakStorage($0.storage) } + [WeakStorage(w.grad!.storage)]
             }
-            previousLoss = loss
-            previousHidden = hidden
-            lastLoss = try loss.item()
+            w.zeroGrad()
+            #expect(previousStep.allSatisfy { $0.storage == nil })
         }
         #expect(lastLoss < 1e-6)
+    }
+}
+
+@Suite struct InPlaceTests {
+    @Test func optimizerStyleUpdates() throws {
+        let w = try Tensor([[1.0, 2], [3, 4]]).requiringGrad()
+        let g = try Tensor([1.0, -1])
+        try withNoGrad {
+            try w.addInPlace(g, scaledBy: -0.5)
+            try w.multiplyInPlace(by: 2)
+        }
+        expectTensor(w, [2, 2], [1, 5, 5, 9])
+        #expect(w.requiresGrad && w.isLeaf)
+        let strided = try Tensor.zeros([2, 3])
+        try strided.transpose().addInPlace(Tensor([1.0, 2]))
+        expectTensor(strided, [2, 3], [1, 1, 1, 2, 2, 2])
+        try strided.addInPlace(strided, scaledBy: 1)
+        expectTensor(strided, [2, 3], [2, 2, 2, 4, 4, 4])
+    }
+
+    @Test func changingAParameterOutsideNoGradIsRefused() throws {
+        let w = try Tensor([1.0]).requiringGrad()
+        #expect(errorMessage { try w.fill(0) } == "fill would change a tensor that requires gradients in place; do it inside withNoGrad { }")
+        #expect(errorMessage { try w.addInPlace(Tensor([1.0])) } != nil)
+        #expect(errorMessage { try withNoGrad { try w.assign(Tensor([2.0])) } } == nil)
+        #expect(errorMessage { try Tensor.zeros([2]).addInPlace(Tensor.ones([3])) } == "cannot add values of shape [3] to a tensor of shape [2]")
     }
 }

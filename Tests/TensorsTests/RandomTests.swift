@@ -80,6 +80,17 @@ import Testing
         #expect(first == seeded || second == seeded)
     }
 
+    @Test func aStreamContinuesWhereItStopped() throws {
+        let stream = RandomStream(seed: 5)
+        let first = try Tensor.randn([3], using: stream, dtype: .float64).toDoubles()
+        let second = try Tensor.randn([3], using: stream, dtype: .float64).toDoubles()
+        #expect(first + second == (try Tensor.randn([6], seed: 5, dtype: .float64).toDoubles()))
+        let order = try Tensor.randperm(5, using: stream).toInts()
+        #expect(order.sorted() == [0, 1, 2, 3, 4])
+        stream.reseed(5)
+        #expect(try Tensor.randn([3], using: stream, dtype: .float64).toDoubles() == first)
+    }
+
     @Test func badArgumentsAreErrors() {
         #expect(errorMessage { try Tensor.randint(3, 3, shape: [2]) } == "randint needs low < high, got 3 and 3")
         #expect(errorMessage { try Tensor.randn([2], dtype: .int32) } == "random floats need a float dtype, got int32")

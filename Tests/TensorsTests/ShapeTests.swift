@@ -118,3 +118,28 @@ import Testing
         #expect(try Tensor.arange(10).description == "tensor([0, 1, 2, ..., 7, 8, 9], shape: [10], dtype: int64)")
     }
 }
+
+@Suite struct BytesTests {
+    @Test func bytesRoundTrip() throws {
+        let x = try Tensor([[1.5, -2], [3, 4]])
+        let bytes = x.contiguousBytes()
+        #expect(bytes.count == 16)
+        // 1.5 as a little-endian float32 is 00 00 C0 3F.
+        #expect(Array(bytes[0..<4]) == [0x00, 0x00, 0xC0, 0x3F])
+        expectTensor(try Tensor(bytes: bytes, shape: [2, 2], dtype: .float32), [2, 2], [1.5, -2, 3, 4])
+        let transposedBytes = try x.transpose().contiguousBytes()
+        expectTensor(try Tensor(bytes: transposedBytes, shape: [2, 2], dtype: .float32), [2, 2], [1.5, 3, -2, 4])
+        #expect(errorMessage { try Tensor(bytes: [0, 0, 0], shape: [1], dtype: .float32) } == "a float32 tensor of shape [1] needs 4 bytes, got 3")
+        let labels = try Tensor([7, 8], dtype: .int64)
+        expectTensor(try Tensor(bytes: labels.contiguousBytes(), shape: [2], dtype: .int64), [2], [7, 8])
+    }
+
+    @Test func typedScalars() throws {
+        let x = try Tensor([[1, 2], [3, 4]]).transpose()
+        #expect(try x.scalars(as: Float.self) == [1, 3, 2, 4])
+        #expect(try x.scalars(as: Int64.self) == [1, 3, 2, 4])
+        let total = try x.withScalars(as: Double.self) { $0.reduce(0, +) }
+        #expect(total == 10)
+        #expect(try pow(Tensor([2, 3], dtype: .int64), 2).dtype == .float32)
+    }
+}

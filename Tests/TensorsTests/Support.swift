@@ -30,41 +30,13 @@ func errorMessage(_ body: () throws -> Any) -> String? {
     }
 }
 
-/// Compares the gradients autograd gives for `inputs` of `function` with central differences.
-///
-/// The function's output is reduced to a scalar with fixed random weights, so every element of
-/// the Jacobian takes part. Inputs must be float64 leaves.
-func checkGradients(
-    _ inputs: [Tensor], step: Double = 1e-6, tolerance: Double = 1e-6,
-    sourceLocation: SourceLocation = #_sourceLocation, _ function: ([Tensor]) throws -> Tensor
+/// Expects autograd to agree with finite differences for `function` at `inputs`.
+func expectGradients(
+    _ inputs: [Tensor], tolerance: Double = 1e-6, sourceLocation: SourceLocation = #_sourceLocation,
+    _ function: ([Tensor]) throws -> Tensor
 ) throws {
-    for input in inputs {
-        input.requiresGrad = true
-        input.grad = nil
-    }
-    let probe = try function(inputs)
-    let weights = try Tensor.randn(probe.shape, seed: 99, dtype: .float64)
-    func objective() throws -> Double { try (function(inputs) * weights).sum().item() }
-    try (probe * weights).sum().backward()
-    for (number, input) in inputs.enumerated() {
-        let analytic = input.grad?.toDoubles() ?? [Double](repeating: 0, count: input.count)
-        var numeric: [Double] = []
-        let values = input.pointer(Double.self)
-        let dense = input.isContiguous
-        #expect(dense, "inputs must be contiguous", sourceLocation: sourceLocation)
-        for i in 0..<input.count {
-            let saved = values[i]
-            values[i] = saved + step
-            let plus = try withNoGrad { try objective() }
-            values[i] = saved - step
-            let minus = try withNoGrad { try objective() }
-            values[i] = saved
-            numeric.append((plus - minus) / (2 * step))
-        }
-        #expect(
-            close(analytic, numeric, tolerance: tolerance),
-            "input \(number): autograd \(analytic) vs finite differences \(numeric)", sourceLocation: sourceLocation)
-    }
+    let report = try Tensors.checkGradients(inputs, tolerance: tolerance, function)
+    #expect(report.passed, "\(report)", sourceLocation: sourceLocation)
 }
 
 /// A float64 tensor of `shape` with normal entries from `seed`.
