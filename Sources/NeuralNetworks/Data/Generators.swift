@@ -10,7 +10,7 @@ public enum Datasets {
     static func generator(_ seed: UInt64?) throws -> RandomGenerator {
         if let seed { return RandomGenerator(seed: seed) }
         // Unseeded: continue the shared generator, so `Tensor.manualSeed` fixes these too.
-        return RandomGenerator(seed: UInt64(try Tensor.randint(0, Int(Int32.max), shape: [1]).toInts()[0]))
+        return RandomStream.shared.withGenerator { RandomGenerator(seed: $0.next()) }
     }
 
     static func make(_ points: [(Double, Double, Int)], classes: Int, seed: UInt64?, generator: inout RandomGenerator) throws -> Dataset {

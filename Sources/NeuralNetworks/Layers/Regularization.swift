@@ -4,8 +4,8 @@ import Tensors
 /// the expected output equals the input; in evaluation, passes the input through.
 public final class Dropout: Layer {
     public let probability: Double
-    private let seed: UInt64?
-    private var calls: UInt64 = 0
+    /// Where the masks come from: the layer's own stream when seeded, else the shared one.
+    private let stream: RandomStream
 
     /// - Parameter seed: makes the masks reproducible (each call draws a new mask from it).
     public init(_ probability: Double = 0.5, seed: UInt64? = nil) throws {
@@ -13,13 +13,12 @@ public final class Dropout: Layer {
             throw NeuralNetworkError.invalidArgument("Dropout needs a probability in [0, 1), got \(probability)")
         }
         self.probability = probability
-        self.seed = seed
+        stream = seed.map { RandomStream(seed: $0) } ?? .shared
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         guard isTraining, probability > 0 else { return input }
-        calls += 1
-        let keep = try Tensor.bernoulli(input.shape, probability: 1 - probability, seed: derivedSeed(seed, calls), dtype: input.dtype)
+        let keep = try Tensor.bernoulli(input.shape, probability: 1 - probability, using: stream, dtype: input.dtype)
         return try input * (keep / (1 - probability))
     }
 

@@ -38,7 +38,15 @@ public class Adam: Optimizer {
         try self.init(parameters: model.parameters(), lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: false)
     }
 
-    override func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
+    override func update(index: Int, parameter: Tensor, gradient: Tensor) throws {
+        if parameter.dtype == .float64 {
+            try update(Double.self, index: index, parameter: parameter, gradient: gradient)
+        } else {
+            try update(Float.self, index: index, parameter: parameter, gradient: gradient)
+        }
+    }
+
+    private func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
         let (m, _) = try stateTensor("exp_avg", for: index)
         let (v, _) = try stateTensor("exp_avg_sq", for: index)
         let t = Double(stepCount)

@@ -40,16 +40,16 @@ open class Optimizer {
             }
             let dense = try gradient.converted(to: parameter.dtype).contiguous()
             let target = try parameter.isContiguous ? parameter : parameter.contiguous()
-            switch parameter.dtype {
-            case .float64: try update(Double.self, index: index, parameter: target, gradient: dense)
-            default: try update(Float.self, index: index, parameter: target, gradient: dense)
-            }
+            try update(index: index, parameter: target, gradient: dense)
             if target !== parameter { try withNoGrad { try parameter.assign(target) } }
         }
     }
 
-    /// Updates one parameter from its gradient (both contiguous, of element type `T`).
-    func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {}
+    /// Updates one parameter from its gradient (both contiguous, of one float dtype).
+    ///
+    /// Subclasses switch on the dtype and call a generic kernel with a concrete element type,
+    /// so the compiler specialises the loop (a generic override would run unspecialised).
+    func update(index: Int, parameter: Tensor, gradient: Tensor) throws {}
 
     /// The state tensor `name` for parameter `index`, made (zeros like the parameter) on first use.
     func stateTensor(_ name: String, for index: Int) throws -> (tensor: Tensor, isNew: Bool) {

@@ -25,7 +25,15 @@ public final class RMSprop: Optimizer {
         try self.init(parameters: model.parameters(), lr: lr, alpha: alpha, eps: eps, momentum: momentum, weightDecay: weightDecay)
     }
 
-    override func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
+    override func update(index: Int, parameter: Tensor, gradient: Tensor) throws {
+        if parameter.dtype == .float64 {
+            try update(Double.self, index: index, parameter: parameter, gradient: gradient)
+        } else {
+            try update(Float.self, index: index, parameter: parameter, gradient: gradient)
+        }
+    }
+
+    private func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
         let (square, _) = try stateTensor("square_avg", for: index)
         let buffer = momentum > 0 ? try stateTensor("momentum_buffer", for: index).tensor : nil
         let lr = T(learningRate), a = T(alpha), eps = T(epsilon), mu = T(momentum), decay = T(weightDecay)

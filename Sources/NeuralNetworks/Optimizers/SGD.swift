@@ -32,7 +32,15 @@ public final class SGD: Optimizer {
         try self.init(parameters: model.parameters(), lr: lr, momentum: momentum, dampening: dampening, nesterov: nesterov, weightDecay: weightDecay)
     }
 
-    override func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
+    override func update(index: Int, parameter: Tensor, gradient: Tensor) throws {
+        if parameter.dtype == .float64 {
+            try update(Double.self, index: index, parameter: parameter, gradient: gradient)
+        } else {
+            try update(Float.self, index: index, parameter: parameter, gradient: gradient)
+        }
+    }
+
+    private func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
         let lr = T(learningRate), decay = T(weightDecay), mu = T(momentum), keep = T(1 - dampening)
         if momentum == 0 {
             try withBuffers(T.self, parameter, gradient, []) { p, g, _ in
