@@ -9,8 +9,8 @@ import Tensors
 @Suite struct LayerTests {
     @Test func denseComputesXWTransposePlusBiasThenActivation() throws {
         let layer = try Dense(2, 3, activation: .relu, dtype: .float64)
-        try layer.weight.assign(Tensor([[1, 2], [-1, 0.5], [0, -3]], dtype: .float64))
-        try layer.bias!.assign(Tensor([0.5, -1, 2], dtype: .float64))
+        try overwrite(layer.weight, Tensor([[1, 2], [-1, 0.5], [0, -3]], dtype: .float64))
+        try overwrite(layer.bias!, Tensor([0.5, -1, 2], dtype: .float64))
         let x = try Tensor([[1, 1], [2, -1]], dtype: .float64)
         // Row 1: [3.5, -1.5, -1] -> relu [3.5, 0, 0]; row 2: [0.5, -3.5, 5] -> [0.5, 0, 5].
         expectTensor(try layer(x), [2, 3], [3.5, 0, 0, 0.5, 0, 5])
@@ -118,8 +118,8 @@ import Tensors
 
     @Test func conv2DMatchesHandComputedValuesAndGradients() throws {
         let conv = try Conv2D(1, 1, kernelSize: 2, dtype: .float64)
-        try conv.weight.assign(Tensor([1, 0, 0, -1], shape: [1, 1, 2, 2], dtype: .float64))
-        try conv.bias!.assign(Tensor([0.5], dtype: .float64))
+        try overwrite(conv.weight, Tensor([1, 0, 0, -1], shape: [1, 1, 2, 2], dtype: .float64))
+        try overwrite(conv.bias!, Tensor([0.5], dtype: .float64))
         let x = try Tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], shape: [1, 1, 3, 3], dtype: .float64)
         // Each window: top-left minus bottom-right = -4, plus 0.5.
         expectTensor(try conv(x), [1, 1, 2, 2], [-3.5, -3.5, -3.5, -3.5])
@@ -163,7 +163,7 @@ import Tensors
 
     @Test func embeddingLooksUpRowsAndRejectsBadIndices() throws {
         let table = try Embedding(4, 2, seed: 1, dtype: .float64)
-        try table.weight.assign(Tensor([[0, 1], [2, 3], [4, 5], [6, 7]], dtype: .float64))
+        try overwrite(table.weight, Tensor([[0, 1], [2, 3], [4, 5], [6, 7]], dtype: .float64))
         let indices = try Tensor(shape: [2, 2], scalars: [3, 0, 1, 1], dtype: .int64)
         expectTensor(try table(indices), [2, 2, 2], [6, 7, 0, 1, 2, 3, 2, 3])
         #expect(errorMessage { try table(Tensor(shape: [1], scalars: [4], dtype: .int64)) } == "Embedding(4, 2): index 4 is out of range 0..<4")

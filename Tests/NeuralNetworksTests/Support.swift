@@ -61,3 +61,8 @@ func checkGradients(
 func sample(_ shape: [Int], seed: UInt64) throws -> Tensor {
     try Tensor.randn(shape, seed: seed, dtype: .float64)
 }
+
+/// Sets a parameter's values in place (outside autograd, as a learner would with `withNoGrad`).
+func overwrite(_ parameter: Tensor, _ values: Tensor) throws {
+    try withNoGrad { try parameter.assign(values) }
+}
