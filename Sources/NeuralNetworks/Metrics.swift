@@ -75,6 +75,11 @@ public struct Metric: Sendable, CustomStringConvertible {
 
     /// Classification accuracy, as `accuracy(_:_:)`.
     public static let accuracy = Metric(name: "accuracy") { try NeuralNetworks.accuracy($0, $1) }
+    /// Accuracy of one score per row against `threshold`: 0.5 for probabilities (after a
+    /// sigmoid), 0 for logits (with `bceWithLogits`).
+    public static func accuracy(threshold: Double) -> Metric {
+        Metric(name: "accuracy") { try NeuralNetworks.accuracy($0, $1, threshold: threshold) }
+    }
     /// Mean absolute error, for regression.
     public static let mae = Metric(name: "mae") { try NeuralNetworks.mae($0, $1).item() }
     /// Mean squared error, for regression.

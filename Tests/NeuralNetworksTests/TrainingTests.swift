@@ -90,4 +90,17 @@ final class RecordingObserver: TrainingObserver {
         #expect(run.history.steps.map(\.learningRate) == [0.1, 0.1, 0.1, 0.05, 0.05, 0.05])
         #expect(abs(run.optimizer.learningRate - 0.025) < 1e-12)
     }
+
+    @Test func binaryRunOnPairDataWithLogitsAndThreshold() throws {
+        let data = try Datasets.gauss(n: 60, noise: 0.5, seed: 2)
+        let x = data.features, y = try data.targets.converted(to: .float32).reshape([60, 1])
+        let model = try Dense(2, 1, seed: 1)
+        let run = try Trainer(
+            model, loss: .bceWithLogits, optimizer: SGD(model, lr: 0.5), data: (x, y), batchSize: 60, metrics: [.accuracy(threshold: 0)], seed: 1)
+        try run.fit(epochs: 20)
+        #expect(run.history.metric("accuracy").last! >= 0.95)
+        #expect(run.history.epochLosses.last! < run.history.epochLosses.first!)
+        let probabilities = try run.predict(x).sigmoid()
+        #expect(try accuracy(probabilities, y) == accuracy(run.predict(x), y, threshold: 0))
+    }
 }

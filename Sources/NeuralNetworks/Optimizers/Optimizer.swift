@@ -29,8 +29,12 @@ open class Optimizer {
         for parameter in parameters { parameter.grad = nil }
     }
 
-    /// Moves each parameter against its gradient.
+    /// Moves each parameter against its gradient (in place, outside autograd).
     public func step() throws {
+        try withNoGrad { try updateAll() }
+    }
+
+    private func updateAll() throws {
         stepCount += 1
         for (index, parameter) in parameters.enumerated() where parameter.requiresGrad {
             guard let gradient = parameter.grad else { continue }
@@ -41,7 +45,7 @@ open class Optimizer {
             let dense = try gradient.converted(to: parameter.dtype).contiguous()
             let target = try parameter.isContiguous ? parameter : parameter.contiguous()
             try update(index: index, parameter: target, gradient: dense)
-            if target !== parameter { try withNoGrad { try parameter.assign(target) } }
+            if target !== parameter { try parameter.assign(target) }
         }
     }
 
