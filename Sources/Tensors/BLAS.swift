@@ -19,6 +19,7 @@ public enum BLAS {
         UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32
     ) -> Void
 
+    // Immutable C function pointers into a library that is never unloaded.
     struct Library: @unchecked Sendable {
         let sgemm: GemmFloat
         let dgemm: GemmDouble
@@ -34,9 +35,18 @@ public enum BLAS {
 
     static let library: Library? = load()
     static let threadsInUse = Mutex<Int32>(0)
-    static let threadLimit = Atomic<Int>(Parallel.coreCount)
+    static let threadLimit = Atomic<Int>(threadsFromEnvironment() ?? Parallel.coreCount)
 
-    /// The most threads a large product may use (default: every core). Small products use one.
+    /// A thread count the user asked OpenBLAS for, which the engine then keeps to.
+    static func threadsFromEnvironment() -> Int? {
+        for name in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"] {
+            if let value = getenv(name), let count = Int(String(cString: value)), count > 0 { return count }
+        }
+        return nil
+    }
+
+    /// The most threads a large product may use (default: `OPENBLAS_NUM_THREADS` if set, else
+    /// every core). Small products use one.
     public static var maximumThreads: Int {
         get { threadLimit.load(ordering: .relaxed) }
         set { threadLimit.store(Swift.max(1, newValue), ordering: .relaxed) }

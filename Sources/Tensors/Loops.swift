@@ -1,5 +1,9 @@
 import Dispatch
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A loop over every position of a shape for several operands, each with its own strides.
 ///
 /// Axes of size 1 are dropped and neighbouring axes that every operand steps through evenly are
@@ -102,7 +106,8 @@ struct StridedLoop {
 
 /// How work is spread over the processor cores.
 enum Parallel {
-    static let coreCount = max(1, System.activeProcessorCount)
+    /// Processors online, read once.
+    static let coreCount = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     /// Element operations below which one thread is faster than waking others.
     static let minimumWorkPerThread = 1 << 17
@@ -119,6 +124,8 @@ enum Parallel {
             return
         }
         withoutActuallyEscaping(body) { body in
+            // Safe to share: every caller's body writes a disjoint part of its output, and
+            // concurrentPerform returns only when all chunks are done, before `body` goes away.
             nonisolated(unsafe) let body = body
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let start = count * chunk / chunks
@@ -129,17 +136,3 @@ enum Parallel {
     }
 }
 
-/// Processor count, read once.
-enum System {
-    static var activeProcessorCount: Int {
-        #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        return 1
-        #endif
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -240,27 +240,32 @@ extension Tensor {
             throw TensorError.indexOutOfRange(index: bad, axis: axis, size: size)
         }
         let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
-        var offsets: [Int] = []
-        offsets.reserveCapacity(outer * positions.count * inner)
+        // One run of `inner` contiguous elements per (outer position, index).
+        var starts: [Int] = []
+        starts.reserveCapacity(outer * positions.count)
         for o in 0..<outer {
-            for p in positions {
-                let base = (o * size + (p < 0 ? p + size : p)) * inner
-                for i in 0..<inner { offsets.append(base + i) }
-            }
+            for p in positions { starts.append((o * size + (p < 0 ? p + size : p)) * inner) }
         }
         let outputShape = Array(shape[..<axis]) + indices.shape + Array(shape[(axis + 1)...])
-        let output = try takeElements(at: offsets, shape: outputShape)
+        let output = try takeElements(at: starts, runLength: inner, shape: outputShape)
         let inputShape = shape
-        return output.recorded("select", inputs: [self]) { g, _ in [try g.scatterAdded(at: offsets, intoShape: inputShape)] }
+        return output.recorded("select", inputs: [self]) { g, _ in
+            [try g.scatterAdded(at: starts, runLength: inner, intoShape: inputShape)]
+        }
     }
 
-    /// A new tensor of `shape` from the elements at contiguous `offsets` of this tensor.
-    func takeElements(at offsets: [Int], shape: [Int]) throws -> Tensor {
+    /// A new tensor of `shape` from runs of `runLength` elements starting at each of `starts`
+    /// (offsets into this tensor laid out contiguously), one run after another.
+    func takeElements(at starts: [Int], runLength: Int = 1, shape: [Int]) throws -> Tensor {
         let source = try withNoGrad { try contiguous() }
         let output = try Tensor(uninitializedShape: shape, dtype: dtype)
         func take<T: TensorScalar>(_: T.Type) {
             let from = source.pointer(T.self), to = output.pointer(T.self)
-            for (i, offset) in offsets.enumerated() { to[i] = from[offset] }
+            if runLength == 1 {
+                for (i, start) in starts.enumerated() { to[i] = from[start] }
+            } else {
+                for (i, start) in starts.enumerated() { (to + i * runLength).update(from: from + start, count: runLength) }
+            }
         }
         switch dtype {
         case .float32: take(Float.self)
@@ -271,13 +276,16 @@ extension Tensor {
         return output
     }
 
-    /// Zeros of `shape` with this tensor's elements added at contiguous `offsets`.
-    func scatterAdded(at offsets: [Int], intoShape shape: [Int]) throws -> Tensor {
+    /// Zeros of `shape` with this tensor's runs of `runLength` elements added at each of `starts`.
+    func scatterAdded(at starts: [Int], runLength: Int = 1, intoShape shape: [Int]) throws -> Tensor {
         let source = try contiguous()
         let output = try Tensor.zeros(shape, dtype: dtype)
         func add<T: TensorScalar>(_: T.Type) {
             let from = source.pointer(T.self), to = output.pointer(T.self)
-            for (i, offset) in offsets.enumerated() { to[offset] += from[i] }
+            for (i, start) in starts.enumerated() {
+                let run = from + i * runLength, target = to + start
+                for j in 0..<runLength { target[j] += run[j] }
+            }
         }
         switch dtype {
         case .float32: add(Float.self)

@@ -65,6 +65,8 @@ func checkedElementCount(_ shape: [Int]) throws -> Int {
 }
 
 /// A buffer of elements of one dtype; tensors are views onto it.
+// Sendable as a tensor is: the buffer may be read from any thread; ops never write a buffer
+// they did not just allocate, and in-place updates are the caller's to serialise.
 final class TensorStorage: @unchecked Sendable {
     let dtype: DType
     let count: Int
@@ -107,6 +109,7 @@ enum BufferCache {
     /// The most bytes kept in the cache.
     static let capacityBytes = 256 << 20
 
+    // The pointers are owned by the cache and only touched under its lock.
     struct State: @unchecked Sendable {
         var buffers: [(bytes: Int, pointer: UnsafeMutableRawPointer)] = []
         var cachedBytes = 0

@@ -10,6 +10,9 @@
 /// `x.sum(axes: [0])`, `x.relu()`, `x.gather(axis: 1, index: i)`; operations that combine
 /// tensors as equals are free functions, `matmul(a, b)`, `concat([a, b])`, `where(c, a, b)`,
 /// plus throwing operators `+ - * /` and prefix `-`.
+///
+/// Like a PyTorch tensor it may be read from several threads at once, but changing it (`grad`,
+/// `requiresGrad`, in-place updates) while another thread uses it is the caller's to prevent.
 public final class Tensor: @unchecked Sendable {
     /// Sizes of the axes, outermost first.
     public let shape: [Int]
