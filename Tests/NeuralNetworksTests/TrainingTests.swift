@@ -12,8 +12,13 @@ final class RecordingObserver: TrainingObserver {
     func trainingDidEnd(_ trainer: Trainer, _ outcome: FitOutcome) { events.append("end \(outcome)") }
 }
 
+/// How often a run asked whether it was interrupted (the run asks from the thread it trains on).
+final class CheckCounter: @unchecked Sendable {
+    var count = 0
+}
+
 @Suite struct TrainingTests {
-    func smallRun(validation: Validation = .none, isInterrupted: @escaping () -> Bool = { false }) throws -> Trainer {
+    func smallRun(validation: Validation = .none, isInterrupted: @escaping @Sendable () -> Bool = { false }) throws -> Trainer {
         let data = try Datasets.blobs(n: 40, centers: 2, std: 0.5, seed: 1)
         let model = Sequential([try Dense(2, 8, activation: .relu, seed: 1), try Dense(8, 2, seed: 2)])
         return try Trainer(
@@ -57,10 +62,10 @@ final class RecordingObserver: TrainingObserver {
     }
 
     @Test func interruptionStopsBetweenBatchesKeepingTheLastStep() throws {
-        var calls = 0
+        let checks = CheckCounter()
         let run = try smallRun(isInterrupted: {
-            calls += 1
-            return calls > 3
+            checks.count += 1
+            return checks.count > 3
         })
         #expect(try run.fit(epochs: 10) == .interrupted)
         #expect(run.history.steps.count == 3 && run.history.epochs.count == 1)

@@ -5,7 +5,10 @@ import Tensors
 /// Subclasses override `forward`, `ownParameters` (and `ownBuffers`, `children` when they have
 /// them), `outputShape(for:)` and `configuration`. Parameters are named as PyTorch names them:
 /// a layer's own `weight`, and a child's parameters prefixed with the child's name (`0.weight`).
-open class Layer: CustomStringConvertible {
+///
+/// Like `Tensor`, a layer may be handed between threads but is used by one at a time (a kernel
+/// runs one cell at a time); it takes no locks.
+open class Layer: CustomStringConvertible, @unchecked Sendable {
     /// Whether the layer is in training mode (dropout active, batch statistics used).
     public private(set) var isTraining = true
 

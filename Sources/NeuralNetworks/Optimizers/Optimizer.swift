@@ -3,7 +3,9 @@ import Tensors
 /// Updates parameters from their gradients. Subclasses implement `update`, one parameter at a
 /// time, in place; parameters that are frozen (`requiresGrad == false`) or have no gradient
 /// are skipped, as in PyTorch.
-open class Optimizer {
+///
+/// Used by one thread at a time, like the layers whose parameters it updates.
+open class Optimizer: @unchecked Sendable {
     /// The parameters updated, in order.
     public let parameters: [Tensor]
     /// The step size; learning-rate schedules change it between steps.

@@ -14,7 +14,8 @@ public enum Validation: ExpressibleByFloatLiteral, @unchecked Sendable {
 
 /// A training run: a model, a loss, an optimizer, the data and metrics, and the history of what
 /// training did so far. `fit` and `step` continue from where the last call stopped.
-public final class Trainer {
+/// Used by one thread at a time; `isInterrupted` is how another thread asks it to stop.
+public final class Trainer: @unchecked Sendable {
     public let model: Layer
     public let loss: Loss
     public let optimizer: Optimizer
@@ -31,7 +32,7 @@ public final class Trainer {
     /// Told about every step and epoch.
     public var observer: (any TrainingObserver)?
     /// Asked before every batch; when it returns true, `fit` stops between batches.
-    public var isInterrupted: () -> Bool
+    public var isInterrupted: @Sendable () -> Bool
 
     public private(set) var history = TrainingHistory()
 
@@ -47,7 +48,7 @@ public final class Trainer {
     ///   - seed: fixes the validation split and the shuffling; nil draws from the shared generator.
     public init(
         _ model: Layer, loss: Loss, optimizer: Optimizer, data: Dataset, validation: Validation = .none, batchSize: Int = 32,
-        metrics: [Metric] = [], shuffle: Bool = true, seed: UInt64? = nil, isInterrupted: @escaping () -> Bool = { false }
+        metrics: [Metric] = [], shuffle: Bool = true, seed: UInt64? = nil, isInterrupted: @escaping @Sendable () -> Bool = { false }
     ) throws {
         try requirePositive(batchSize, "batchSize", in: "Trainer")
         guard data.count > 0 else { throw NeuralNetworkError.invalidArgument("Trainer needs at least one training example") }
@@ -83,7 +84,7 @@ public final class Trainer {
     /// A run on features and targets given as a pair, `(x, y)`.
     public convenience init(
         _ model: Layer, loss: Loss, optimizer: Optimizer, data: (Tensor, Tensor), validation: Validation = .none, batchSize: Int = 32,
-        metrics: [Metric] = [], shuffle: Bool = true, seed: UInt64? = nil, isInterrupted: @escaping () -> Bool = { false }
+        metrics: [Metric] = [], shuffle: Bool = true, seed: UInt64? = nil, isInterrupted: @escaping @Sendable () -> Bool = { false }
     ) throws {
         try self.init(
             model, loss: loss, optimizer: optimizer, data: Dataset(features: data.0, targets: data.1), validation: validation,
