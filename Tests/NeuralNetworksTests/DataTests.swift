@@ -81,6 +81,9 @@ func scratchPath(_ name: String) -> String {
         #expect(data.classNames == ["setosa", "virginica"])
         let numeric = try CSV.parse("a,b,y\n1,2,0.5\n3,4,1.5\n")
         expectTensor(numeric.targets, [2, 1], [0.5, 1.5])
+        let headless = try CSV.parse("1;2;7\n3;4;8\n", target: "0", hasHeader: false, delimiter: ";")
+        expectTensor(headless.features, [2, 2], [2, 7, 4, 8])
+        expectTensor(headless.targets, [2, 1], [1, 3])
         let path = scratchPath("table.csv")
         try FileBytes.write(Array("x,\"label, quoted\"\n1,\"a, b\"\n2,c\n".utf8), to: path)
         defer { unlink(path) }

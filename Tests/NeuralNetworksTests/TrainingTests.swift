@@ -43,6 +43,8 @@ final class CheckCounter: @unchecked Sendable {
         let steps = run.history.steps.filter { $0.epoch == 5 }
         let expected = steps.reduce(0) { $0 + $1.loss * Double($1.batchSize) } / 30
         #expect(abs(run.history.epochs[4].loss - expected) < 1e-9)
+        let expectedAccuracy = steps.reduce(0) { $0 + $1.metrics["accuracy"]! * Double($1.batchSize) } / 30
+        #expect(abs(run.history.epochs[4].metrics["accuracy"]! - expectedAccuracy) < 1e-9)
         #expect(run.history.epochLosses.last! < run.history.epochLosses.first!)
     }
 
@@ -107,5 +109,14 @@ final class CheckCounter: @unchecked Sendable {
         #expect(run.history.epochLosses.last! < run.history.epochLosses.first!)
         let probabilities = try run.predict(x).sigmoid()
         #expect(try accuracy(probabilities, y) == accuracy(run.predict(x), y, threshold: 0))
+    }
+
+    @Test func oneCycleStepsEveryBatch() throws {
+        let run = try smallRun()
+        run.scheduler = LearningRateScheduler(run.optimizer, schedule: .oneCycle(maximum: 1, steps: 6))
+        try run.fit(epochs: 2)
+        let expected = (0..<6).map { LearningRateSchedule.oneCycle(maximum: 1, steps: 6).learningRate(base: 0.1, at: $0) }
+        #expect(close(run.history.steps.map(\.learningRate), expected, tolerance: 1e-12))
+        #expect(abs(run.history.steps[0].learningRate - 0.04) < 1e-12)
     }
 }

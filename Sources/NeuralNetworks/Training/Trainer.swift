@@ -184,11 +184,16 @@ public final class Trainer: @unchecked Sendable {
         epochLossSum += lossNumber * weight
         epochExamples += indices.count
         let detached = output.detach()
-        for (index, metric) in metrics.enumerated() { epochMetricSums[index] += try metric(detached, batch.targets) * weight }
+        var batchMetrics: [String: Double] = [:]
+        for (index, metric) in metrics.enumerated() {
+            let value = try metric(detached, batch.targets)
+            batchMetrics[metric.name] = value
+            epochMetricSums[index] += value * weight
+        }
         cursor += indices.count
         let record = StepRecord(
             step: history.steps.count + 1, epoch: history.epochs.count + 1, batch: (cursor + batchSize - 1) / batchSize, loss: lossNumber,
-            batchSize: indices.count, learningRate: learningRate)
+            metrics: batchMetrics, batchSize: indices.count, learningRate: learningRate)
         history.steps.append(record)
         observer?.trainingDidStep(self, record)
         var details: (lossAfter: Double, gradients: [StepReport.ParameterGradient])? = nil

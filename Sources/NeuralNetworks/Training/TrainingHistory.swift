@@ -8,6 +8,8 @@ public struct StepRecord: Sendable, Equatable {
     public let batch: Int
     /// The loss on the batch before the update.
     public let loss: Double
+    /// The run's metrics on the batch's outputs before the update, by name.
+    public let metrics: [String: Double]
     public let batchSize: Int
     /// The learning rate used for the update.
     public let learningRate: Double
