@@ -81,6 +81,8 @@ func scratchPath(_ name: String) -> String {
         #expect(data.classNames == ["setosa", "virginica"])
         let numeric = try CSV.parse("a,b,y\n1,2,0.5\n3,4,1.5\n")
         expectTensor(numeric.targets, [2, 1], [0.5, 1.5])
+        let marked = try CSV.parse("\u{FEFF}a,b,y\n1,2,0.5\n3,4,1.5\n", target: "a")
+        expectTensor(marked.targets, [2, 1], [1, 3])
         let headless = try CSV.parse("1;2;7\n3;4;8\n", target: "0", hasHeader: false, delimiter: ";")
         expectTensor(headless.features, [2, 2], [2, 7, 4, 8])
         expectTensor(headless.targets, [2, 1], [1, 3])

@@ -16,7 +16,8 @@ public enum CSV {
 
     /// Parses CSV text; see `load`.
     public static func parse(_ text: String, target: String? = nil, hasHeader: Bool = true, delimiter: Character = ",", name: String = "CSV") throws -> Dataset {
-        var rows = try records(text, delimiter: delimiter, name: name)
+        // Spreadsheets often start UTF-8 files with a byte-order mark; it is not part of the first name.
+        var rows = try records(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, delimiter: delimiter, name: name)
         guard !rows.isEmpty else { throw NeuralNetworkError.format("\(name): no rows") }
         let header = hasHeader ? rows.removeFirst() : (0..<rows[0].count).map { "column \($0)" }
         guard !rows.isEmpty else { throw NeuralNetworkError.format("\(name): a header but no data rows") }

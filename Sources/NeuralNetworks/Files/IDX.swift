@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Tensors
 
 /// The IDX format of MNIST and Fashion-MNIST (plain or gzip-compressed): a magic number
@@ -71,7 +74,7 @@ public enum IDX {
         let prefix = train ? "train" : "t10k"
         func find(_ stem: String) throws -> String {
             let candidates = ["\(directory)/\(prefix)-\(stem)", "\(directory)/\(prefix)-\(stem).gz"]
-            for path in candidates where (try? FileBytes.read(path).count) != nil { return path }
+            for path in candidates where access(path, R_OK) == 0 { return path }
             throw NeuralNetworkError.file(path: candidates[0], reason: "not found (nor with .gz)")
         }
         let images = try load(find("images-idx3-ubyte"))
