@@ -87,6 +87,13 @@ final class CheckCounter: @unchecked Sendable {
         let wrong = try Trainer(model, loss: .crossEntropy, optimizer: SGD(model, lr: 0.1), data: run.trainingData)
         #expect(errorMessage { try wrong.fit(epochs: 1) } == "Dense(3, 2) expects 3 features along axis 1, got input of shape [32, 2]")
         #expect(wrong.history.steps.isEmpty)
+        // A metric that cannot read the outputs fails the step before the weights change.
+        let regression = try Dense(2, 3, seed: 1)
+        let before = regression.weight.toDoubles()
+        let mismatched = try Trainer(
+            regression, loss: .crossEntropy, optimizer: SGD(regression, lr: 0.1), data: run.trainingData, metrics: [.mse])
+        #expect(errorMessage { try mismatched.step() } == "mse: prediction has shape [32, 3] but target has shape [32]")
+        #expect(regression.weight.toDoubles() == before && mismatched.history.steps.isEmpty)
     }
 
     @Test func scheduleAndClippingApplyDuringFit() throws {

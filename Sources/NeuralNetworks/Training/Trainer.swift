@@ -165,6 +165,10 @@ public final class Trainer: @unchecked Sendable {
         guard lossValue.count == 1 else {
             throw NeuralNetworkError.shapeMismatch("the loss \(loss.name) must give one number, got shape \(describe(lossValue.shape))")
         }
+        // Metrics first: a metric that rejects the outputs fails the step before any weight changes.
+        let detached = output.detach()
+        var batchMetrics: [String: Double] = [:]
+        for metric in metrics { batchMetrics[metric.name] = try metric(detached, batch.targets) }
         optimizer.zeroGrad()
         try lossValue.backward()
         var gradients: [StepReport.ParameterGradient] = []
@@ -183,13 +187,7 @@ public final class Trainer: @unchecked Sendable {
         let weight = Double(indices.count)
         epochLossSum += lossNumber * weight
         epochExamples += indices.count
-        let detached = output.detach()
-        var batchMetrics: [String: Double] = [:]
-        for (index, metric) in metrics.enumerated() {
-            let value = try metric(detached, batch.targets)
-            batchMetrics[metric.name] = value
-            epochMetricSums[index] += value * weight
-        }
+        for (index, metric) in metrics.enumerated() { epochMetricSums[index] += batchMetrics[metric.name]! * weight }
         cursor += indices.count
         let record = StepRecord(
             step: history.steps.count + 1, epoch: history.epochs.count + 1, batch: (cursor + batchSize - 1) / batchSize, loss: lossNumber,
