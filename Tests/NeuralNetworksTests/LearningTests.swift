@@ -60,4 +60,19 @@ import Tensors
         #expect(run.history.validationLosses.last! < before / 3, "validation loss \(before) -> \(run.history.validationLosses)")
         #expect(accuracy >= 0.85, "held-out accuracy \(accuracy)")
     }
+
+    @Test func oneNeuronLearnsCelsiusToFahrenheitAsInTheFirstNotebook() throws {
+        let celsius = try Tensor([[-40], [-10], [0], [8], [15], [22], [38]])
+        let fahrenheit = try Tensor([[-40], [14], [32], [46.4], [59], [71.6], [100.4]])
+        let neuron = try Dense(1, 1, seed: 1)
+        let optimizer = try SGD(neuron, lr: 0.001)
+        for _ in 1...2000 {
+            let loss = try mse(neuron(celsius), fahrenheit)
+            optimizer.zeroGrad()
+            try loss.backward()
+            try optimizer.step()
+        }
+        let (weight, bias) = (try neuron.weight.item(), try neuron.bias!.item())
+        #expect(abs(weight - 1.8) < 0.02 && abs(bias - 32) < 1.5, "learned \(weight) x + \(bias)")
+    }
 }
