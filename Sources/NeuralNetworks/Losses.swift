@@ -22,7 +22,8 @@ public enum Reduction: Sendable {
 /// would silently compare every row with every target, so it is refused with a hint.
 func requireSameShape(_ prediction: Tensor, _ target: Tensor, _ loss: String) throws {
     guard prediction.shape == target.shape else {
-        var message = "\(loss): prediction has shape \(describe(prediction.shape)) but target has shape \(describe(target.shape))"
+        var message =
+            "\(loss): prediction has shape \(describe(prediction.shape)) but target has shape \(describe(target.shape))"
         if prediction.count == target.count { message += "; reshape one to match the other" }
         throw NeuralNetworkError.shapeMismatch(message)
     }
@@ -48,7 +49,9 @@ public func mae(_ prediction: Tensor, _ target: Tensor, reduction: Reduction = .
 
 /// Huber loss: ½d² where |d| ≤ delta, delta(|d| - ½delta) beyond; quadratic near zero and
 /// linear far away, so outliers pull less than with mse.
-public func huber(_ prediction: Tensor, _ target: Tensor, delta: Double = 1, reduction: Reduction = .mean) throws -> Tensor {
+public func huber(_ prediction: Tensor, _ target: Tensor, delta: Double = 1, reduction: Reduction = .mean) throws
+    -> Tensor
+{
     try requireSameShape(prediction, target, "huber")
     guard delta > 0 else { throw NeuralNetworkError.invalidArgument("huber needs delta > 0, got \(delta)") }
     let distance = try (prediction - floatTarget(target, like: prediction)).abs()
@@ -84,7 +87,8 @@ public func bceWithLogits(_ logits: Tensor, _ target: Tensor, reduction: Reducti
 /// Float targets of shape [N] holding whole numbers are read as class indices.
 public func crossEntropy(_ logits: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
     guard logits.rank >= 1 else {
-        throw NeuralNetworkError.shapeMismatch("crossEntropy needs logits of shape [N, classes], got \(describe(logits.shape))")
+        throw NeuralNetworkError.shapeMismatch(
+            "crossEntropy needs logits of shape [N, classes], got \(describe(logits.shape))")
     }
     let classAxis = logits.rank == 1 ? 0 : 1
     let classes = logits.shape[classAxis]
@@ -101,7 +105,8 @@ public func crossEntropy(_ logits: Tensor, _ target: Tensor, reduction: Reductio
         )
     }
     let indices = try classIndices(target, classes: classes, context: "crossEntropy")
-    let picked = try logProbabilities.gather(axis: classAxis, index: indices.unsqueeze(axis: classAxis)).squeeze(axis: classAxis)
+    let picked = try logProbabilities.gather(axis: classAxis, index: indices.unsqueeze(axis: classAxis)).squeeze(
+        axis: classAxis)
     return try reduction.apply(-picked)
 }
 
@@ -112,7 +117,8 @@ func classIndices(_ target: Tensor, classes: Int, context: String) throws -> Ten
         throw NeuralNetworkError.invalidArgument("\(context): class indices must be whole numbers, got \(bad)")
     }
     if let bad = values.first(where: { $0 < 0 || $0 >= Double(classes) }) {
-        throw NeuralNetworkError.invalidArgument("\(context): class index \(Int(bad)) is out of range for \(classes) classes (0...\(classes - 1))")
+        throw NeuralNetworkError.invalidArgument(
+            "\(context): class index \(Int(bad)) is out of range for \(classes) classes (0...\(classes - 1))")
     }
     return target.dtype == .int64 ? target : try target.converted(to: .int64)
 }
@@ -130,7 +136,9 @@ public struct Loss: Sendable, CustomStringConvertible {
     }
 
     /// The loss of `prediction` against `target`.
-    public func callAsFunction(_ prediction: Tensor, _ target: Tensor) throws -> Tensor { try function(prediction, target) }
+    public func callAsFunction(_ prediction: Tensor, _ target: Tensor) throws -> Tensor {
+        try function(prediction, target)
+    }
 
     public var description: String { name }
 

@@ -7,7 +7,8 @@ public func predictedClasses(_ predictions: Tensor, threshold: Double = 0.5) thr
         return try predictions.argmax(axis: 1).toInts()
     }
     guard predictions.rank == 1 || (predictions.rank == 2 && predictions.shape[1] == 1) else {
-        throw NeuralNetworkError.shapeMismatch("predictions must be [N, classes], [N, 1] or [N], got \(describe(predictions.shape))")
+        throw NeuralNetworkError.shapeMismatch(
+            "predictions must be [N, classes], [N, 1] or [N], got \(describe(predictions.shape))")
     }
     return predictions.toDoubles().map { $0 >= threshold ? 1 : 0 }
 }
@@ -16,7 +17,8 @@ public func predictedClasses(_ predictions: Tensor, threshold: Double = 0.5) thr
 public func targetClasses(_ targets: Tensor) throws -> [Int] {
     if targets.rank == 2 && targets.shape[1] > 1 { return try targets.argmax(axis: 1).toInts() }
     guard targets.rank == 1 || (targets.rank == 2 && targets.shape[1] == 1) else {
-        throw NeuralNetworkError.shapeMismatch("targets must be [N], [N, 1] or one-hot [N, classes], got \(describe(targets.shape))")
+        throw NeuralNetworkError.shapeMismatch(
+            "targets must be [N], [N, 1] or one-hot [N, classes], got \(describe(targets.shape))")
     }
     return targets.toDoubles().map { Int($0.rounded()) }
 }
@@ -30,7 +32,8 @@ public func accuracy(_ predictions: Tensor, _ targets: Tensor, threshold: Double
     let actual = try targetClasses(targets)
     guard predicted.count == actual.count else {
         throw NeuralNetworkError.shapeMismatch(
-            "accuracy: \(predicted.count) predictions (shape \(describe(predictions.shape))) but \(actual.count) targets (shape \(describe(targets.shape)))")
+            "accuracy: \(predicted.count) predictions (shape \(describe(predictions.shape))) but \(actual.count) targets (shape \(describe(targets.shape)))"
+        )
     }
     guard !actual.isEmpty else { return 0 }
     return Double(zip(predicted, actual).filter { $0 == $1 }.count) / Double(actual.count)
@@ -42,16 +45,20 @@ public func confusionMatrix(_ predictions: Tensor, _ targets: Tensor, classes: I
     let predicted = try predictedClasses(predictions)
     let actual = try targetClasses(targets)
     guard predicted.count == actual.count else {
-        throw NeuralNetworkError.shapeMismatch("confusionMatrix: \(predicted.count) predictions but \(actual.count) targets")
+        throw NeuralNetworkError.shapeMismatch(
+            "confusionMatrix: \(predicted.count) predictions but \(actual.count) targets")
     }
     let inferred = max(predicted.max() ?? -1, actual.max() ?? -1) + 1
     let size = classes ?? max(inferred, predictions.rank == 2 ? predictions.shape[1] : 0)
     guard inferred <= size else {
-        throw NeuralNetworkError.invalidArgument("confusionMatrix: class \(inferred - 1) is out of range for \(size) classes")
+        throw NeuralNetworkError.invalidArgument(
+            "confusionMatrix: class \(inferred - 1) is out of range for \(size) classes")
     }
     var counts = [Double](repeating: 0, count: size * size)
     for (p, a) in zip(predicted, actual) {
-        guard p >= 0, a >= 0 else { throw NeuralNetworkError.invalidArgument("confusionMatrix: negative class \(min(p, a))") }
+        guard p >= 0, a >= 0 else {
+            throw NeuralNetworkError.invalidArgument("confusionMatrix: negative class \(min(p, a))")
+        }
         counts[a * size + p] += 1
     }
     return try Tensor(shape: [size, size], scalars: counts, dtype: .int64)
@@ -69,7 +76,9 @@ public struct Metric: Sendable, CustomStringConvertible {
     }
 
     /// The metric of `predictions` against `targets`.
-    public func callAsFunction(_ predictions: Tensor, _ targets: Tensor) throws -> Double { try function(predictions, targets) }
+    public func callAsFunction(_ predictions: Tensor, _ targets: Tensor) throws -> Double {
+        try function(predictions, targets)
+    }
 
     public var description: String { name }
 

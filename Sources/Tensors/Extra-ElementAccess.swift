@@ -14,7 +14,8 @@ extension Tensor {
             throw TensorError.dtype("cannot read a \(dtype) tensor of shape \(describe(shape)) as \(T.dtype)")
         }
         guard isContiguous else {
-            throw TensorError.invalidArgument("direct element access needs a contiguous tensor; shape \(describe(shape)) is a strided view")
+            throw TensorError.invalidArgument(
+                "direct element access needs a contiguous tensor; shape \(describe(shape)) is a strided view")
         }
         return try body(UnsafeMutableBufferPointer(start: pointer(T.self), count: count))
     }

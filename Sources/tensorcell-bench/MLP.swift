@@ -1,8 +1,9 @@
+import NeuralNetworks
+import Tensors
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import NeuralNetworks
-import Tensors
 
 /// `mlp`: one epoch of a 784-128-10 MLP (ReLU, softmax cross-entropy, SGD lr 0.1, batches of
 /// 128) over 60,000 synthetic float32 samples; median seconds per epoch over several epochs,
@@ -16,7 +17,8 @@ let mlpWorkload = Workload(name: "mlp") { arguments in
     let labels = try Tensor.randint(0, 10, shape: [samples], seed: 2)
     func epoch() throws {
         let model = Sequential([
-            try Dense(784, 128, activation: .relu, weightInitializer: .lecunUniform, biasInitializer: .lecunUniform, seed: 3),
+            try Dense(
+                784, 128, activation: .relu, weightInitializer: .lecunUniform, biasInitializer: .lecunUniform, seed: 3),
             try Dense(128, 10, weightInitializer: .lecunUniform, biasInitializer: .lecunUniform, seed: 4),
         ])
         let optimizer = try SGD(model, lr: 0.1)

@@ -12,8 +12,10 @@ let xorWorkload = Workload(name: "xor") { arguments in
     var finalLoss = 0.0
     func train() throws {
         let model = Sequential([
-            try Dense(2, 8, activation: .tanh, weightInitializer: .lecunUniform, biasInitializer: .lecunUniform, seed: 1),
-            try Dense(8, 1, activation: .sigmoid, weightInitializer: .lecunUniform, biasInitializer: .lecunUniform, seed: 2),
+            try Dense(
+                2, 8, activation: .tanh, weightInitializer: .lecunUniform, biasInitializer: .lecunUniform, seed: 1),
+            try Dense(
+                8, 1, activation: .sigmoid, weightInitializer: .lecunUniform, biasInitializer: .lecunUniform, seed: 2),
         ])
         let optimizer = try SGD(model, lr: 0.5)
         var loss = try mse(model(data.features), data.targets)

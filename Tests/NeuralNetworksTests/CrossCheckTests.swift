@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensors
+import Testing
 
 @testable import NeuralNetworks
 
@@ -20,12 +20,15 @@ import Tensors
         ]
     }
 
-    func expectSame(_ loaded: [(name: String, tensor: Tensor)], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectSame(_ loaded: [(name: String, tensor: Tensor)], sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
         let expected = try expectedTensors()
         #expect(Set(loaded.map(\.name)) == Set(expected.map(\.name)), sourceLocation: sourceLocation)
         for (name, tensor) in expected {
             let found = loaded.first { $0.name == name }?.tensor
-            #expect(found?.dtype == tensor.dtype && found?.shape == tensor.shape, "\(name)", sourceLocation: sourceLocation)
+            #expect(
+                found?.dtype == tensor.dtype && found?.shape == tensor.shape, "\(name)", sourceLocation: sourceLocation)
             #expect(found?.toDoubles() == tensor.toDoubles(), "\(name)", sourceLocation: sourceLocation)
         }
     }
@@ -33,16 +36,21 @@ import Tensors
     @Test func swiftStillWritesTheCommittedFileThatPythonChecks() throws {
         let bytes = try Safetensors.encode(expectedTensors(), metadata: Self.metadata)
         let path = Self.fixtures.appendingPathComponent("from_swift.safetensors").path
-        if ProcessInfo.processInfo.environment["TENSORCELL_WRITE_FIXTURES"] == "1" { try FileBytes.write(bytes, to: path) }
+        if ProcessInfo.processInfo.environment["TENSORCELL_WRITE_FIXTURES"] == "1" {
+            try FileBytes.write(bytes, to: path)
+        }
         #expect(try FileBytes.read(path) == bytes)
     }
 
     @Test func swiftLoadsWhatPythonWrote() throws {
-        let (tensors, metadata) = try Safetensors.load(Self.fixtures.appendingPathComponent("from_python.safetensors").path)
+        let (tensors, metadata) = try Safetensors.load(
+            Self.fixtures.appendingPathComponent("from_python.safetensors").path)
         try expectSame(tensors)
         #expect(metadata == Self.metadata)
         let model = Sequential([try Dense(2, 3, activation: .relu)])
         try model.loadStateDict(tensors.filter { $0.name.hasPrefix("0.") })
-        #expect(model[0].namedParameters()[0].tensor.toDoubles() == tensors.first { $0.name == "0.weight" }!.tensor.toDoubles())
+        #expect(
+            model[0].namedParameters()[0].tensor.toDoubles()
+                == tensors.first { $0.name == "0.weight" }!.tensor.toDoubles())
     }
 }

@@ -1,11 +1,12 @@
+import Foundation
+import Tensors
+import Testing
+
+@testable import NeuralNetworks
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-import Testing
-import Tensors
-
-@testable import NeuralNetworks
 
 /// A path for a scratch file of this test process.
 func scratchPath(_ name: String) -> String {
@@ -32,11 +33,15 @@ func scratchPath(_ name: String) -> String {
             let v = circles.features.toDoubles()
             return (v[i] * v[i] + v[i + 1] * v[i + 1]).squareRoot()
         }
-        for (radius, label) in zip(radii, circles.targets.toInts()) { #expect(abs(radius - (label == 0 ? 1 : 0.5)) < 1e-5) }
+        for (radius, label) in zip(radii, circles.targets.toInts()) {
+            #expect(abs(radius - (label == 0 ? 1 : 0.5)) < 1e-5)
+        }
         let line = try Datasets.linear(n: 50, weights: [3], bias: -1, noise: 0, seed: 2)
         let xs = line.features.toDoubles(), ys = line.targets.toDoubles()
         #expect(zip(xs, ys).allSatisfy { abs(3 * $0 - 1 - $1) < 1e-5 })
-        #expect(errorMessage { try Datasets.named("mnist") } == "no data set named 'mnist'; known: linear, xor, circles, moons, spirals, blobs, gauss, iris, digits")
+        #expect(
+            errorMessage { try Datasets.named("mnist") }
+                == "no data set named 'mnist'; known: linear, xor, circles, moons, spirals, blobs, gauss, iris, digits")
     }
 
     @Test func shippedDatasetsAsTensors() throws {
@@ -47,7 +52,9 @@ func scratchPath(_ name: String) -> String {
     }
 
     @Test func splitShuffleAndBatchesKeepRowsTogether() throws {
-        let data = try Dataset(features: Tensor(shape: [10, 1], scalars: (0..<10).map(Double.init)), targets: Tensor(shape: [10], scalars: (0..<10).map(Double.init), dtype: .int64))
+        let data = try Dataset(
+            features: Tensor(shape: [10, 1], scalars: (0..<10).map(Double.init)),
+            targets: Tensor(shape: [10], scalars: (0..<10).map(Double.init), dtype: .int64))
         let (train, validation, test) = try data.split(validation: 0.2, test: 0.1, seed: 5)
         #expect([train.count, validation.count, test.count] as [Int] == [7, 2, 1])
         let all = train.targets.toInts() + validation.targets.toInts() + test.targets.toInts()
@@ -107,13 +114,18 @@ func scratchPath(_ name: String) -> String {
         let decoded = try IDX.decode(labels, asFloat: false)
         #expect(decoded.dtype == .int64 && decoded.toInts() == [3, 1, 4, 1, 5])
         let gzipped: [UInt8] = [
-            31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 99, 96, 224, 96, 102, 96, 96, 96, 130, 98, 102, 6, 17, 13, 155, 128, 148, 138, 158, 5, 91, 78, 220, 1, 0,
+            31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 99, 96, 224, 96, 102, 96, 96, 96, 130, 98, 102, 6, 17, 13, 155, 128, 148,
+            138, 158, 5, 91, 78, 220, 1, 0,
             166, 19, 228, 93, 28, 0, 0, 0,
         ]
         let images = try IDX.decode(gzipped)
         expectTensor(images, [2, 2, 3], (0..<12).map { Double($0 * 20) })
-        #expect(errorMessage { try IDX.decode(Array(gzipped.prefix(30))) } == "IDX data: the gzip data ends early (truncated file?)")
-        #expect(errorMessage { try IDX.decode(Array(labels.prefix(11))) } == "IDX data: shape [5] needs 5 bytes of data, the file has 3")
+        #expect(
+            errorMessage { try IDX.decode(Array(gzipped.prefix(30))) }
+                == "IDX data: the gzip data ends early (truncated file?)")
+        #expect(
+            errorMessage { try IDX.decode(Array(labels.prefix(11))) }
+                == "IDX data: shape [5] needs 5 bytes of data, the file has 3")
         let directory = scratchPath("mnist")
         mkdir(directory, 0o700)
         try FileBytes.write(gzipped, to: "\(directory)/t10k-images-idx3-ubyte.gz")

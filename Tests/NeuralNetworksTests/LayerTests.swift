@@ -1,10 +1,11 @@
+import Tensors
+import Testing
+
+@testable import NeuralNetworks
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Testing
-import Tensors
-
-@testable import NeuralNetworks
 
 @Suite struct LayerTests {
     @Test func denseComputesXWTransposePlusBiasThenActivation() throws {
@@ -43,8 +44,11 @@ import Tensors
     }
 
     @Test func sequentialNamesParametersLikePyTorchAndCountsThem() throws {
-        let model = Sequential([try Dense(2, 16, activation: .relu), try Dense(16, 16, activation: .relu), try Dense(16, 2)])
-        #expect(model.namedParameters().map(\.name) == ["0.weight", "0.bias", "1.weight", "1.bias", "2.weight", "2.bias"])
+        let model = Sequential([
+            try Dense(2, 16, activation: .relu), try Dense(16, 16, activation: .relu), try Dense(16, 2),
+        ])
+        #expect(
+            model.namedParameters().map(\.name) == ["0.weight", "0.bias", "1.weight", "1.bias", "2.weight", "2.bias"])
         #expect(model.parameterCount == (2 * 16 + 16) + (16 * 16 + 16) + (16 * 2 + 2))
         #expect(try model.outputShape(for: [-1, 2]) == [-1, 2])
         let rows = try model.summary(inputShape: [-1, 2])
@@ -152,7 +156,8 @@ import Tensors
         // Running statistics: 0.9 · initial + 0.1 · batch (unbiased variance 4 and 100).
         expectTensor(norm.runningMean, [2], [0.3, 2])
         expectTensor(norm.runningVariance, [2], [0.9 + 0.4, 0.9 + 10])
-        #expect(norm.stateDict().map(\.name) == ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"])
+        #expect(
+            norm.stateDict().map(\.name) == ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"])
         norm.eval()
         expectTensor(try norm(Tensor([[0.3, 2]], dtype: .float64)), [1, 2], [0, 0])
         norm.train()
@@ -166,8 +171,9 @@ import Tensors
         try overwrite(table.weight, Tensor([[0, 1], [2, 3], [4, 5], [6, 7]], dtype: .float64))
         let indices = try Tensor(shape: [2, 2], scalars: [3, 0, 1, 1], dtype: .int64)
         expectTensor(try table(indices), [2, 2, 2], [6, 7, 0, 1, 2, 3, 2, 3])
-        #expect(errorMessage { try table(Tensor(shape: [1], scalars: [4], dtype: .int64)) } == "Embedding(4, 2): index 4 is out of range 0..<4")
+        #expect(
+            errorMessage { try table(Tensor(shape: [1], scalars: [4], dtype: .int64)) }
+                == "Embedding(4, 2): index 4 is out of range 0..<4")
         try checkGradients([table.weight]) { try table(indices) }
     }
 }
-

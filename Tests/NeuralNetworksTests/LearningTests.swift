@@ -1,5 +1,5 @@
-import Testing
 import Tensors
+import Testing
 
 @testable import NeuralNetworks
 
@@ -7,7 +7,9 @@ import Tensors
 @Suite struct LearningTests {
     @Test func xorByHandWrittenLoopReachesMSEBelowOnePercent() throws {
         let data = try Datasets.xorTable()
-        let model = Sequential([try Dense(2, 8, activation: .tanh, seed: 1), try Dense(8, 1, activation: .sigmoid, seed: 2)])
+        let model = Sequential([
+            try Dense(2, 8, activation: .tanh, seed: 1), try Dense(8, 1, activation: .sigmoid, seed: 2),
+        ])
         let optimizer = try SGD(model, lr: 0.5, momentum: 0.9)
         var loss = Double.infinity
         for _ in 0..<500 {
@@ -23,11 +25,17 @@ import Tensors
 
     @Test func spiralsReachNinetyFivePercentTrainAccuracy() throws {
         let data = try Datasets.spirals(n: 200, classes: 2, noise: 0.1, seed: 7)
-        let model = Sequential([try Dense(2, 32, activation: .relu, seed: 1), try Dense(32, 32, activation: .relu, seed: 2), try Dense(32, 2, seed: 3)])
-        let run = try Trainer(model, loss: .crossEntropy, optimizer: Adam(model, lr: 0.02), data: data, batchSize: 50, metrics: [.accuracy], seed: 1)
+        let model = Sequential([
+            try Dense(2, 32, activation: .relu, seed: 1), try Dense(32, 32, activation: .relu, seed: 2),
+            try Dense(32, 2, seed: 3),
+        ])
+        let run = try Trainer(
+            model, loss: .crossEntropy, optimizer: Adam(model, lr: 0.02), data: data, batchSize: 50,
+            metrics: [.accuracy], seed: 1)
         try run.fit(epochs: 150)
         let result = try run.evaluate(data)
-        #expect(result.metrics["accuracy"]! >= 0.95, "train accuracy \(result.metrics["accuracy"]!), loss \(result.loss)")
+        #expect(
+            result.metrics["accuracy"]! >= 0.95, "train accuracy \(result.metrics["accuracy"]!), loss \(result.loss)")
     }
 
     @Test func digitsMLPReachesNinetyFivePercentHeldOut() throws {
@@ -36,7 +44,8 @@ import Tensors
         let scaled = { (d: Dataset) in try Dataset(features: d.features / 16, targets: d.targets) }
         let model = Sequential([try Dense(64, 64, activation: .relu, seed: 1), try Dense(64, 10, seed: 2)])
         let run = try Trainer(
-            model, loss: .crossEntropy, optimizer: Adam(model, lr: 0.01), data: scaled(train), validation: .data(scaled(test)), batchSize: 64,
+            model, loss: .crossEntropy, optimizer: Adam(model, lr: 0.01), data: scaled(train),
+            validation: .data(scaled(test)), batchSize: 64,
             metrics: [.accuracy], seed: 2)
         try run.fit(epochs: 8)
         let heldOut = run.history.metric("val_accuracy").last!
@@ -45,19 +54,24 @@ import Tensors
 
     @Test func smallCNNOnDigitsLearns() throws {
         let digits = try Datasets.digits()
-        let images = try Dataset(features: (digits.features / 16).reshape([digits.count, 1, 8, 8]), targets: digits.targets)
+        let images = try Dataset(
+            features: (digits.features / 16).reshape([digits.count, 1, 8, 8]), targets: digits.targets)
         let (train, _, test) = try images.split(validation: 0, test: 0.2, seed: 4)
         let model = Sequential([
-            try Conv2D(1, 8, kernelSize: 3, padding: 1, activation: .relu, seed: 1), try MaxPool2D(kernelSize: 2), Flatten(), try Dense(128, 10, seed: 2),
+            try Conv2D(1, 8, kernelSize: 3, padding: 1, activation: .relu, seed: 1), try MaxPool2D(kernelSize: 2),
+            Flatten(), try Dense(128, 10, seed: 2),
         ])
         #expect(try model.outputShape(for: [-1, 1, 8, 8]) == [-1, 10])
         let run = try Trainer(
-            model, loss: .crossEntropy, optimizer: Adam(model, lr: 0.01), data: train, validation: .data(test), batchSize: 64,
+            model, loss: .crossEntropy, optimizer: Adam(model, lr: 0.01), data: train, validation: .data(test),
+            batchSize: 64,
             metrics: [.accuracy], seed: 5)
         let before = try run.evaluate().loss
         try run.fit(epochs: 2)
         let accuracy = run.history.metric("val_accuracy").last!
-        #expect(run.history.validationLosses.last! < before / 3, "validation loss \(before) -> \(run.history.validationLosses)")
+        #expect(
+            run.history.validationLosses.last! < before / 3,
+            "validation loss \(before) -> \(run.history.validationLosses)")
         #expect(accuracy >= 0.85, "held-out accuracy \(accuracy)")
     }
 

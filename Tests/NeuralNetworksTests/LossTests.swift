@@ -1,10 +1,11 @@
+import Tensors
+import Testing
+
+@testable import NeuralNetworks
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Testing
-import Tensors
-
-@testable import NeuralNetworks
 
 @Suite struct LossTests {
     let prediction: Tensor
@@ -31,7 +32,8 @@ import Tensors
         expectTensor(try bce(p, t), [], [-(log(0.9) + log(0.8) + log(0.4)) / 3])
         let logits = try Tensor([2, -1, 0.5], dtype: .float64)
         let sigmoid = logits.toDoubles().map { 1 / (1 + exp(-$0)) }
-        expectTensor(try bceWithLogits(logits, t), [], [-(log(sigmoid[0]) + log(1 - sigmoid[1]) + log(1 - sigmoid[2])) / 3])
+        expectTensor(
+            try bceWithLogits(logits, t), [], [-(log(sigmoid[0]) + log(1 - sigmoid[1]) + log(1 - sigmoid[2])) / 3])
         // Far logits stay finite and exact where the naive formula would give infinity.
         let far = try bceWithLogits(Tensor([200, -200], dtype: .float64), Tensor([0, 1], dtype: .float64)).item()
         #expect(abs(far - 200) < 1e-9)
@@ -46,7 +48,9 @@ import Tensors
         expectTensor(try crossEntropy(logits, indices), [], [value])
         expectTensor(try crossEntropy(logits, indices.oneHot(classes: 3).converted(to: .float64)), [], [value])
         expectTensor(try crossEntropy(logits, Tensor([0, 1], dtype: .float64)), [], [value])
-        let huge = try crossEntropy(Tensor([[1000, 0], [0, -1000]]), Tensor(shape: [2], scalars: [1, 1], dtype: .int64)).item()
+        let huge = try crossEntropy(
+            Tensor([[1000, 0], [0, -1000]]), Tensor(shape: [2], scalars: [1, 1], dtype: .int64)
+        ).item()
         #expect(abs(huge - 1000) < 1e-3)
     }
 
@@ -66,11 +70,14 @@ import Tensors
             errorMessage { try mse(Tensor.zeros([4, 1]), Tensor.zeros([4])) }
                 == "mse: prediction has shape [4, 1] but target has shape [4]; reshape one to match the other")
         #expect(
-            errorMessage { try crossEntropy(Tensor.zeros([2, 3]), Tensor(shape: [2], scalars: [0, 3], dtype: .int64)) }
+            errorMessage {
+                try crossEntropy(Tensor.zeros([2, 3]), Tensor(shape: [2], scalars: [0, 3], dtype: .int64))
+            }
                 == "crossEntropy: class index 3 is out of range for 3 classes (0...2)")
         #expect(
             errorMessage { try crossEntropy(Tensor.zeros([2, 3]), Tensor.zeros([3])) }
-                == "crossEntropy: logits of shape [2, 3] need class indices of shape [2] or one-hot targets of shape [2, 3], got [3]")
+                == "crossEntropy: logits of shape [2, 3] need class indices of shape [2] or one-hot targets of shape [2, 3], got [3]"
+        )
     }
 
     @Test func accuracyAndConfusionMatrix() throws {

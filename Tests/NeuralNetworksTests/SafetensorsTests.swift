@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensors
+import Testing
 
 @testable import NeuralNetworks
 
@@ -29,13 +29,15 @@ import Tensors
     }
 
     @Test func headerFollowsTheFormat() throws {
-        let bytes = try Safetensors.encode([("b", Tensor([1, 2])), ("a", Tensor(shape: [1], scalars: [7], dtype: .int64))], metadata: ["k": "v"])
+        let bytes = try Safetensors.encode(
+            [("b", Tensor([1, 2])), ("a", Tensor(shape: [1], scalars: [7], dtype: .int64))], metadata: ["k": "v"])
         let length = Int(bytes[0]) | Int(bytes[1]) << 8
         let header = String(decoding: bytes[8..<(8 + length)], as: UTF8.self)
         #expect(length % 8 == 0)
         #expect(
             header.trimmingSpaces()
-                == #"{"__metadata__":{"k":"v"},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"I64","shape":[1],"data_offsets":[8,16]}}"#)
+                == #"{"__metadata__":{"k":"v"},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"I64","shape":[1],"data_offsets":[8,16]}}"#
+        )
         #expect(Array(bytes[(8 + length)...]) == [0, 0, 0x80, 0x3F, 0, 0, 0, 0x40, 7, 0, 0, 0, 0, 0, 0, 0])
     }
 
@@ -57,22 +59,32 @@ import Tensors
 
     @Test func corruptAndTruncatedFilesGiveClearErrors() throws {
         let good = try Safetensors.encode([("w", Tensor([1, 2, 3]))])
-        #expect(errorMessage { try Safetensors.decode([1, 2, 3]) } == "safetensors data: only 3 bytes; a safetensors file starts with an 8-byte header length")
         #expect(
-            errorMessage { try Safetensors.decode(Array(good.prefix(20))) }?.hasPrefix("safetensors data: the header claims") == true)
+            errorMessage { try Safetensors.decode([1, 2, 3]) }
+                == "safetensors data: only 3 bytes; a safetensors file starts with an 8-byte header length")
+        #expect(
+            errorMessage { try Safetensors.decode(Array(good.prefix(20))) }?.hasPrefix(
+                "safetensors data: the header claims") == true)
         #expect(
             errorMessage { try Safetensors.decode(Array(good.dropLast(4))) }
                 == "safetensors data: tensor 'w' ends at byte 12 of the data but the file holds only 8 (truncated?)")
         var broken = good
         broken[9] = UInt8(ascii: "x")
-        #expect(errorMessage { try Safetensors.decode(broken) }?.hasPrefix("safetensors data: the header is not valid JSON") == true)
+        #expect(
+            errorMessage { try Safetensors.decode(broken) }?.hasPrefix("safetensors data: the header is not valid JSON")
+                == true)
         let f16 = headerOnly(#"{"w":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}}"#, dataBytes: 2)
-        #expect(errorMessage { try Safetensors.decode(f16) } == "safetensors data: tensor 'w' has dtype F16; supported: F32, F64, I32, I64")
+        #expect(
+            errorMessage { try Safetensors.decode(f16) }
+                == "safetensors data: tensor 'w' has dtype F16; supported: F32, F64, I32, I64")
         let wrongSize = headerOnly(#"{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,8]}}"#, dataBytes: 8)
         #expect(
             errorMessage { try Safetensors.decode(wrongSize) }
-                == "safetensors data: tensor 'w' of shape [2, 2] and dtype F32 needs 16 bytes, its offsets [0, 8] give 8")
-        #expect(errorMessage { try Safetensors.load(scratchPath("missing.safetensors")) }?.contains("cannot open for reading") == true)
+                == "safetensors data: tensor 'w' of shape [2, 2] and dtype F32 needs 16 bytes, its offsets [0, 8] give 8"
+        )
+        #expect(
+            errorMessage { try Safetensors.load(scratchPath("missing.safetensors")) }?.contains(
+                "cannot open for reading") == true)
     }
 
     func headerOnly(_ json: String, dataBytes: Int) -> [UInt8] {

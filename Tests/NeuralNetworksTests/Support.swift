@@ -1,5 +1,5 @@
-import Testing
 import Tensors
+import Testing
 
 @testable import NeuralNetworks
 
@@ -11,10 +11,13 @@ func close(_ actual: [Double], _ expected: [Double], tolerance: Double = 1e-5) -
 
 /// Expects `tensor` to have `shape` and `values`.
 func expectTensor(
-    _ tensor: Tensor, _ shape: [Int], _ values: [Double], tolerance: Double = 1e-5, sourceLocation: SourceLocation = #_sourceLocation
+    _ tensor: Tensor, _ shape: [Int], _ values: [Double], tolerance: Double = 1e-5,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(tensor.shape == shape, "shape \(tensor.shape) != \(shape)", sourceLocation: sourceLocation)
-    #expect(close(tensor.toDoubles(), values, tolerance: tolerance), "\(tensor.toDoubles()) != \(values)", sourceLocation: sourceLocation)
+    #expect(
+        close(tensor.toDoubles(), values, tolerance: tolerance), "\(tensor.toDoubles()) != \(values)",
+        sourceLocation: sourceLocation)
 }
 
 /// The description of the error `body` throws, or nil when it throws none.
@@ -31,7 +34,8 @@ func errorMessage(_ body: () throws -> Any) -> String? {
 /// central differences. The output is reduced with fixed random weights, so every element of
 /// the Jacobian takes part.
 func checkGradients(
-    _ tensors: [Tensor], step: Double = 1e-6, tolerance: Double = 1e-5, sourceLocation: SourceLocation = #_sourceLocation,
+    _ tensors: [Tensor], step: Double = 1e-6, tolerance: Double = 1e-5,
+    sourceLocation: SourceLocation = #_sourceLocation,
     _ function: () throws -> Tensor
 ) throws {
     for tensor in tensors { tensor.grad = nil }
@@ -52,7 +56,8 @@ func checkGradients(
             numeric.append((plus - minus) / (2 * step))
         }
         #expect(
-            close(analytic, numeric, tolerance: tolerance), "tensor \(number): autograd \(analytic) vs finite differences \(numeric)",
+            close(analytic, numeric, tolerance: tolerance),
+            "tensor \(number): autograd \(analytic) vs finite differences \(numeric)",
             sourceLocation: sourceLocation)
     }
 }

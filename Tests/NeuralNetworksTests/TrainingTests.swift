@@ -1,12 +1,14 @@
-import Testing
 import Tensors
+import Testing
 
 @testable import NeuralNetworks
 
 /// Records what a training run tells its observer.
 final class RecordingObserver: TrainingObserver {
     var events: [String] = []
-    func trainingWillStart(_ trainer: Trainer, epochs: Int, batchesPerEpoch: Int) { events.append("start \(epochs)x\(batchesPerEpoch)") }
+    func trainingWillStart(_ trainer: Trainer, epochs: Int, batchesPerEpoch: Int) {
+        events.append("start \(epochs)x\(batchesPerEpoch)")
+    }
     func trainingDidStep(_ trainer: Trainer, _ record: StepRecord) { events.append("step \(record.step)") }
     func trainingDidFinishEpoch(_ trainer: Trainer, _ record: EpochRecord) { events.append("epoch \(record.epoch)") }
     func trainingDidEnd(_ trainer: Trainer, _ outcome: FitOutcome) { events.append("end \(outcome)") }
@@ -18,11 +20,14 @@ final class CheckCounter: @unchecked Sendable {
 }
 
 @Suite struct TrainingTests {
-    func smallRun(validation: Validation = .none, isInterrupted: @escaping @Sendable () -> Bool = { false }) throws -> Trainer {
+    func smallRun(validation: Validation = .none, isInterrupted: @escaping @Sendable () -> Bool = { false }) throws
+        -> Trainer
+    {
         let data = try Datasets.blobs(n: 40, centers: 2, std: 0.5, seed: 1)
         let model = Sequential([try Dense(2, 8, activation: .relu, seed: 1), try Dense(8, 2, seed: 2)])
         return try Trainer(
-            model, loss: .crossEntropy, optimizer: SGD(model, lr: 0.1), data: data, validation: validation, batchSize: 16,
+            model, loss: .crossEntropy, optimizer: SGD(model, lr: 0.1), data: data, validation: validation,
+            batchSize: 16,
             metrics: [.accuracy], seed: 3, isInterrupted: isInterrupted)
     }
 
@@ -33,7 +38,10 @@ final class CheckCounter: @unchecked Sendable {
         run.observer = observer
         #expect(try run.fit(epochs: 2) == .completed)
         #expect(run.history.epochs.count == 2 && run.history.steps.count == 4)
-        #expect(observer.events == ["start 2x2", "step 1", "step 2", "epoch 1", "step 3", "step 4", "epoch 2", "end completed"])
+        #expect(
+            observer.events == [
+                "start 2x2", "step 1", "step 2", "epoch 1", "step 3", "step 4", "epoch 2", "end completed",
+            ])
         try run.fit(epochs: 3)
         #expect(run.history.epochs.map(\.epoch) == [1, 2, 3, 4, 5])
         #expect(run.history.steps.map(\.step) == Array(1...10))
@@ -85,13 +93,16 @@ final class CheckCounter: @unchecked Sendable {
         #expect(result.metrics["accuracy"] != nil && result.loss > 0)
         let model = try Dense(3, 2)
         let wrong = try Trainer(model, loss: .crossEntropy, optimizer: SGD(model, lr: 0.1), data: run.trainingData)
-        #expect(errorMessage { try wrong.fit(epochs: 1) } == "Dense(3, 2) expects 3 features along axis 1, got input of shape [32, 2]")
+        #expect(
+            errorMessage { try wrong.fit(epochs: 1) }
+                == "Dense(3, 2) expects 3 features along axis 1, got input of shape [32, 2]")
         #expect(wrong.history.steps.isEmpty)
         // A metric that cannot read the outputs fails the step before the weights change.
         let regression = try Dense(2, 3, seed: 1)
         let before = regression.weight.toDoubles()
         let mismatched = try Trainer(
-            regression, loss: .crossEntropy, optimizer: SGD(regression, lr: 0.1), data: run.trainingData, metrics: [.mse])
+            regression, loss: .crossEntropy, optimizer: SGD(regression, lr: 0.1), data: run.trainingData,
+            metrics: [.mse])
         #expect(errorMessage { try mismatched.step() } == "mse: prediction has shape [32, 3] but target has shape [32]")
         #expect(regression.weight.toDoubles() == before && mismatched.history.steps.isEmpty)
     }
@@ -110,7 +121,8 @@ final class CheckCounter: @unchecked Sendable {
         let x = data.features, y = try data.targets.converted(to: .float32).reshape([60, 1])
         let model = try Dense(2, 1, seed: 1)
         let run = try Trainer(
-            model, loss: .bceWithLogits, optimizer: SGD(model, lr: 0.5), data: (x, y), batchSize: 60, metrics: [.accuracy(threshold: 0)], seed: 1)
+            model, loss: .bceWithLogits, optimizer: SGD(model, lr: 0.5), data: (x, y), batchSize: 60,
+            metrics: [.accuracy(threshold: 0)], seed: 1)
         try run.fit(epochs: 20)
         #expect(run.history.metric("accuracy").last! >= 0.95)
         #expect(run.history.epochLosses.last! < run.history.epochLosses.first!)
@@ -122,7 +134,9 @@ final class CheckCounter: @unchecked Sendable {
         let run = try smallRun()
         run.scheduler = LearningRateScheduler(run.optimizer, schedule: .oneCycle(maximum: 1, steps: 6))
         try run.fit(epochs: 2)
-        let expected = (0..<6).map { LearningRateSchedule.oneCycle(maximum: 1, steps: 6).learningRate(base: 0.1, at: $0) }
+        let expected = (0..<6).map {
+            LearningRateSchedule.oneCycle(maximum: 1, steps: 6).learningRate(base: 0.1, at: $0)
+        }
         #expect(close(run.history.steps.map(\.learningRate), expected, tolerance: 1e-12))
         #expect(abs(run.history.steps[0].learningRate - 0.04) < 1e-12)
     }

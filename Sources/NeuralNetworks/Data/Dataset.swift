@@ -13,7 +13,8 @@ public struct Dataset: @unchecked Sendable {
     public init(features: Tensor, targets: Tensor, classNames: [String] = []) throws {
         guard features.rank >= 1, targets.rank >= 1, features.shape[0] == targets.shape[0] else {
             throw NeuralNetworkError.shapeMismatch(
-                "a data set needs as many target rows as feature rows: features \(describe(features.shape)), targets \(describe(targets.shape))")
+                "a data set needs as many target rows as feature rows: features \(describe(features.shape)), targets \(describe(targets.shape))"
+            )
         }
         self.features = features
         self.targets = targets
@@ -33,7 +34,8 @@ public struct Dataset: @unchecked Sendable {
     public func subset(_ indices: [Int]) throws -> Dataset {
         let index = try Tensor(shape: [indices.count], scalars: indices.map(Double.init), dtype: .int64)
         return try Dataset(
-            features: features.select(indices: index, axis: 0), targets: targets.select(indices: index, axis: 0), classNames: classNames)
+            features: features.select(indices: index, axis: 0), targets: targets.select(indices: index, axis: 0),
+            classNames: classNames)
     }
 
     /// The examples in a random order drawn from `seed` (or the shared generator).
@@ -56,7 +58,8 @@ public struct Dataset: @unchecked Sendable {
         train: Dataset, validation: Dataset, test: Dataset
     ) {
         guard validation >= 0, test >= 0, validation + test < 1 else {
-            throw NeuralNetworkError.invalidArgument("split needs fractions >= 0 that leave some training data, got validation \(validation), test \(test)")
+            throw NeuralNetworkError.invalidArgument(
+                "split needs fractions >= 0 that leave some training data, got validation \(validation), test \(test)")
         }
         let order = shuffle ? try Tensor.randperm(count, seed: seed).toInts() : Array(0..<count)
         let validationCount = Int((Double(count) * validation).rounded())
@@ -72,7 +75,9 @@ public struct Dataset: @unchecked Sendable {
     /// The same examples with the targets as one-hot rows [N, classes] (float32).
     public func oneHotTargets(classes: Int? = nil) throws -> Dataset {
         let classes = classes ?? classCount
-        return try Dataset(features: features, targets: targets.oneHot(classes: classes).converted(to: .float32), classNames: classNames)
+        return try Dataset(
+            features: features, targets: targets.oneHot(classes: classes).converted(to: .float32),
+            classNames: classNames)
     }
 }
 
@@ -125,5 +130,6 @@ extension Tensor {
 
 /// `spread` with zeros replaced by ones, so dividing by it leaves constant features at 0.
 func replacingZeros(_ spread: Tensor) throws -> Tensor {
-    try `where`(greater(spread, Tensor.scalar(0, dtype: spread.dtype)), spread, Tensor.ones(spread.shape, dtype: spread.dtype))
+    try `where`(
+        greater(spread, Tensor.scalar(0, dtype: spread.dtype)), spread, Tensor.ones(spread.shape, dtype: spread.dtype))
 }

@@ -1,7 +1,8 @@
+import Tensors
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Tensors
 
 /// Toy data sets made on the spot, seeded: the same seed gives the same points everywhere.
 /// Class data sets have float32 features [n, 2] and int64 labels [n], shuffled.
@@ -13,13 +14,18 @@ public enum Datasets {
         return RandomStream.shared.withGenerator { RandomGenerator(seed: $0.next()) }
     }
 
-    static func make(_ points: [(Double, Double, Int)], classes: Int, seed: UInt64?, generator: inout RandomGenerator) throws -> Dataset {
+    static func make(_ points: [(Double, Double, Int)], classes: Int, seed: UInt64?, generator: inout RandomGenerator)
+        throws -> Dataset
+    {
         var order = Array(points.indices)
-        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.nextInt(below: UInt64(i + 1)))) }
+        for i in stride(from: order.count - 1, to: 0, by: -1) {
+            order.swapAt(i, Int(generator.nextInt(below: UInt64(i + 1))))
+        }
         let features = order.flatMap { [points[$0].0, points[$0].1] }
         let labels = order.map { Double(points[$0].2) }
         return try Dataset(
-            features: Tensor(shape: [points.count, 2], scalars: features), targets: Tensor(shape: [points.count], scalars: labels, dtype: .int64),
+            features: Tensor(shape: [points.count, 2], scalars: features),
+            targets: Tensor(shape: [points.count], scalars: labels, dtype: .int64),
             classNames: (0..<classes).map { "class \($0)" })
     }
 
@@ -29,7 +35,9 @@ public enum Datasets {
     }
 
     /// y = x·weights + bias + noise·N(0, 1), with x uniform in [-1, 1]: features [n, d], targets [n, 1].
-    public static func linear(n: Int = 100, weights: [Double] = [2], bias: Double = 1, noise: Double = 0.1, seed: UInt64? = nil) throws -> Dataset {
+    public static func linear(
+        n: Int = 100, weights: [Double] = [2], bias: Double = 1, noise: Double = 0.1, seed: UInt64? = nil
+    ) throws -> Dataset {
         try check(n, noise, "linear")
         var g = try generator(seed)
         var x: [Double] = [], y: [Double] = []
@@ -38,7 +46,8 @@ public enum Datasets {
             x += row
             y.append(zip(row, weights).reduce(bias) { $0 + $1.0 * $1.1 } + noise * g.nextNormal())
         }
-        return try Dataset(features: Tensor(shape: [n, weights.count], scalars: x), targets: Tensor(shape: [n, 1], scalars: y))
+        return try Dataset(
+            features: Tensor(shape: [n, weights.count], scalars: x), targets: Tensor(shape: [n, 1], scalars: y))
     }
 
     /// The four rows of the XOR truth table: features [4, 2], targets [4, 1] (float32, 0 or 1).
@@ -59,9 +68,13 @@ public enum Datasets {
     }
 
     /// Two concentric circles: class 0 of radius 1, class 1 of radius `factor` (scikit-learn's make_circles).
-    public static func circles(n: Int = 200, noise: Double = 0.05, factor: Double = 0.5, seed: UInt64? = nil) throws -> Dataset {
+    public static func circles(n: Int = 200, noise: Double = 0.05, factor: Double = 0.5, seed: UInt64? = nil) throws
+        -> Dataset
+    {
         try check(n, noise, "circles")
-        guard factor > 0, factor < 1 else { throw NeuralNetworkError.invalidArgument("circles needs 0 < factor < 1, got \(factor)") }
+        guard factor > 0, factor < 1 else {
+            throw NeuralNetworkError.invalidArgument("circles needs 0 < factor < 1, got \(factor)")
+        }
         var g = try generator(seed)
         let outer = n - n / 2
         let points = (0..<n).map { i -> (Double, Double, Int) in
@@ -69,7 +82,10 @@ public enum Datasets {
             let count = inner ? n / 2 : outer
             let angle = 2 * Double.pi * Double(inner ? i - outer : i) / Double(count)
             let radius = inner ? factor : 1
-            return (radius * cos(angle) + noise * g.nextNormal(), radius * sin(angle) + noise * g.nextNormal(), inner ? 1 : 0)
+            return (
+                radius * cos(angle) + noise * g.nextNormal(), radius * sin(angle) + noise * g.nextNormal(),
+                inner ? 1 : 0
+            )
         }
         return try make(points, classes: 2, seed: seed, generator: &g)
     }
@@ -91,7 +107,9 @@ public enum Datasets {
 
     /// Interleaved spiral arms, one per class: point j of arm k lies at radius r = j/m and
     /// angle 2πk/classes + 4r + noise·N(0, 1) (as in Stanford's CS231n notes).
-    public static func spirals(n: Int = 200, classes: Int = 2, noise: Double = 0.2, seed: UInt64? = nil) throws -> Dataset {
+    public static func spirals(n: Int = 200, classes: Int = 2, noise: Double = 0.2, seed: UInt64? = nil) throws
+        -> Dataset
+    {
         try check(n, noise, "spirals")
         try requirePositive(classes, "classes", in: "spirals")
         var g = try generator(seed)
@@ -137,7 +155,8 @@ public enum Datasets {
     public static func iris() throws -> Dataset {
         let (features, labels) = ShippedData.irisRows()
         return try Dataset(
-            features: Tensor(features, shape: [labels.count, 4]), targets: Tensor(shape: [labels.count], scalars: labels.map(Double.init), dtype: .int64),
+            features: Tensor(features, shape: [labels.count, 4]),
+            targets: Tensor(shape: [labels.count], scalars: labels.map(Double.init), dtype: .int64),
             classNames: ["setosa", "versicolor", "virginica"])
     }
 
@@ -146,13 +165,16 @@ public enum Datasets {
     public static func digits() throws -> Dataset {
         let (pixels, labels) = ShippedData.digitRows()
         return try Dataset(
-            features: Tensor(pixels, shape: [labels.count, 64]), targets: Tensor(shape: [labels.count], scalars: labels.map(Double.init), dtype: .int64),
+            features: Tensor(pixels, shape: [labels.count, 64]),
+            targets: Tensor(shape: [labels.count], scalars: labels.map(Double.init), dtype: .int64),
             classNames: (0...9).map(String.init))
     }
 
     /// A data set by name ("xor", "circles", "moons", "spirals", "blobs", "gauss", "linear",
     /// "iris", "digits"), with the generator's defaults for what is not given.
-    public static func named(_ name: String, n: Int = 200, noise: Double? = nil, classes: Int? = nil, seed: UInt64? = nil) throws -> Dataset {
+    public static func named(
+        _ name: String, n: Int = 200, noise: Double? = nil, classes: Int? = nil, seed: UInt64? = nil
+    ) throws -> Dataset {
         switch name {
         case "linear": return try linear(n: n, noise: noise ?? 0.1, seed: seed)
         case "xor": return try xor(n: n, noise: noise ?? 0, seed: seed)

@@ -9,20 +9,30 @@ public enum CSV {
     ///   - hasHeader: whether the first line names the columns.
     /// Targets that are all numbers become float32 [rows, 1]; otherwise each distinct text is a
     /// class (int64 indices [rows], names in sorted order in `classNames`).
-    public static func load(_ path: String, target: String? = nil, hasHeader: Bool = true, delimiter: Character = ",") throws -> Dataset {
+    public static func load(_ path: String, target: String? = nil, hasHeader: Bool = true, delimiter: Character = ",")
+        throws -> Dataset
+    {
         let bytes = try FileBytes.read(path)
-        return try parse(String(decoding: bytes, as: UTF8.self), target: target, hasHeader: hasHeader, delimiter: delimiter, name: path)
+        return try parse(
+            String(decoding: bytes, as: UTF8.self), target: target, hasHeader: hasHeader, delimiter: delimiter,
+            name: path)
     }
 
     /// Parses CSV text; see `load`.
-    public static func parse(_ text: String, target: String? = nil, hasHeader: Bool = true, delimiter: Character = ",", name: String = "CSV") throws -> Dataset {
+    public static func parse(
+        _ text: String, target: String? = nil, hasHeader: Bool = true, delimiter: Character = ",", name: String = "CSV"
+    ) throws -> Dataset {
         // Spreadsheets often start UTF-8 files with a byte-order mark; it is not part of the first name.
-        var rows = try records(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, delimiter: delimiter, name: name)
+        var rows = try records(
+            text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, delimiter: delimiter, name: name)
         guard !rows.isEmpty else { throw NeuralNetworkError.format("\(name): no rows") }
         let header = hasHeader ? rows.removeFirst() : (0..<rows[0].count).map { "column \($0)" }
         guard !rows.isEmpty else { throw NeuralNetworkError.format("\(name): a header but no data rows") }
         let width = header.count
-        guard width >= 2 else { throw NeuralNetworkError.format("\(name): needs at least two columns (features and a target), found \(width)") }
+        guard width >= 2 else {
+            throw NeuralNetworkError.format(
+                "\(name): needs at least two columns (features and a target), found \(width)")
+        }
         let targetColumn: Int
         if let target {
             if let found = header.firstIndex(of: target) {
@@ -31,7 +41,8 @@ public enum CSV {
                 targetColumn = number
             } else {
                 throw NeuralNetworkError.invalidArgument(
-                    "\(name): no target column '\(target)'; the columns are \(header.map { "'\($0)'" }.joined(separator: ", "))")
+                    "\(name): no target column '\(target)'; the columns are \(header.map { "'\($0)'" }.joined(separator: ", "))"
+                )
             }
         } else {
             targetColumn = width - 1
@@ -42,7 +53,8 @@ public enum CSV {
         for (number, row) in rows.enumerated() {
             let line = number + (hasHeader ? 2 : 1)
             guard row.count == width else {
-                throw NeuralNetworkError.format("\(name), line \(line): \(row.count) fields where the header has \(width)")
+                throw NeuralNetworkError.format(
+                    "\(name), line \(line): \(row.count) fields where the header has \(width)")
             }
             for (column, field) in row.enumerated() {
                 if column == targetColumn {
@@ -50,7 +62,8 @@ public enum CSV {
                     continue
                 }
                 guard let value = Double(field.trimmingSpaces()) else {
-                    throw NeuralNetworkError.format("\(name), line \(line), column '\(header[column])': '\(field)' is not a number")
+                    throw NeuralNetworkError.format(
+                        "\(name), line \(line), column '\(header[column])': '\(field)' is not a number")
                 }
                 features.append(value)
             }
@@ -58,12 +71,15 @@ public enum CSV {
         let features2d = try Tensor(shape: [rows.count, width - 1], scalars: features)
         let numbers = targetTexts.map { Double($0.trimmingSpaces()) }
         if numbers.allSatisfy({ $0 != nil }) {
-            return try Dataset(features: features2d, targets: Tensor(shape: [rows.count, 1], scalars: numbers.map { $0! }))
+            return try Dataset(
+                features: features2d, targets: Tensor(shape: [rows.count, 1], scalars: numbers.map { $0! }))
         }
         let names = Array(Set(targetTexts.map { $0.trimmingSpaces() })).sorted()
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, Double($0.offset)) })
         return try Dataset(
-            features: features2d, targets: Tensor(shape: [rows.count], scalars: targetTexts.map { index[$0.trimmingSpaces()]! }, dtype: .int64),
+            features: features2d,
+            targets: Tensor(
+                shape: [rows.count], scalars: targetTexts.map { index[$0.trimmingSpaces()]! }, dtype: .int64),
             classNames: names)
     }
 

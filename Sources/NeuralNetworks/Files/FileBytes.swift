@@ -6,7 +6,8 @@
 enum FileBytes {
     static func read(_ path: String) throws -> [UInt8] {
         guard let file = fopen(path, "rb") else {
-            throw NeuralNetworkError.file(path: path, reason: "cannot open for reading (\(String(cString: strerror(errno))))")
+            throw NeuralNetworkError.file(
+                path: path, reason: "cannot open for reading (\(String(cString: strerror(errno))))")
         }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -23,7 +24,8 @@ enum FileBytes {
 
     static func write(_ bytes: [UInt8], to path: String) throws {
         guard let file = fopen(path, "wb") else {
-            throw NeuralNetworkError.file(path: path, reason: "cannot open for writing (\(String(cString: strerror(errno))))")
+            throw NeuralNetworkError.file(
+                path: path, reason: "cannot open for writing (\(String(cString: strerror(errno))))")
         }
         let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         let closed = fclose(file)

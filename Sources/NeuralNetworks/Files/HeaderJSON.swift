@@ -10,7 +10,8 @@ enum HeaderJSON: Equatable {
 
     static func == (a: HeaderJSON, b: HeaderJSON) -> Bool {
         switch (a, b) {
-        case (.object(let x), .object(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        case (.object(let x), .object(let y)):
+            x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         case (.array(let x), .array(let y)): x == y
         case (.string(let x), .string(let y)): x == y
         case (.number(let x), .number(let y)): x == y
@@ -30,14 +31,17 @@ enum HeaderJSON: Equatable {
         var parser = Parser(bytes: Array(bytes))
         let value = try parser.value(depth: 0)
         parser.skipSpace()
-        guard parser.position == parser.bytes.count else { throw parser.failure("unexpected text after the JSON value") }
+        guard parser.position == parser.bytes.count else {
+            throw parser.failure("unexpected text after the JSON value")
+        }
         return value
     }
 
     /// The value as compact JSON text.
     var text: String {
         switch self {
-        case .object(let members): "{" + members.map { "\(HeaderJSON.quote($0.key)):\($0.value.text)" }.joined(separator: ",") + "}"
+        case .object(let members):
+            "{" + members.map { "\(HeaderJSON.quote($0.key)):\($0.value.text)" }.joined(separator: ",") + "}"
         case .array(let items): "[" + items.map(\.text).joined(separator: ",") + "]"
         case .string(let value): HeaderJSON.quote(value)
         case .number(let value): value == value.rounded() && abs(value) < 9e15 ? String(Int64(value)) : "\(value)"
@@ -55,7 +59,10 @@ enum HeaderJSON: Equatable {
             case "\n": result += "\\n"
             case "\r": result += "\\r"
             case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            case _ where scalar.value < 0x20:
+                result +=
+                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    + String(scalar.value, radix: 16)
             default: result.unicodeScalars.append(scalar)
             }
         }
@@ -90,7 +97,9 @@ enum HeaderJSON: Equatable {
                 position += 1
                 var members: [(key: String, value: HeaderJSON)] = []
                 skipSpace()
-                if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
+                if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+                    position += 1; return .object(members)
+                }
                 while true {
                     skipSpace()
                     let key = try string()
@@ -162,7 +171,8 @@ enum HeaderJSON: Equatable {
                 case UInt8(ascii: "b"): raw.append(0x08)
                 case UInt8(ascii: "f"): raw.append(0x0C)
                 case UInt8(ascii: "u"):
-                    guard position + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[position..<(position + 4)], as: UTF8.self), radix: 16)
+                    guard position + 4 <= bytes.count,
+                        let code = UInt32(String(decoding: bytes[position..<(position + 4)], as: UTF8.self), radix: 16)
                     else { throw failure("bad \\u escape") }
                     position += 4
                     flush()

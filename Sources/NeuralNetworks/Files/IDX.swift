@@ -1,7 +1,8 @@
+import Tensors
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Tensors
 
 /// The IDX format of MNIST and Fashion-MNIST (plain or gzip-compressed): a magic number
 /// 0 0 type rank, the sizes as big-endian 32-bit integers, then the elements big-endian.
@@ -18,7 +19,8 @@ public enum IDX {
     public static func decode(_ raw: [UInt8], name: String = "IDX data", asFloat: Bool = true) throws -> Tensor {
         let bytes = Gzip.isCompressed(raw) ? try Gzip.decompress(raw, name: name) : raw
         guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0 else {
-            throw NeuralNetworkError.format("\(name): not an IDX file (it must start with two zero bytes, then a type and a rank)")
+            throw NeuralNetworkError.format(
+                "\(name): not an IDX file (it must start with two zero bytes, then a type and a rank)")
         }
         let rank = Int(bytes[3])
         let elementSize: Int
@@ -37,7 +39,8 @@ public enum IDX {
         let count = shape.reduce(1, *)
         guard bytes.count == headerSize + count * elementSize else {
             throw NeuralNetworkError.format(
-                "\(name): shape \(describe(shape)) needs \(count * elementSize) bytes of data, the file has \(bytes.count - headerSize)")
+                "\(name): shape \(describe(shape)) needs \(count * elementSize) bytes of data, the file has \(bytes.count - headerSize)"
+            )
         }
         func bigEndian(_ index: Int) -> UInt64 {
             (0..<elementSize).reduce(UInt64(0)) { $0 << 8 | UInt64(bytes[headerSize + index * elementSize + $1]) }

@@ -1,7 +1,8 @@
+import Tensors
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Tensors
 
 /// The safetensors file format (Hugging Face): an 8-byte little-endian header length, a JSON
 /// header mapping each tensor's name to its dtype, shape and byte range (plus optional string
@@ -10,23 +11,34 @@ public enum Safetensors {
     static let names: [DType: String] = [.float32: "F32", .float64: "F64", .int32: "I32", .int64: "I64"]
 
     /// The bytes of a safetensors file holding `tensors` (in that order) and `metadata`.
-    public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) throws -> [UInt8] {
+    public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) throws
+        -> [UInt8]
+    {
         var seen = Set<String>()
         var header: [(key: String, value: HeaderJSON)] = []
         if !metadata.isEmpty {
-            header.append(("__metadata__", .object(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+            header.append(
+                ("__metadata__", .object(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
         }
         var data: [UInt8] = []
         for (name, tensor) in tensors {
-            guard seen.insert(name).inserted else { throw NeuralNetworkError.invalidArgument("safetensors: the name '\(name)' appears twice") }
-            guard name != "__metadata__" else { throw NeuralNetworkError.invalidArgument("safetensors: '__metadata__' cannot name a tensor") }
+            guard seen.insert(name).inserted else {
+                throw NeuralNetworkError.invalidArgument("safetensors: the name '\(name)' appears twice")
+            }
+            guard name != "__metadata__" else {
+                throw NeuralNetworkError.invalidArgument("safetensors: '__metadata__' cannot name a tensor")
+            }
             let start = data.count
             try appendBytes(of: tensor, to: &data)
             header.append(
-                (name, .object([
-                    ("dtype", .string(names[tensor.dtype]!)), ("shape", .array(tensor.shape.map { .number(Double($0)) })),
-                    ("data_offsets", .array([.number(Double(start)), .number(Double(data.count))])),
-                ])))
+                (
+                    name,
+                    .object([
+                        ("dtype", .string(names[tensor.dtype]!)),
+                        ("shape", .array(tensor.shape.map { .number(Double($0)) })),
+                        ("data_offsets", .array([.number(Double(start)), .number(Double(data.count))])),
+                    ])
+                ))
         }
         var headerBytes = Array(HeaderJSON.object(header).text.utf8)
         // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
@@ -47,10 +59,14 @@ public enum Safetensors {
         tensors: [(name: String, tensor: Tensor)], metadata: [String: String]
     ) {
         func failure(_ message: String) -> NeuralNetworkError { .format("\(name): \(message)") }
-        guard bytes.count >= 8 else { throw failure("only \(bytes.count) bytes; a safetensors file starts with an 8-byte header length") }
+        guard bytes.count >= 8 else {
+            throw failure("only \(bytes.count) bytes; a safetensors file starts with an 8-byte header length")
+        }
         let headerLength = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard headerLength <= UInt64(bytes.count - 8) else {
-            throw failure("the header claims \(headerLength) bytes but the file has only \(bytes.count - 8) after the length (truncated or not safetensors)")
+            throw failure(
+                "the header claims \(headerLength) bytes but the file has only \(bytes.count - 8) after the length (truncated or not safetensors)"
+            )
         }
         let dataStart = 8 + Int(headerLength)
         let header: HeaderJSON
@@ -65,9 +81,13 @@ public enum Safetensors {
         var entries: [(name: String, dtype: DType, shape: [Int], start: Int, end: Int)] = []
         for (key, value) in members {
             if key == "__metadata__" {
-                guard case .object(let pairs) = value else { throw failure("__metadata__ must be an object of strings") }
+                guard case .object(let pairs) = value else {
+                    throw failure("__metadata__ must be an object of strings")
+                }
                 for (metaKey, metaValue) in pairs {
-                    guard case .string(let text) = metaValue else { throw failure("__metadata__ value '\(metaKey)' is not a string") }
+                    guard case .string(let text) = metaValue else {
+                        throw failure("__metadata__ value '\(metaKey)' is not a string")
+                    }
                     metadata[metaKey] = text
                 }
                 continue
@@ -76,7 +96,9 @@ public enum Safetensors {
             guard let dtype = names.first(where: { $0.value == dtypeName })?.key else {
                 throw failure("tensor '\(key)' has dtype \(dtypeName); supported: F32, F64, I32, I64")
             }
-            guard case .array(let shapeItems)? = value["shape"], case .array(let offsetItems)? = value["data_offsets"], offsetItems.count == 2 else {
+            guard case .array(let shapeItems)? = value["shape"], case .array(let offsetItems)? = value["data_offsets"],
+                offsetItems.count == 2
+            else {
                 throw failure("tensor '\(key)' needs a shape and two data_offsets")
             }
             func whole(_ item: HeaderJSON) throws -> Int {
@@ -89,20 +111,30 @@ public enum Safetensors {
             let (start, end) = (try whole(offsetItems[0]), try whole(offsetItems[1]))
             let expected = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue } * dtype.byteSize
             guard end >= start, end - start == expected else {
-                throw failure("tensor '\(key)' of shape \(describe(shape)) and dtype \(dtypeName) needs \(expected) bytes, its offsets [\(start), \(end)] give \(end - start)")
+                throw failure(
+                    "tensor '\(key)' of shape \(describe(shape)) and dtype \(dtypeName) needs \(expected) bytes, its offsets [\(start), \(end)] give \(end - start)"
+                )
             }
             guard end <= dataLength else {
-                throw failure("tensor '\(key)' ends at byte \(end) of the data but the file holds only \(dataLength) (truncated?)")
+                throw failure(
+                    "tensor '\(key)' ends at byte \(end) of the data but the file holds only \(dataLength) (truncated?)"
+                )
             }
             entries.append((key, dtype, shape, start, end))
         }
         entries.sort { $0.start < $1.start }
         var covered = 0
         for entry in entries {
-            guard entry.start == covered else { throw failure("tensor '\(entry.name)' starts at byte \(entry.start) where \(covered) was expected (gaps or overlaps)") }
+            guard entry.start == covered else {
+                throw failure(
+                    "tensor '\(entry.name)' starts at byte \(entry.start) where \(covered) was expected (gaps or overlaps)"
+                )
+            }
             covered = entry.end
         }
-        guard covered == dataLength else { throw failure("the tensors cover \(covered) bytes of data but the file holds \(dataLength)") }
+        guard covered == dataLength else {
+            throw failure("the tensors cover \(covered) bytes of data but the file holds \(dataLength)")
+        }
         let tensors = try entries.map { entry -> (name: String, tensor: Tensor) in
             let tensor = try Tensor.zeros(entry.shape, dtype: entry.dtype)
             try copyBytes(bytes, from: dataStart + entry.start, count: entry.end - entry.start, into: tensor)
@@ -112,12 +144,16 @@ public enum Safetensors {
     }
 
     /// Writes `tensors` and `metadata` to a safetensors file at `path`.
-    public static func save(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:], to path: String) throws {
+    public static func save(
+        _ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:], to path: String
+    ) throws {
         try FileBytes.write(encode(tensors, metadata: metadata), to: path)
     }
 
     /// Reads the safetensors file at `path`.
-    public static func load(_ path: String) throws -> (tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) {
+    public static func load(_ path: String) throws -> (
+        tensors: [(name: String, tensor: Tensor)], metadata: [String: String]
+    ) {
         try decode(FileBytes.read(path), name: path)
     }
 
@@ -138,7 +174,8 @@ public enum Safetensors {
         func copy<T: TensorScalar>(_: T.Type) throws {
             try tensor.withUnsafeMutableElements(as: T.self) { target in
                 bytes.withUnsafeBytes { source in
-                    UnsafeMutableRawBufferPointer(target).copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + count)]))
+                    UnsafeMutableRawBufferPointer(target).copyMemory(
+                        from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + count)]))
                 }
             }
         }
@@ -182,13 +219,15 @@ extension Layer {
         for (name, tensor) in own {
             guard let loaded = given[name] else { continue }
             if loaded.shape != tensor.shape {
-                problems.append("\(name): the model has shape \(describe(tensor.shape)), \(source) has \(describe(loaded.shape))")
+                problems.append(
+                    "\(name): the model has shape \(describe(tensor.shape)), \(source) has \(describe(loaded.shape))")
             } else if loaded.dtype != tensor.dtype {
                 problems.append("\(name): the model has dtype \(tensor.dtype), \(source) has \(loaded.dtype)")
             }
         }
         guard problems.isEmpty else {
-            throw NeuralNetworkError.stateMismatch("cannot load \(source) into \(typeName): " + problems.joined(separator: "; "))
+            throw NeuralNetworkError.stateMismatch(
+                "cannot load \(source) into \(typeName): " + problems.joined(separator: "; "))
         }
         try withNoGrad {
             for (name, tensor) in own { try tensor.assign(given[name]!) }

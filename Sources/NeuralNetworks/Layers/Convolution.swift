@@ -15,14 +15,17 @@ public final class Conv2D: Layer, @unchecked Sendable {
 
     /// - Parameter weightInitializer: He uniform by default, suited to ReLU networks.
     public init(
-        _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0, activation: Activation? = nil,
+        _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        activation: Activation? = nil,
         bias: Bool = true, weightInitializer: Initializer = .heUniform, seed: UInt64? = nil, dtype: DType = .float32
     ) throws {
         try requirePositive(inChannels, "inChannels", in: "Conv2D")
         try requirePositive(outChannels, "outChannels", in: "Conv2D")
         try requirePositive(kernelSize, "kernelSize", in: "Conv2D")
         try requirePositive(stride, "stride", in: "Conv2D")
-        guard padding >= 0 else { throw NeuralNetworkError.invalidArgument("Conv2D needs padding >= 0, got \(padding)") }
+        guard padding >= 0 else {
+            throw NeuralNetworkError.invalidArgument("Conv2D needs padding >= 0, got \(padding)")
+        }
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernelSize = kernelSize
@@ -31,7 +34,9 @@ public final class Conv2D: Layer, @unchecked Sendable {
         self.activation = activation
         let fanIn = inChannels * kernelSize * kernelSize, fanOut = outChannels * kernelSize * kernelSize
         weight = parameter(
-            try weightInitializer.make([outChannels, inChannels, kernelSize, kernelSize], fanIn: fanIn, fanOut: fanOut, seed: derivedSeed(seed, 0), dtype: dtype),
+            try weightInitializer.make(
+                [outChannels, inChannels, kernelSize, kernelSize], fanIn: fanIn, fanOut: fanOut,
+                seed: derivedSeed(seed, 0), dtype: dtype),
             label: "weight")
         self.bias = bias ? parameter(try Tensor.zeros([outChannels], dtype: dtype), label: "bias") : nil
     }
@@ -51,7 +56,8 @@ public final class Conv2D: Layer, @unchecked Sendable {
         let height = (inputShape[2] + 2 * padding - kernelSize) / stride + 1
         let width = (inputShape[3] + 2 * padding - kernelSize) / stride + 1
         guard inputShape[2] + 2 * padding >= kernelSize, inputShape[3] + 2 * padding >= kernelSize else {
-            throw NeuralNetworkError.shapeMismatch("\(self): a \(kernelSize)x\(kernelSize) kernel does not fit an input of shape \(describe(inputShape))")
+            throw NeuralNetworkError.shapeMismatch(
+                "\(self): a \(kernelSize)x\(kernelSize) kernel does not fit an input of shape \(describe(inputShape))")
         }
         return [inputShape[0], outChannels, height, width]
     }
@@ -87,7 +93,9 @@ public final class MaxPool2D: Layer, @unchecked Sendable {
         try pooledShape(inputShape, kernelSize: kernelSize, stride: stride, layer: self)
     }
 
-    public override var configuration: String { "kernelSize: \(kernelSize)" + (stride != kernelSize ? ", stride: \(stride)" : "") }
+    public override var configuration: String {
+        "kernelSize: \(kernelSize)" + (stride != kernelSize ? ", stride: \(stride)" : "")
+    }
 }
 
 /// The mean of each kernelSize x kernelSize window of [N, C, H, W] inputs.
@@ -111,17 +119,24 @@ public final class AvgPool2D: Layer, @unchecked Sendable {
         try pooledShape(inputShape, kernelSize: kernelSize, stride: stride, layer: self)
     }
 
-    public override var configuration: String { "kernelSize: \(kernelSize)" + (stride != kernelSize ? ", stride: \(stride)" : "") }
+    public override var configuration: String {
+        "kernelSize: \(kernelSize)" + (stride != kernelSize ? ", stride: \(stride)" : "")
+    }
 }
 
 func pooledShape(_ inputShape: [Int], kernelSize: Int, stride: Int, layer: Layer) throws -> [Int] {
     guard inputShape.count == 4 else {
-        throw NeuralNetworkError.shapeMismatch("\(layer) expects an [N, C, H, W] input, got shape \(describe(inputShape))")
+        throw NeuralNetworkError.shapeMismatch(
+            "\(layer) expects an [N, C, H, W] input, got shape \(describe(inputShape))")
     }
     guard inputShape[2] >= kernelSize, inputShape[3] >= kernelSize else {
-        throw NeuralNetworkError.shapeMismatch("\(layer): a \(kernelSize)x\(kernelSize) window does not fit an input of shape \(describe(inputShape))")
+        throw NeuralNetworkError.shapeMismatch(
+            "\(layer): a \(kernelSize)x\(kernelSize) window does not fit an input of shape \(describe(inputShape))")
     }
-    return [inputShape[0], inputShape[1], (inputShape[2] - kernelSize) / stride + 1, (inputShape[3] - kernelSize) / stride + 1]
+    return [
+        inputShape[0], inputShape[1], (inputShape[2] - kernelSize) / stride + 1,
+        (inputShape[3] - kernelSize) / stride + 1,
+    ]
 }
 
 /// Joins every axis after the first into one: [N, C, H, W] becomes [N, C·H·W].

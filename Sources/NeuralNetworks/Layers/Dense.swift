@@ -28,11 +28,16 @@ public final class Dense: Layer, @unchecked Sendable {
         self.outFeatures = outFeatures
         self.activation = activation
         self.weight = parameter(
-            try weightInitializer.make([outFeatures, inFeatures], fanIn: inFeatures, fanOut: outFeatures, seed: derivedSeed(seed, 0), dtype: dtype),
+            try weightInitializer.make(
+                [outFeatures, inFeatures], fanIn: inFeatures, fanOut: outFeatures, seed: derivedSeed(seed, 0),
+                dtype: dtype),
             label: "weight")
         self.bias =
             bias
-            ? parameter(try biasInitializer.make([outFeatures], fanIn: inFeatures, fanOut: outFeatures, seed: derivedSeed(seed, 1), dtype: dtype), label: "bias")
+            ? parameter(
+                try biasInitializer.make(
+                    [outFeatures], fanIn: inFeatures, fanOut: outFeatures, seed: derivedSeed(seed, 1), dtype: dtype),
+                label: "bias")
             : nil
     }
 

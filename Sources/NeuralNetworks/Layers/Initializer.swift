@@ -32,7 +32,9 @@ public enum Initializer: Sendable, Equatable {
     public static let kaimingNormal = Initializer.heNormal
 
     /// A new tensor of `shape`, scaled for a layer with `fanIn` inputs and `fanOut` outputs per unit.
-    public func make(_ shape: [Int], fanIn: Int, fanOut: Int, seed: UInt64? = nil, dtype: DType = .float32) throws -> Tensor {
+    public func make(_ shape: [Int], fanIn: Int, fanOut: Int, seed: UInt64? = nil, dtype: DType = .float32) throws
+        -> Tensor
+    {
         let fanIn = Double(max(fanIn, 1)), fanOut = Double(max(fanOut, 1))
         switch self {
         case .zeros: return try Tensor.zeros(shape, dtype: dtype)

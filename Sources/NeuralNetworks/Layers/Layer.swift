@@ -116,12 +116,17 @@ func parameter(_ tensor: Tensor, label: String) -> Tensor {
 }
 
 /// Checks that `shape` has `rank` axes and `expected` along `axis`, naming the layer on failure.
-func checkInput(_ shape: [Int], of layer: Layer, rank: Int? = nil, minimumRank: Int = 1, axis: Int, size expected: Int, meaning: String) throws {
+func checkInput(
+    _ shape: [Int], of layer: Layer, rank: Int? = nil, minimumRank: Int = 1, axis: Int, size expected: Int,
+    meaning: String
+) throws {
     if let rank, shape.count != rank {
-        throw NeuralNetworkError.shapeMismatch("\(layer) expects an input of rank \(rank), got shape \(describe(shape))")
+        throw NeuralNetworkError.shapeMismatch(
+            "\(layer) expects an input of rank \(rank), got shape \(describe(shape))")
     }
     guard shape.count >= minimumRank else {
-        throw NeuralNetworkError.shapeMismatch("\(layer) expects an input of rank at least \(minimumRank), got shape \(describe(shape))")
+        throw NeuralNetworkError.shapeMismatch(
+            "\(layer) expects an input of rank at least \(minimumRank), got shape \(describe(shape))")
     }
     let resolved = axis < 0 ? shape.count + axis : axis
     guard shape[resolved] == expected else {

@@ -87,7 +87,8 @@ public final class BatchNorm: Layer, @unchecked Sendable {
 
     public override func outputShape(for inputShape: [Int]) throws -> [Int] {
         guard inputShape.count == 2 || inputShape.count == 4 else {
-            throw NeuralNetworkError.shapeMismatch("\(self) expects an [N, C] or [N, C, H, W] input, got shape \(describe(inputShape))")
+            throw NeuralNetworkError.shapeMismatch(
+                "\(self) expects an [N, C] or [N, C, H, W] input, got shape \(describe(inputShape))")
         }
         try checkInput(inputShape, of: self, axis: 1, size: features, meaning: "channels")
         return inputShape
@@ -113,7 +114,8 @@ public final class Embedding: Layer, @unchecked Sendable {
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         guard !input.dtype.isFloatingPoint || input.toDoubles().allSatisfy({ $0 == $0.rounded() }) else {
-            throw NeuralNetworkError.invalidArgument("\(self) needs integer indices, got \(input.dtype) values that are not whole")
+            throw NeuralNetworkError.invalidArgument(
+                "\(self) needs integer indices, got \(input.dtype) values that are not whole")
         }
         let flat = try input.converted(to: .int64).reshape([input.count])
         if let bad = flat.toInts().first(where: { $0 < 0 || $0 >= count }) {

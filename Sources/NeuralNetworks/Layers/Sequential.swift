@@ -48,7 +48,8 @@ public final class Sequential: Layer, @unchecked Sendable {
         var shape = inputShape
         return try children.map { name, layer in
             shape = try layer.outputShape(for: shape)
-            return SummaryRow(name: name, type: layer.typeName, outputShape: shape, parameterCount: layer.parameterCount)
+            return SummaryRow(
+                name: name, type: layer.typeName, outputShape: shape, parameterCount: layer.parameterCount)
         }
     }
 }

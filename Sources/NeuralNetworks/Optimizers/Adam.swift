@@ -1,7 +1,8 @@
+import Tensors
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Tensors
 
 /// Adam (Kingma and Ba), with PyTorch's formulas: g ← ∇ + λθ (L2, AdamW decouples it);
 /// m ← β₁m + (1 - β₁)g; v ← β₂v + (1 - β₂)g²; θ ← θ - η m̂ / (√v̂ + ε) with
@@ -14,12 +15,16 @@ public class Adam: Optimizer, @unchecked Sendable {
     /// AdamW: decay the weights directly, θ ← θ(1 - ηλ), instead of adding λθ to the gradient.
     let decoupledWeightDecay: Bool
 
-    init(parameters: [Tensor], lr: Double, betas: (Double, Double), eps: Double, weightDecay: Double, decoupled: Bool) throws {
+    init(parameters: [Tensor], lr: Double, betas: (Double, Double), eps: Double, weightDecay: Double, decoupled: Bool)
+        throws
+    {
         guard (0..<1).contains(betas.0), (0..<1).contains(betas.1) else {
-            throw NeuralNetworkError.invalidArgument("\(decoupled ? "AdamW" : "Adam") needs betas in [0, 1), got \(betas)")
+            throw NeuralNetworkError.invalidArgument(
+                "\(decoupled ? "AdamW" : "Adam") needs betas in [0, 1), got \(betas)")
         }
         guard eps >= 0, weightDecay >= 0 else {
-            throw NeuralNetworkError.invalidArgument("\(decoupled ? "AdamW" : "Adam") needs eps >= 0 and weightDecay >= 0")
+            throw NeuralNetworkError.invalidArgument(
+                "\(decoupled ? "AdamW" : "Adam") needs eps >= 0 and weightDecay >= 0")
         }
         beta1 = betas.0
         beta2 = betas.1
@@ -29,13 +34,21 @@ public class Adam: Optimizer, @unchecked Sendable {
         try super.init(parameters: parameters, learningRate: lr)
     }
 
-    public convenience init(parameters: [Tensor], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0) throws {
-        try self.init(parameters: parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: false)
+    public convenience init(
+        parameters: [Tensor], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+        weightDecay: Double = 0
+    ) throws {
+        try self.init(
+            parameters: parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: false)
     }
 
     /// Adam over every parameter of `model`.
-    public convenience init(_ model: Layer, lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0) throws {
-        try self.init(parameters: model.parameters(), lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: false)
+    public convenience init(
+        _ model: Layer, lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+        weightDecay: Double = 0
+    ) throws {
+        try self.init(
+            parameters: model.parameters(), lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: false)
     }
 
     override func update(index: Int, parameter: Tensor, gradient: Tensor) throws {
@@ -70,13 +83,19 @@ public class Adam: Optimizer, @unchecked Sendable {
 /// Adam with decoupled weight decay (Loshchilov and Hutter): θ ← θ(1 - ηλ) before the Adam step.
 /// The default weightDecay is 0.01, as in PyTorch.
 public final class AdamW: Adam, @unchecked Sendable {
-    public convenience init(parameters: [Tensor], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0.01) throws {
+    public convenience init(
+        parameters: [Tensor], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+        weightDecay: Double = 0.01
+    ) throws {
         try self.init(parameters: parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: true)
     }
 
     /// AdamW over every parameter of `model`.
-    public convenience init(_ model: Layer, lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0.01) throws {
-        try self.init(parameters: model.parameters(), lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: true)
+    public convenience init(
+        _ model: Layer, lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+        weightDecay: Double = 0.01
+    ) throws {
+        try self.init(
+            parameters: model.parameters(), lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: true)
     }
 }
-

@@ -6,7 +6,9 @@ import Tensors
 /// - Returns: the joint norm before clipping.
 @discardableResult
 public func clipGradientNorm(_ parameters: [Tensor], maxNorm: Double) throws -> Double {
-    guard maxNorm > 0 else { throw NeuralNetworkError.invalidArgument("clipGradientNorm needs maxNorm > 0, got \(maxNorm)") }
+    guard maxNorm > 0 else {
+        throw NeuralNetworkError.invalidArgument("clipGradientNorm needs maxNorm > 0, got \(maxNorm)")
+    }
     let total = gradientNorm(parameters)
     let scale = maxNorm / (total + 1e-6)
     guard scale < 1 else { return total }

@@ -20,7 +20,8 @@ open class Optimizer: @unchecked Sendable {
             throw NeuralNetworkError.invalidArgument("\(Self.self) needs a learning rate >= 0, got \(learningRate)")
         }
         if let bad = parameters.first(where: { !$0.dtype.isFloatingPoint }) {
-            throw NeuralNetworkError.invalidArgument("\(Self.self) can only update float tensors, got \(bad.dtype) of shape \(describe(bad.shape))")
+            throw NeuralNetworkError.invalidArgument(
+                "\(Self.self) can only update float tensors, got \(bad.dtype) of shape \(describe(bad.shape))")
         }
         self.parameters = parameters
         self.learningRate = learningRate
@@ -42,7 +43,8 @@ open class Optimizer: @unchecked Sendable {
             guard let gradient = parameter.grad else { continue }
             guard gradient.shape == parameter.shape else {
                 throw NeuralNetworkError.shapeMismatch(
-                    "parameter \(index) has shape \(describe(parameter.shape)) but its gradient has shape \(describe(gradient.shape))")
+                    "parameter \(index) has shape \(describe(parameter.shape)) but its gradient has shape \(describe(gradient.shape))"
+                )
             }
             let dense = try gradient.converted(to: parameter.dtype).contiguous()
             let target = try parameter.isContiguous ? parameter : parameter.contiguous()
@@ -69,7 +71,8 @@ open class Optimizer: @unchecked Sendable {
 /// Runs `body` with writable element buffers of the parameter, its gradient and state tensors.
 func withBuffers<T: FloatScalar>(
     _: T.Type, _ parameter: Tensor, _ gradient: Tensor, _ states: [Tensor],
-    _ body: (UnsafeMutableBufferPointer<T>, UnsafeMutableBufferPointer<T>, [UnsafeMutableBufferPointer<T>]) throws -> Void
+    _ body: (UnsafeMutableBufferPointer<T>, UnsafeMutableBufferPointer<T>, [UnsafeMutableBufferPointer<T>]) throws ->
+        Void
 ) throws {
     try parameter.withUnsafeMutableElements(as: T.self) { p in
         try gradient.withUnsafeMutableElements(as: T.self) { g in
@@ -81,4 +84,3 @@ func withBuffers<T: FloatScalar>(
         }
     }
 }
-

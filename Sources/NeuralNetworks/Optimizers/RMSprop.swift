@@ -8,10 +8,14 @@ public final class RMSprop: Optimizer, @unchecked Sendable {
     public let momentum: Double
     public let weightDecay: Double
 
-    public init(parameters: [Tensor], lr: Double = 0.01, alpha: Double = 0.99, eps: Double = 1e-8, momentum: Double = 0, weightDecay: Double = 0) throws {
+    public init(
+        parameters: [Tensor], lr: Double = 0.01, alpha: Double = 0.99, eps: Double = 1e-8, momentum: Double = 0,
+        weightDecay: Double = 0
+    ) throws {
         guard (0...1).contains(alpha), eps >= 0, momentum >= 0, weightDecay >= 0 else {
             throw NeuralNetworkError.invalidArgument(
-                "RMSprop needs alpha in [0, 1] and eps, momentum, weightDecay >= 0; got \(alpha), \(eps), \(momentum), \(weightDecay)")
+                "RMSprop needs alpha in [0, 1] and eps, momentum, weightDecay >= 0; got \(alpha), \(eps), \(momentum), \(weightDecay)"
+            )
         }
         self.alpha = alpha
         epsilon = eps
@@ -21,8 +25,13 @@ public final class RMSprop: Optimizer, @unchecked Sendable {
     }
 
     /// RMSprop over every parameter of `model`.
-    public convenience init(_ model: Layer, lr: Double = 0.01, alpha: Double = 0.99, eps: Double = 1e-8, momentum: Double = 0, weightDecay: Double = 0) throws {
-        try self.init(parameters: model.parameters(), lr: lr, alpha: alpha, eps: eps, momentum: momentum, weightDecay: weightDecay)
+    public convenience init(
+        _ model: Layer, lr: Double = 0.01, alpha: Double = 0.99, eps: Double = 1e-8, momentum: Double = 0,
+        weightDecay: Double = 0
+    ) throws {
+        try self.init(
+            parameters: model.parameters(), lr: lr, alpha: alpha, eps: eps, momentum: momentum, weightDecay: weightDecay
+        )
     }
 
     override func update(index: Int, parameter: Tensor, gradient: Tensor) throws {

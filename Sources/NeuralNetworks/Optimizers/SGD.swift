@@ -10,10 +10,12 @@ public final class SGD: Optimizer, @unchecked Sendable {
     public let weightDecay: Double
 
     public init(
-        parameters: [Tensor], lr: Double, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false, weightDecay: Double = 0
+        parameters: [Tensor], lr: Double, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false,
+        weightDecay: Double = 0
     ) throws {
         guard momentum >= 0, weightDecay >= 0 else {
-            throw NeuralNetworkError.invalidArgument("SGD needs momentum >= 0 and weightDecay >= 0, got \(momentum) and \(weightDecay)")
+            throw NeuralNetworkError.invalidArgument(
+                "SGD needs momentum >= 0 and weightDecay >= 0, got \(momentum) and \(weightDecay)")
         }
         guard !nesterov || (momentum > 0 && dampening == 0) else {
             throw NeuralNetworkError.invalidArgument("SGD with nesterov needs momentum > 0 and dampening 0")
@@ -27,9 +29,12 @@ public final class SGD: Optimizer, @unchecked Sendable {
 
     /// SGD over every parameter of `model`.
     public convenience init(
-        _ model: Layer, lr: Double, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false, weightDecay: Double = 0
+        _ model: Layer, lr: Double, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false,
+        weightDecay: Double = 0
     ) throws {
-        try self.init(parameters: model.parameters(), lr: lr, momentum: momentum, dampening: dampening, nesterov: nesterov, weightDecay: weightDecay)
+        try self.init(
+            parameters: model.parameters(), lr: lr, momentum: momentum, dampening: dampening, nesterov: nesterov,
+            weightDecay: weightDecay)
     }
 
     override func update(index: Int, parameter: Tensor, gradient: Tensor) throws {

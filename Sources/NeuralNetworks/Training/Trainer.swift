@@ -47,11 +47,15 @@ public final class Trainer: @unchecked Sendable {
     ///   - validation: a fraction of `data` to hold out (`0.2`), a separate data set, or none.
     ///   - seed: fixes the validation split and the shuffling; nil draws from the shared generator.
     public init(
-        _ model: Layer, loss: Loss, optimizer: Optimizer, data: Dataset, validation: Validation = .none, batchSize: Int = 32,
-        metrics: [Metric] = [], shuffle: Bool = true, seed: UInt64? = nil, isInterrupted: @escaping @Sendable () -> Bool = { false }
+        _ model: Layer, loss: Loss, optimizer: Optimizer, data: Dataset, validation: Validation = .none,
+        batchSize: Int = 32,
+        metrics: [Metric] = [], shuffle: Bool = true, seed: UInt64? = nil,
+        isInterrupted: @escaping @Sendable () -> Bool = { false }
     ) throws {
         try requirePositive(batchSize, "batchSize", in: "Trainer")
-        guard data.count > 0 else { throw NeuralNetworkError.invalidArgument("Trainer needs at least one training example") }
+        guard data.count > 0 else {
+            throw NeuralNetworkError.invalidArgument("Trainer needs at least one training example")
+        }
         self.model = model
         self.loss = loss
         self.optimizer = optimizer
@@ -69,11 +73,13 @@ public final class Trainer: @unchecked Sendable {
             validationData = held
         case .fraction(let fraction):
             guard fraction > 0, fraction < 1 else {
-                throw NeuralNetworkError.invalidArgument("Trainer needs a validation fraction between 0 and 1, got \(fraction)")
+                throw NeuralNetworkError.invalidArgument(
+                    "Trainer needs a validation fraction between 0 and 1, got \(fraction)")
             }
             let parts = try data.split(validation: fraction, seed: generator.next())
             guard parts.train.count > 0, parts.validation.count > 0 else {
-                throw NeuralNetworkError.invalidArgument("a validation fraction of \(fraction) of \(data.count) examples leaves one part empty")
+                throw NeuralNetworkError.invalidArgument(
+                    "a validation fraction of \(fraction) of \(data.count) examples leaves one part empty")
             }
             trainingData = parts.train
             validationData = parts.validation
@@ -83,11 +89,14 @@ public final class Trainer: @unchecked Sendable {
 
     /// A run on features and targets given as a pair, `(x, y)`.
     public convenience init(
-        _ model: Layer, loss: Loss, optimizer: Optimizer, data: (Tensor, Tensor), validation: Validation = .none, batchSize: Int = 32,
-        metrics: [Metric] = [], shuffle: Bool = true, seed: UInt64? = nil, isInterrupted: @escaping @Sendable () -> Bool = { false }
+        _ model: Layer, loss: Loss, optimizer: Optimizer, data: (Tensor, Tensor), validation: Validation = .none,
+        batchSize: Int = 32,
+        metrics: [Metric] = [], shuffle: Bool = true, seed: UInt64? = nil,
+        isInterrupted: @escaping @Sendable () -> Bool = { false }
     ) throws {
         try self.init(
-            model, loss: loss, optimizer: optimizer, data: Dataset(features: data.0, targets: data.1), validation: validation,
+            model, loss: loss, optimizer: optimizer, data: Dataset(features: data.0, targets: data.1),
+            validation: validation,
             batchSize: batchSize, metrics: metrics, shuffle: shuffle, seed: seed, isInterrupted: isInterrupted)
     }
 
@@ -121,7 +130,9 @@ public final class Trainer: @unchecked Sendable {
     @discardableResult
     public func step() throws -> StepReport {
         let (record, details, epochRecord) = try runBatch(measureAfter: true)
-        return StepReport(record: record, lossBefore: record.loss, lossAfter: details!.lossAfter, gradients: details!.gradients, finishedEpoch: epochRecord)
+        return StepReport(
+            record: record, lossBefore: record.loss, lossAfter: details!.lossAfter, gradients: details!.gradients,
+            finishedEpoch: epochRecord)
     }
 
     /// The loss and metrics of the model on `data` (the validation data when nil), in
@@ -140,11 +151,15 @@ public final class Trainer: @unchecked Sendable {
                 let output = try model(batch.features)
                 let weight = Double(batch.count)
                 lossSum += try loss(output, batch.targets).item() * weight
-                for (index, metric) in metrics.enumerated() { metricSums[index] += try metric(output, batch.targets) * weight }
+                for (index, metric) in metrics.enumerated() {
+                    metricSums[index] += try metric(output, batch.targets) * weight
+                }
             }
         }
         let total = Double(max(data.count, 1))
-        return (lossSum / total, Dictionary(uniqueKeysWithValues: zip(metrics.map(\.name), metricSums.map { $0 / total })))
+        return (
+            lossSum / total, Dictionary(uniqueKeysWithValues: zip(metrics.map(\.name), metricSums.map { $0 / total }))
+        )
     }
 
     /// The model's output for `features`, in evaluation mode and without gradients.
@@ -155,7 +170,9 @@ public final class Trainer: @unchecked Sendable {
         return try withNoGrad { try model(features) }
     }
 
-    private func runBatch(measureAfter: Bool) throws -> (StepRecord, (lossAfter: Double, gradients: [StepReport.ParameterGradient])?, EpochRecord?) {
+    private func runBatch(measureAfter: Bool) throws -> (
+        StepRecord, (lossAfter: Double, gradients: [StepReport.ParameterGradient])?, EpochRecord?
+    ) {
         if cursor == 0 || cursor >= order.count { startEpoch() }
         let indices = Array(order[cursor..<min(cursor + batchSize, order.count)])
         let batch = try trainingData.subset(indices)
@@ -163,7 +180,8 @@ public final class Trainer: @unchecked Sendable {
         let output = try model(batch.features)
         let lossValue = try loss(output, batch.targets)
         guard lossValue.count == 1 else {
-            throw NeuralNetworkError.shapeMismatch("the loss \(loss.name) must give one number, got shape \(describe(lossValue.shape))")
+            throw NeuralNetworkError.shapeMismatch(
+                "the loss \(loss.name) must give one number, got shape \(describe(lossValue.shape))")
         }
         // Metrics first: a metric that rejects the outputs fails the step before any weight changes.
         let detached = output.detach()
@@ -190,7 +208,8 @@ public final class Trainer: @unchecked Sendable {
         for (index, metric) in metrics.enumerated() { epochMetricSums[index] += batchMetrics[metric.name]! * weight }
         cursor += indices.count
         let record = StepRecord(
-            step: history.steps.count + 1, epoch: history.epochs.count + 1, batch: (cursor + batchSize - 1) / batchSize, loss: lossNumber,
+            step: history.steps.count + 1, epoch: history.epochs.count + 1, batch: (cursor + batchSize - 1) / batchSize,
+            loss: lossNumber,
             metrics: batchMetrics, batchSize: indices.count, learningRate: learningRate)
         history.steps.append(record)
         observer?.trainingDidStep(self, record)
@@ -206,7 +225,9 @@ public final class Trainer: @unchecked Sendable {
     private func startEpoch() {
         order = Array(0..<trainingData.count)
         if shuffle {
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.nextInt(below: UInt64(i + 1)))) }
+            for i in stride(from: order.count - 1, to: 0, by: -1) {
+                order.swapAt(i, Int(generator.nextInt(below: UInt64(i + 1))))
+            }
         }
         cursor = 0
         epochLossSum = 0
