@@ -135,10 +135,15 @@ public enum Safetensors {
         guard covered == dataLength else {
             throw failure("the tensors cover \(covered) bytes of data but the file holds \(dataLength)")
         }
-        let tensors = try entries.map { entry -> (name: String, tensor: Tensor) in
-            let tensor = try Tensor.zeros(entry.shape, dtype: entry.dtype)
-            try copyBytes(bytes, from: dataStart + entry.start, count: entry.end - entry.start, into: tensor)
-            return (entry.name, tensor)
+        let tensors = try bytes.withUnsafeBytes { raw in
+            try entries.map { entry -> (name: String, tensor: Tensor) in
+                let range = (dataStart + entry.start)..<(dataStart + entry.end)
+                return (
+                    entry.name,
+                    try Tensor(
+                        bytes: UnsafeRawBufferPointer(rebasing: raw[range]), shape: entry.shape, dtype: entry.dtype)
+                )
+            }
         }
         return (tensors, metadata)
     }
@@ -158,33 +163,7 @@ public enum Safetensors {
     }
 
     static func appendBytes(of tensor: Tensor, to data: inout [UInt8]) throws {
-        let dense = try withNoGrad { try tensor.isContiguous ? tensor : tensor.copy() }
-        func append<T: TensorScalar>(_: T.Type) throws {
-            try dense.withUnsafeMutableElements(as: T.self) { data.append(contentsOf: UnsafeRawBufferPointer($0)) }
-        }
-        switch tensor.dtype {
-        case .float32: try append(Float.self)
-        case .float64: try append(Double.self)
-        case .int32: try append(Int32.self)
-        case .int64: try append(Int64.self)
-        }
-    }
-
-    static func copyBytes(_ bytes: [UInt8], from offset: Int, count: Int, into tensor: Tensor) throws {
-        func copy<T: TensorScalar>(_: T.Type) throws {
-            try tensor.withUnsafeMutableElements(as: T.self) { target in
-                bytes.withUnsafeBytes { source in
-                    UnsafeMutableRawBufferPointer(target).copyMemory(
-                        from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + count)]))
-                }
-            }
-        }
-        switch tensor.dtype {
-        case .float32: try copy(Float.self)
-        case .float64: try copy(Double.self)
-        case .int32: try copy(Int32.self)
-        case .int64: try copy(Int64.self)
-        }
+        data += tensor.contiguousBytes()
     }
 }
 
