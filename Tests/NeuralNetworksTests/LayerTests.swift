@@ -176,4 +176,27 @@ import Testing
                 == "Embedding(4, 2): index 4 is out of range 0..<4")
         try checkGradients([table.weight]) { try table(indices) }
     }
+
+    @Test func descriptionsAppendAndSubscriptOfSequential() throws {
+        let model = Sequential([
+            try Conv2D(1, 4, kernelSize: 3, padding: 1, activation: .relu), try MaxPool2D(kernelSize: 2),
+        ])
+        model.append(Flatten())
+        model.append(try Dense(64, 10))
+        model.append(LeakyReLU(slope: 0.2))
+        #expect(model.layers.count == 5 && model[3] is Dense)
+        #expect(
+            model.description
+                == "Sequential(Conv2D(1, 4, kernelSize: 3, padding: 1, activation: relu), MaxPool2D(kernelSize: 2), Flatten(), Dense(64, 10), LeakyReLU(slope: 0.2))"
+        )
+        #expect(try model.outputShape(for: [-1, 1, 8, 8]) == [-1, 10])
+        #expect(try model(Tensor.zeros([3, 1, 8, 8])).shape == [3, 10])
+        model.eval()
+        model.append(try Dropout(0.5))
+        #expect(!model[5].isTraining)
+        #expect(
+            errorMessage { try model.outputShape(for: [-1, 3, 8, 8]) }
+                == "Conv2D(1, 4, kernelSize: 3, padding: 1, activation: relu) expects 1 channels along axis 1, got input of shape [N, 3, 8, 8]"
+        )
+    }
 }

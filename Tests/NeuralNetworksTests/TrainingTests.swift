@@ -140,4 +140,20 @@ final class CheckCounter: @unchecked Sendable {
         #expect(close(run.history.steps.map(\.learningRate), expected, tolerance: 1e-12))
         #expect(abs(run.history.steps[0].learningRate - 0.04) < 1e-12)
     }
+
+    @Test func evaluateAndPredictUseEvalModeAndRestoreIt() throws {
+        let data = try Datasets.moons(n: 64, seed: 1)
+        let dropout = try Dropout(0.9, seed: 1)
+        let model = Sequential([try Dense(2, 16, activation: .relu, seed: 1), dropout, try Dense(16, 2, seed: 2)])
+        let run = try Trainer(
+            model, loss: .crossEntropy, optimizer: Adam(model), data: data, validation: .data(data), seed: 1)
+        let first = try run.predict(data.features).toDoubles(), second = try run.predict(data.features).toDoubles()
+        #expect(first == second)
+        #expect(model.isTraining && dropout.isTraining)
+        model.eval()
+        _ = try run.evaluate()
+        #expect(!dropout.isTraining)
+        try run.fit(epochs: 1)
+        #expect(dropout.isTraining)
+    }
 }
