@@ -63,12 +63,16 @@ public func huber(_ prediction: Tensor, _ target: Tensor, delta: Double = 1, red
 
 /// Binary cross-entropy of probabilities: -(t log p + (1 - t) log(1 - p)).
 ///
-/// Each log is clamped at -100, as PyTorch does, so p = 0 or 1 gives a large finite loss.
+/// Each log is floored at -100, as PyTorch does, so p = 0 or 1 gives a large finite loss. The
+/// probabilities are first kept at or above the smallest normal number of their dtype (so in
+/// float32 the floor is log(1.2e-38) = -87.3): a sigmoid that saturates to exactly 0 or 1 then
+/// gives a zero gradient rather than 0 · ∞ = NaN.
 public func bce(_ prediction: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
     try requireSameShape(prediction, target, "bce")
     let t = try floatTarget(target, like: prediction)
-    let logP = try prediction.log().clamp(min: -100)
-    let logOneMinusP = try (1.0 - prediction).log().clamp(min: -100)
+    let floor = prediction.dtype == .float64 ? Double.leastNormalMagnitude : Double(Float.leastNormalMagnitude)
+    let logP = try prediction.clamp(min: floor).log().clamp(min: -100)
+    let logOneMinusP = try (1.0 - prediction).clamp(min: floor).log().clamp(min: -100)
     return try reduction.apply(-(t * logP + (1.0 - t) * logOneMinusP))
 }
 

@@ -38,6 +38,14 @@ import Testing
         let far = try bceWithLogits(Tensor([200, -200], dtype: .float64), Tensor([0, 1], dtype: .float64)).item()
         #expect(abs(far - 200) < 1e-9)
         #expect(try bce(Tensor([0, 1], dtype: .float64), Tensor([1, 0], dtype: .float64)).item() == 100)
+        // Saturated probabilities give finite losses and gradients (no 0 · ∞).
+        let saturated = try Tensor([0, 1, 1, 0]).requiringGrad()
+        let loss = try bce(saturated, Tensor([1, 0, 1, 0]))
+        let value = try loss.item()
+        #expect(abs(value - 2 * 87.3365 / 4) < 1e-3)
+        try loss.backward()
+        let gradients = saturated.grad?.toDoubles() ?? []
+        #expect(gradients.count == 4 && gradients.allSatisfy { $0.isFinite })
     }
 
     @Test func crossEntropyWithIndicesEqualsOneHotAndIsStable() throws {
