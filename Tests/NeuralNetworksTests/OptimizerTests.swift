@@ -85,6 +85,20 @@ import Testing
             ])
     }
 
+    @Test func adamCountsStepsPerParameterSoALateUnfrozenOneStartsFresh() throws {
+        let early = try Tensor([1.0], dtype: .float64).requiringGrad(), late = try Tensor([1.0], dtype: .float64)
+        let optimizer = try Adam(parameters: [early, late], lr: 0.1)
+        for _ in 0..<5 {
+            early.grad = try Tensor([0.5], dtype: .float64)
+            try optimizer.step()
+        }
+        late.requiresGrad = true
+        late.grad = try Tensor([0.5], dtype: .float64)
+        try optimizer.step()
+        // A first Adam step moves by lr · sign(g) (bias-corrected m / √v = ±1, up to eps).
+        #expect(abs(late.toDoubles()[0] - 0.9) < 1e-7)
+    }
+
     @Test func float32ParametersFollowTheSameFormulas() throws {
         let theta = try Tensor([1, -2, 0.5]).requiringGrad()
         let optimizer = try SGD(parameters: [theta], lr: 0.1)

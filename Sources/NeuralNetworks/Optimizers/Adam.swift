@@ -62,7 +62,7 @@ public class Adam: Optimizer, @unchecked Sendable {
     private func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
         let (m, _) = try stateTensor("exp_avg", for: index)
         let (v, _) = try stateTensor("exp_avg_sq", for: index)
-        let t = Double(stepCount)
+        let t = Double(advanceStep(of: index))
         let lr = T(learningRate), b1 = T(beta1), b2 = T(beta2), eps = T(epsilon), decay = T(weightDecay)
         let correction1 = T(1 - pow(beta1, t)), correction2Root = T((1 - pow(beta2, t)).squareRoot())
         let decoupled = decoupledWeightDecay

@@ -59,6 +59,16 @@ open class Optimizer: @unchecked Sendable {
     /// so the compiler specialises the loop (a generic override would run unspecialised).
     func update(index: Int, parameter: Tensor, gradient: Tensor) throws {}
 
+    /// Updates of each parameter so far, by index: a parameter frozen for a while counts its
+    /// own steps, as PyTorch counts them, for Adam's bias corrections.
+    private var parameterSteps: [Int: Int] = [:]
+
+    /// Counts one more update of parameter `index` and returns the new count (1 on the first).
+    func advanceStep(of index: Int) -> Int {
+        parameterSteps[index, default: 0] += 1
+        return parameterSteps[index]!
+    }
+
     /// The state tensor `name` for parameter `index`, made (zeros like the parameter) on first use.
     func stateTensor(_ name: String, for index: Int) throws -> (tensor: Tensor, isNew: Bool) {
         if let existing = state[index]?[name] { return (existing, false) }
