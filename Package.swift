@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         // Loads OpenBLAS (Debian: libopenblas0-pthread) with dlopen on the first matrix product.
         .target(name: "Tensors", dependencies: ["CBLAS"]),
-        .target(name: "NeuralNetworks", dependencies: ["Tensors"]),
+        .target(name: "NeuralNetworks", dependencies: ["Tensors", "CZlib"]),
         .target(name: "Display", dependencies: ["Tensors", "NeuralNetworks", "CCairo", "CZlib"]),
         .target(
             name: "Kernel",
@@ -43,7 +43,8 @@ let package = Package(
 
         .testTarget(name: "KernelTests", dependencies: ["Kernel"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], exclude: ["make_fixtures.py"]),
-        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
+        // Fixtures are read by path: the safetensors files the Python cross-check also reads.
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"], exclude: ["Fixtures"]),
         // Golden files are read from the source tree (see GoldenFileTests.swift), not bundled.
         .testTarget(name: "DisplayTests", dependencies: ["Display"], exclude: ["Golden"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),

@@ -67,7 +67,7 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     return output.recorded("matmul", inputs: inputs) { g, inputs in
         [
             inputs[0].requiresGrad ? try matmul(g, inputs[1].transpose()) : nil,
-            inputs[1].requiresGrad ? try matmul(inputs[0].transpose(), g) : nil,
+            inputs[1].requiresGrad ? try rightGradient(inputs[0], g, layoutOf: inputs[1]) : nil,
         ]
     }
 }
@@ -85,4 +85,14 @@ func batchStrides(_ t: Tensor, _ batch: [Int]) -> [Int] {
         let mine = axis - lead
         return mine >= 0 && t.shape[mine] != 1 ? t.strides[mine] : 0
     }
+}
+
+/// Aᵀ G, the gradient of the right operand, laid out in memory as that operand is: for a
+/// transposed view (a layer's `weight.transpose()`), Gᵀ A transposed, so the gradient that
+/// reaches the weight through the transpose is contiguous rather than a strided copy.
+func rightGradient(_ a: Tensor, _ g: Tensor, layoutOf b: Tensor) throws -> Tensor {
+    if b.rank == 2, a.rank == 2, b.shape[0] > 1, b.shape[1] > 1, b.strides == [1, b.shape[0]] {
+        return try matmul(g.transpose(), a).transpose()
+    }
+    return try matmul(a.transpose(), g)
 }

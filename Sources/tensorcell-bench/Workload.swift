@@ -11,6 +11,8 @@ struct Workload: Sendable {
     static let all: [Workload] = [
         sgemmWorkload,
         elementwiseWorkload,
+        mlpWorkload,
+        xorWorkload,
         chartsWorkload,
     ]
 }

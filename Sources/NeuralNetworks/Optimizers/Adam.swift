@@ -1,0 +1,101 @@
+import Tensors
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Adam (Kingma and Ba), with PyTorch's formulas: g ← ∇ + λθ (L2, AdamW decouples it);
+/// m ← β₁m + (1 - β₁)g; v ← β₂v + (1 - β₂)g²; θ ← θ - η m̂ / (√v̂ + ε) with
+/// m̂ = m / (1 - β₁ᵗ), v̂ = v / (1 - β₂ᵗ).
+public class Adam: Optimizer, @unchecked Sendable {
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    public let weightDecay: Double
+    /// AdamW: decay the weights directly, θ ← θ(1 - ηλ), instead of adding λθ to the gradient.
+    let decoupledWeightDecay: Bool
+
+    init(parameters: [Tensor], lr: Double, betas: (Double, Double), eps: Double, weightDecay: Double, decoupled: Bool)
+        throws
+    {
+        guard (0..<1).contains(betas.0), (0..<1).contains(betas.1) else {
+            throw NeuralNetworkError.invalidArgument(
+                "\(decoupled ? "AdamW" : "Adam") needs betas in [0, 1), got \(betas)")
+        }
+        guard eps >= 0, weightDecay >= 0 else {
+            throw NeuralNetworkError.invalidArgument(
+                "\(decoupled ? "AdamW" : "Adam") needs eps >= 0 and weightDecay >= 0")
+        }
+        beta1 = betas.0
+        beta2 = betas.1
+        epsilon = eps
+        self.weightDecay = weightDecay
+        decoupledWeightDecay = decoupled
+        try super.init(parameters: parameters, learningRate: lr)
+    }
+
+    public convenience init(
+        parameters: [Tensor], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+        weightDecay: Double = 0
+    ) throws {
+        try self.init(
+            parameters: parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: false)
+    }
+
+    /// Adam over every parameter of `model`.
+    public convenience init(
+        _ model: Layer, lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+        weightDecay: Double = 0
+    ) throws {
+        try self.init(
+            parameters: model.parameters(), lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: false)
+    }
+
+    override func update(index: Int, parameter: Tensor, gradient: Tensor) throws {
+        if parameter.dtype == .float64 {
+            try update(Double.self, index: index, parameter: parameter, gradient: gradient)
+        } else {
+            try update(Float.self, index: index, parameter: parameter, gradient: gradient)
+        }
+    }
+
+    private func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
+        let (m, _) = try stateTensor("exp_avg", for: index)
+        let (v, _) = try stateTensor("exp_avg_sq", for: index)
+        let t = Double(advanceStep(of: index))
+        let lr = T(learningRate), b1 = T(beta1), b2 = T(beta2), eps = T(epsilon), decay = T(weightDecay)
+        let correction1 = T(1 - pow(beta1, t)), correction2Root = T((1 - pow(beta2, t)).squareRoot())
+        let decoupled = decoupledWeightDecay
+        try withBuffers(T.self, parameter, gradient, [m, v]) { p, g, states in
+            let m = states[0], v = states[1]
+            for i in 0..<p.count {
+                var d = g[i]
+                if decoupled { p[i] *= 1 - lr * decay } else { d += decay * p[i] }
+                m[i] = b1 * m[i] + (1 - b1) * d
+                v[i] = b2 * v[i] + (1 - b2) * d * d
+                // PyTorch's arrangement: η/c₁ · m / (√v/√c₂ + ε).
+                p[i] -= lr / correction1 * m[i] / (v[i].squareRoot() / correction2Root + eps)
+            }
+        }
+    }
+}
+
+/// Adam with decoupled weight decay (Loshchilov and Hutter): θ ← θ(1 - ηλ) before the Adam step.
+/// The default weightDecay is 0.01, as in PyTorch.
+public final class AdamW: Adam, @unchecked Sendable {
+    public convenience init(
+        parameters: [Tensor], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+        weightDecay: Double = 0.01
+    ) throws {
+        try self.init(parameters: parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: true)
+    }
+
+    /// AdamW over every parameter of `model`.
+    public convenience init(
+        _ model: Layer, lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+        weightDecay: Double = 0.01
+    ) throws {
+        try self.init(
+            parameters: model.parameters(), lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: true)
+    }
+}
