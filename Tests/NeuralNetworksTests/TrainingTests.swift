@@ -1,3 +1,4 @@
+import Synchronization
 import Tensors
 import Testing
 
@@ -155,5 +156,28 @@ final class CheckCounter: @unchecked Sendable {
         #expect(!dropout.isTraining)
         try run.fit(epochs: 1)
         #expect(dropout.isTraining)
+    }
+
+    @Test func anInterruptFlagSetWhileTrainingStopsAtTheNextBatch() throws {
+        final class Flag: Sendable {
+            let raised = Atomic<Bool>(false)
+        }
+        /// Raises the flag from inside the second step, as a kernel's control thread would.
+        final class RaiseAfterSecondStep: TrainingObserver {
+            let flag: Flag
+            var outcome: FitOutcome?
+            init(_ flag: Flag) { self.flag = flag }
+            func trainingDidStep(_ trainer: Trainer, _ record: StepRecord) {
+                if record.step == 2 { flag.raised.store(true, ordering: .relaxed) }
+            }
+            func trainingDidEnd(_ trainer: Trainer, _ outcome: FitOutcome) { self.outcome = outcome }
+        }
+        let flag = Flag()
+        let run = try smallRun(isInterrupted: { flag.raised.load(ordering: .relaxed) })
+        let observer = RaiseAfterSecondStep(flag)
+        run.observer = observer
+        #expect(try run.fit(epochs: 5) == .interrupted)
+        #expect(observer.outcome == .interrupted)
+        #expect(run.history.steps.map(\.step) == [1, 2] && run.history.epochs.isEmpty)
     }
 }
