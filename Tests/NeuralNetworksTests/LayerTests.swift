@@ -55,6 +55,19 @@ import Testing
         #expect(rows.map(\.outputShape) == [[-1, 16], [-1, 16], [-1, 2]])
         #expect(rows.map(\.parameterCount) == [48, 272, 34])
         #expect(try model(Tensor.zeros([5, 2])).shape == [5, 2])
+        model[0].freeze()
+        #expect(
+            try model.summaryText(inputShape: [-1, 2]) == """
+                Layer (type)  Output Shape  Param #
+                -------------------------------------
+                0 (Dense)     [N, 16]       48
+                1 (Dense)     [N, 16]       272
+                2 (Dense)     [N, 2]        34
+                -------------------------------------
+                Total params: 354
+                Trainable params: 306
+                Non-trainable params: 48
+                """)
         let nested = Sequential([model, try Dense(2, 1)])
         #expect(nested.namedParameters().first?.name == "0.0.weight")
     }

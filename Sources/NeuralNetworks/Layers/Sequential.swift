@@ -52,4 +52,21 @@ public final class Sequential: Layer, @unchecked Sendable {
                 name: name, type: layer.typeName, outputShape: shape, parameterCount: layer.parameterCount)
         }
     }
+
+    /// The summary as a plain-text table, Keras-style, with total, trainable and frozen counts.
+    public func summaryText(inputShape: [Int]) throws -> String {
+        let rows = try summary(inputShape: inputShape)
+        let cells = [["Layer (type)", "Output Shape", "Param #"]]
+            + rows.map { ["\($0.name) (\($0.type))", describe($0.outputShape), String($0.parameterCount)] }
+        let widths = (0..<3).map { column in cells.map { $0[column].count }.max()! + 2 }
+        func line(_ row: [String]) -> String {
+            zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined().trimmingSpaces()
+        }
+        let rule = String(repeating: "-", count: widths.reduce(0, +))
+        var lines = [line(cells[0]), rule] + cells.dropFirst().map(line) + [rule]
+        lines.append("Total params: \(parameterCount)")
+        lines.append("Trainable params: \(trainableParameterCount)")
+        lines.append("Non-trainable params: \(parameterCount - trainableParameterCount)")
+        return lines.joined(separator: "\n")
+    }
 }
