@@ -55,6 +55,7 @@ final class CheckCounter: @unchecked Sendable {
         let expectedAccuracy = steps.reduce(0) { $0 + $1.metrics["accuracy"]! * Double($1.batchSize) } / 30
         #expect(abs(run.history.epochs[4].metrics["accuracy"]! - expectedAccuracy) < 1e-9)
         #expect(run.history.epochLosses.last! < run.history.epochLosses.first!)
+        #expect(run.history.epochs.allSatisfy { $0.seconds > 0 })
     }
 
     @Test func stepReportsLossBeforeAndAfterAndEachGradientNorm() throws {

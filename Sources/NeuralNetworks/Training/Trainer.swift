@@ -1,5 +1,9 @@
 import Tensors
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Where a training run's validation data comes from.
 public enum Validation: ExpressibleByFloatLiteral, @unchecked Sendable {
     /// No validation.
@@ -42,6 +46,7 @@ public final class Trainer: @unchecked Sendable {
     private var epochLossSum = 0.0
     private var epochMetricSums: [Double] = []
     private var epochExamples = 0
+    private var epochStart = 0.0
 
     /// - Parameters:
     ///   - validation: a fraction of `data` to hold out (`0.2`), a separate data set, or none.
@@ -230,6 +235,7 @@ public final class Trainer: @unchecked Sendable {
             }
         }
         cursor = 0
+        epochStart = monotonicSeconds()
         epochLossSum = 0
         epochExamples = 0
         epochMetricSums = [Double](repeating: 0, count: metrics.count)
@@ -241,10 +247,18 @@ public final class Trainer: @unchecked Sendable {
         let record = EpochRecord(
             epoch: history.epochs.count + 1, loss: epochLossSum / total,
             metrics: Dictionary(uniqueKeysWithValues: zip(metrics.map(\.name), epochMetricSums.map { $0 / total })),
-            validationLoss: validation?.loss, validationMetrics: validation?.metrics ?? [:])
+            validationLoss: validation?.loss, validationMetrics: validation?.metrics ?? [:],
+            seconds: monotonicSeconds() - epochStart)
         history.epochs.append(record)
         if let scheduler, !scheduler.schedule.stepsPerBatch { scheduler.step() }
         observer?.trainingDidFinishEpoch(self, record)
         return record
     }
+}
+
+/// Seconds on a monotonic clock.
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
 }
