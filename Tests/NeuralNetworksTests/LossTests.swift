@@ -92,6 +92,12 @@ import Testing
             }
                 == "crossEntropy: class index 3 is out of range for 3 classes (0...2)")
         #expect(
+            errorMessage { try crossEntropy(Tensor.zeros([1, 3]), Tensor([1e300], dtype: .float64)) }
+                == "crossEntropy: class index 1e+300 is out of range for 3 classes (0...2)")
+        #expect(
+            errorMessage { try accuracy(Tensor.zeros([1, 3]), Tensor([Double.nan], dtype: .float64)) }
+                == "targets must be class indices (whole numbers), got nan")
+        #expect(
             errorMessage { try crossEntropy(Tensor.zeros([2, 3]), Tensor.zeros([3])) }
                 == "crossEntropy: logits of shape [2, 3] need class indices of shape [2] or one-hot targets of shape [2, 3], got [3]"
         )

@@ -107,6 +107,12 @@ final class CheckCounter: @unchecked Sendable {
             metrics: [.mse])
         #expect(errorMessage { try mismatched.step() } == "mse: prediction has shape [32, 3] but target has shape [32]")
         #expect(regression.weight.toDoubles() == before && mismatched.history.steps.isEmpty)
+        #expect(
+            errorMessage {
+                try Trainer(
+                    regression, loss: .mse, optimizer: SGD(regression, lr: 0.1), data: run.trainingData,
+                    metrics: [.accuracy, .accuracy(threshold: 0)])
+            } == "Trainer: two metrics are named 'accuracy'; give each its own name")
     }
 
     @Test func scheduleAndClippingApplyDuringFit() throws {

@@ -56,7 +56,8 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// The summary as a plain-text table, Keras-style, with total, trainable and frozen counts.
     public func summaryText(inputShape: [Int]) throws -> String {
         let rows = try summary(inputShape: inputShape)
-        let cells = [["Layer (type)", "Output Shape", "Param #"]]
+        let cells =
+            [["Layer (type)", "Output Shape", "Param #"]]
             + rows.map { ["\($0.name) (\($0.type))", describe($0.outputShape), String($0.parameterCount)] }
         let widths = (0..<3).map { column in cells.map { $0[column].count }.max()! + 2 }
         func line(_ row: [String]) -> String {

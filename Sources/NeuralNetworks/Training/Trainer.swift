@@ -58,6 +58,11 @@ public final class Trainer: @unchecked Sendable {
         isInterrupted: @escaping @Sendable () -> Bool = { false }
     ) throws {
         try requirePositive(batchSize, "batchSize", in: "Trainer")
+        let names = metrics.map(\.name)
+        if let repeated = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw NeuralNetworkError.invalidArgument(
+                "Trainer: two metrics are named '\(repeated)'; give each its own name")
+        }
         guard data.count > 0 else {
             throw NeuralNetworkError.invalidArgument("Trainer needs at least one training example")
         }
@@ -200,13 +205,13 @@ public final class Trainer: @unchecked Sendable {
                 StepReport.ParameterGradient(name: $0.name, shape: $0.tensor.shape, norm: gradientNorm([$0.tensor]))
             }
         }
+        let lossNumber = try lossValue.item()
         if let clipGradientNorm { try NeuralNetworks.clipGradientNorm(optimizer.parameters, maxNorm: clipGradientNorm) }
         let learningRate = optimizer.learningRate
         try optimizer.step()
         if let scheduler, scheduler.schedule.stepsPerBatch { scheduler.step() }
 
         // The step is complete: from here on only bookkeeping, so an interruption keeps it.
-        let lossNumber = try lossValue.item()
         let weight = Double(indices.count)
         epochLossSum += lossNumber * weight
         epochExamples += indices.count
