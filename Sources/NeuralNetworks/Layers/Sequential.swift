@@ -15,8 +15,17 @@ public final class Sequential: Layer, @unchecked Sendable {
         layers.append(layer)
     }
 
-    /// The layer at `index`.
-    public subscript(index: Int) -> Layer { layers[index] }
+    /// The layer at `index` (negative counts from the end, as in Python).
+    public subscript(index: Int) -> Layer {
+        get throws {
+            let resolved = index < 0 ? layers.count + index : index
+            guard layers.indices.contains(resolved) else {
+                throw NeuralNetworkError.invalidArgument(
+                    "index \(index) is out of range for a Sequential of \(layers.count) layers")
+            }
+            return layers[resolved]
+        }
+    }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         var value = input
