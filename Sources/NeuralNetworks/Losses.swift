@@ -117,12 +117,12 @@ public func crossEntropy(_ logits: Tensor, _ target: Tensor, reduction: Reductio
 /// The target as int64 class indices, checked to lie in 0..<classes.
 func classIndices(_ target: Tensor, classes: Int, context: String) throws -> Tensor {
     let values = target.toDoubles()
-    if let bad = values.first(where: { $0 != $0.rounded() }) {
+    if let bad = values.first(where: { !$0.isFinite || $0 != $0.rounded() }) {
         throw NeuralNetworkError.invalidArgument("\(context): class indices must be whole numbers, got \(bad)")
     }
     if let bad = values.first(where: { $0 < 0 || $0 >= Double(classes) }) {
         throw NeuralNetworkError.invalidArgument(
-            "\(context): class index \(Int(bad)) is out of range for \(classes) classes (0...\(classes - 1))")
+            "\(context): class index \(bad.formatted) is out of range for \(classes) classes (0...\(classes - 1))")
     }
     return target.dtype == .int64 ? target : try target.converted(to: .int64)
 }
@@ -156,5 +156,12 @@ public struct Loss: Sendable, CustomStringConvertible {
     /// Huber loss with another threshold.
     public static func huber(delta: Double) -> Loss {
         Loss(name: "huber") { try NeuralNetworks.huber($0, $1, delta: delta) }
+    }
+}
+
+extension Double {
+    /// The number as a learner would write it: `3` for whole numbers, `2.5` otherwise.
+    var formatted: String {
+        isFinite && self == rounded() && Swift.abs(self) < 1e15 ? String(Int64(self)) : String(self)
     }
 }

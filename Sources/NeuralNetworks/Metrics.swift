@@ -20,7 +20,11 @@ public func targetClasses(_ targets: Tensor) throws -> [Int] {
         throw NeuralNetworkError.shapeMismatch(
             "targets must be [N], [N, 1] or one-hot [N, classes], got \(describe(targets.shape))")
     }
-    return targets.toDoubles().map { Int($0.rounded()) }
+    let values = targets.toDoubles()
+    if let bad = values.first(where: { !$0.isFinite || $0 != $0.rounded() || Swift.abs($0) > 1e9 }) {
+        throw NeuralNetworkError.invalidArgument("targets must be class indices (whole numbers), got \(bad)")
+    }
+    return values.map { Int($0) }
 }
 
 /// The fraction of rows whose predicted class is the target class, in [0, 1].
@@ -53,6 +57,10 @@ public func confusionMatrix(_ predictions: Tensor, _ targets: Tensor, classes: I
     guard inferred <= size else {
         throw NeuralNetworkError.invalidArgument(
             "confusionMatrix: class \(inferred - 1) is out of range for \(size) classes")
+    }
+    guard size <= 10_000 else {
+        throw NeuralNetworkError.invalidArgument(
+            "confusionMatrix: \(size) classes is more than the 10000 a matrix is drawn for")
     }
     var counts = [Double](repeating: 0, count: size * size)
     for (p, a) in zip(predicted, actual) {

@@ -50,7 +50,7 @@ import Testing
         let model = Sequential([try Dense(2, 3, activation: .relu)])
         try model.loadStateDict(tensors.filter { $0.name.hasPrefix("0.") })
         #expect(
-            model[0].namedParameters()[0].tensor.toDoubles()
+            try model[0].namedParameters()[0].tensor.toDoubles()
                 == tensors.first { $0.name == "0.weight" }!.tensor.toDoubles())
     }
 }

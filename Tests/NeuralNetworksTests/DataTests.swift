@@ -126,6 +126,10 @@ func scratchPath(_ name: String) -> String {
         #expect(
             errorMessage { try IDX.decode(Array(labels.prefix(11))) }
                 == "IDX data: shape [5] needs 5 bytes of data, the file has 3")
+        let claimsTooMuch: [UInt8] = [0, 0, 0x0E, 3] + [UInt8](repeating: 0xFF, count: 12) + [1, 2, 3]
+        #expect(
+            errorMessage { try IDX.decode(claimsTooMuch) }
+                == "IDX data: shape [4294967295, 4294967295, 4294967295] needs more bytes of data, the file has 3")
         let directory = scratchPath("mnist")
         mkdir(directory, 0o700)
         try FileBytes.write(gzipped, to: "\(directory)/t10k-images-idx3-ubyte.gz")

@@ -89,4 +89,21 @@ import Testing
         let (weight, bias) = (try neuron.weight.item(), try neuron.bias!.item())
         #expect(abs(weight - 1.8) < 0.02 && abs(bias - 32) < 1.5, "learned \(weight) x + \(bias)")
     }
+
+    @Test func digitsWithBatchNormAndDropoutLearn() throws {
+        let digits = try Datasets.digits()
+        let (train, _, test) = try digits.split(validation: 0, test: 0.2, seed: 6)
+        let model = Sequential([
+            try Dense(64, 64, seed: 1), try BatchNorm(64), ReLU(), try Dropout(0.2, seed: 2),
+            try Dense(64, 10, seed: 3),
+        ])
+        let run = try Trainer(
+            model, loss: .crossEntropy, optimizer: AdamW(model, lr: 0.01), data: train, validation: .data(test),
+            batchSize: 64,
+            metrics: [.accuracy], seed: 7)
+        try run.fit(epochs: 5)
+        let accuracy = run.history.metric("val_accuracy").last!
+        #expect(accuracy >= 0.93, "held-out accuracy \(accuracy)")
+        #expect(model.isTraining)
+    }
 }

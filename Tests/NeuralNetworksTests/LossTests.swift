@@ -63,14 +63,23 @@ import Testing
     }
 
     @Test func lossGradientsMatchFiniteDifferences() throws {
-        let p = try sample([3, 4], seed: 1).requiringGrad()
+        let p = try sample([3, 4], seed: 1)
         let t = try sample([3, 4], seed: 2)
-        try checkGradients([p]) { try mse(p, t) }
-        try checkGradients([p]) { try huber(p, t, delta: 0.7) }
-        try checkGradients([p]) { try bceWithLogits(p, t.sigmoid()) }
-        try checkGradients([p]) { try crossEntropy(p, Tensor(shape: [3], scalars: [0, 3, 1], dtype: .int64)) }
-        let probabilities = try Tensor([0.2, 0.7, 0.4], dtype: .float64).requiringGrad()
-        try checkGradients([probabilities]) { try bce(probabilities, Tensor([0, 1, 1], dtype: .float64)) }
+        let classes = try Tensor(shape: [3], scalars: [0, 3, 1], dtype: .int64)
+        let checks: [(String, ([Tensor]) throws -> Tensor)] = [
+            ("mse", { try mse($0[0], t) }), ("mae", { try mae($0[0], t) }),
+            ("huber", { try huber($0[0], t, delta: 0.7) }),
+            ("bceWithLogits", { try bceWithLogits($0[0], t.sigmoid()) }),
+            ("crossEntropy", { try crossEntropy($0[0], classes) }),
+            ("crossEntropy one-hot", { try crossEntropy($0[0], t.softmax(axis: 1)) }),
+        ]
+        for (name, function) in checks {
+            let report = try checkGradients([p], function)
+            #expect(report.passed, "\(name): \(report)")
+        }
+        let probabilities = try Tensor([0.2, 0.7, 0.4], dtype: .float64)
+        let report = try checkGradients([probabilities]) { try bce($0[0], Tensor([0, 1, 1], dtype: .float64)) }
+        #expect(report.passed, "bce: \(report)")
     }
 
     @Test func mismatchedShapesAndBadLabelsAreClearErrors() throws {
@@ -82,6 +91,12 @@ import Testing
                 try crossEntropy(Tensor.zeros([2, 3]), Tensor(shape: [2], scalars: [0, 3], dtype: .int64))
             }
                 == "crossEntropy: class index 3 is out of range for 3 classes (0...2)")
+        #expect(
+            errorMessage { try crossEntropy(Tensor.zeros([1, 3]), Tensor([1e300], dtype: .float64)) }
+                == "crossEntropy: class index 1e+300 is out of range for 3 classes (0...2)")
+        #expect(
+            errorMessage { try accuracy(Tensor.zeros([1, 3]), Tensor([Double.nan], dtype: .float64)) }
+                == "targets must be class indices (whole numbers), got nan")
         #expect(
             errorMessage { try crossEntropy(Tensor.zeros([2, 3]), Tensor.zeros([3])) }
                 == "crossEntropy: logits of shape [2, 3] need class indices of shape [2] or one-hot targets of shape [2, 3], got [3]"

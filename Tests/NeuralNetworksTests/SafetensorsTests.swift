@@ -82,6 +82,9 @@ import Testing
             errorMessage { try Safetensors.decode(wrongSize) }
                 == "safetensors data: tensor 'w' of shape [2, 2] and dtype F32 needs 16 bytes, its offsets [0, 8] give 8"
         )
+        let huge = headerOnly(
+            #"{"w":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,8]}}"#, dataBytes: 8)
+        #expect(errorMessage { try Safetensors.decode(huge) }?.contains("needs 9223372036854775807 bytes") == true)
         #expect(
             errorMessage { try Safetensors.load(scratchPath("missing.safetensors")) }?.contains(
                 "cannot open for reading") == true)

@@ -33,7 +33,10 @@ func errorMessage(_ body: () throws -> Any) -> String? {
 /// Compares autograd's gradients for `tensors` (float64, contiguous) of `function` with
 /// central differences. The output is reduced with fixed random weights, so every element of
 /// the Jacobian takes part.
-func checkGradients(
+///
+/// The engine's `checkGradients` copies its inputs, so it cannot reach the tensors a layer
+/// holds; this one nudges the given tensors themselves (a layer's weight, or an input).
+func checkGradientsInPlace(
     _ tensors: [Tensor], step: Double = 1e-6, tolerance: Double = 1e-5,
     sourceLocation: SourceLocation = #_sourceLocation,
     _ function: () throws -> Tensor

@@ -1,3 +1,4 @@
+import Synchronization
 import Tensors
 import Testing
 
@@ -54,6 +55,7 @@ final class CheckCounter: @unchecked Sendable {
         let expectedAccuracy = steps.reduce(0) { $0 + $1.metrics["accuracy"]! * Double($1.batchSize) } / 30
         #expect(abs(run.history.epochs[4].metrics["accuracy"]! - expectedAccuracy) < 1e-9)
         #expect(run.history.epochLosses.last! < run.history.epochLosses.first!)
+        #expect(run.history.epochs.allSatisfy { $0.seconds > 0 })
     }
 
     @Test func stepReportsLossBeforeAndAfterAndEachGradientNorm() throws {
@@ -105,6 +107,12 @@ final class CheckCounter: @unchecked Sendable {
             metrics: [.mse])
         #expect(errorMessage { try mismatched.step() } == "mse: prediction has shape [32, 3] but target has shape [32]")
         #expect(regression.weight.toDoubles() == before && mismatched.history.steps.isEmpty)
+        #expect(
+            errorMessage {
+                try Trainer(
+                    regression, loss: .mse, optimizer: SGD(regression, lr: 0.1), data: run.trainingData,
+                    metrics: [.accuracy, .accuracy(threshold: 0)])
+            } == "Trainer: two metrics are named 'accuracy'; give each its own name")
     }
 
     @Test func scheduleAndClippingApplyDuringFit() throws {
@@ -155,5 +163,28 @@ final class CheckCounter: @unchecked Sendable {
         #expect(!dropout.isTraining)
         try run.fit(epochs: 1)
         #expect(dropout.isTraining)
+    }
+
+    @Test func anInterruptFlagSetWhileTrainingStopsAtTheNextBatch() throws {
+        final class Flag: Sendable {
+            let raised = Atomic<Bool>(false)
+        }
+        /// Raises the flag from inside the second step, as a kernel's control thread would.
+        final class RaiseAfterSecondStep: TrainingObserver {
+            let flag: Flag
+            var outcome: FitOutcome?
+            init(_ flag: Flag) { self.flag = flag }
+            func trainingDidStep(_ trainer: Trainer, _ record: StepRecord) {
+                if record.step == 2 { flag.raised.store(true, ordering: .relaxed) }
+            }
+            func trainingDidEnd(_ trainer: Trainer, _ outcome: FitOutcome) { self.outcome = outcome }
+        }
+        let flag = Flag()
+        let run = try smallRun(isInterrupted: { flag.raised.load(ordering: .relaxed) })
+        let observer = RaiseAfterSecondStep(flag)
+        run.observer = observer
+        #expect(try run.fit(epochs: 5) == .interrupted)
+        #expect(observer.outcome == .interrupted)
+        #expect(run.history.steps.map(\.step) == [1, 2] && run.history.epochs.isEmpty)
     }
 }

@@ -7,6 +7,9 @@ enum Gzip {
 
     /// The decompressed content of a gzip stream.
     static func decompress(_ input: [UInt8], name: String) throws -> [UInt8] {
+        guard input.count <= Int(UInt32.max) else {
+            throw NeuralNetworkError.format("\(name): compressed files over 4 GB are not supported")
+        }
         var stream = z_stream()
         // 15 window bits + 16: expect a gzip header and trailer.
         guard inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {

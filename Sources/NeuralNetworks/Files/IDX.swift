@@ -36,10 +36,13 @@ public enum IDX {
         let shape = (0..<rank).map { axis in
             (0..<4).reduce(0) { $0 << 8 | Int(bytes[4 + 4 * axis + $1]) }
         }
-        let count = shape.reduce(1, *)
-        guard bytes.count == headerSize + count * elementSize else {
+        // A corrupt header can claim sizes whose product overflows; compare without overflowing.
+        let count = shape.reduce(1) { total, size in
+            total.multipliedReportingOverflow(by: size).overflow ? Int.max : total * size
+        }
+        guard count <= (bytes.count - headerSize) / elementSize, bytes.count == headerSize + count * elementSize else {
             throw NeuralNetworkError.format(
-                "\(name): shape \(describe(shape)) needs \(count * elementSize) bytes of data, the file has \(bytes.count - headerSize)"
+                "\(name): shape \(describe(shape)) needs \(count == Int.max ? "more" : String(count * elementSize)) bytes of data, the file has \(bytes.count - headerSize)"
             )
         }
         func bigEndian(_ index: Int) -> UInt64 {

@@ -109,7 +109,10 @@ public enum Safetensors {
             }
             let shape = try shapeItems.map(whole)
             let (start, end) = (try whole(offsetItems[0]), try whole(offsetItems[1]))
-            let expected = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue } * dtype.byteSize
+            // Shapes in a corrupt header can multiply past Int.max; saturate instead of trapping.
+            let expected = (shape + [dtype.byteSize]).reduce(1) { total, size in
+                total.multipliedReportingOverflow(by: size).overflow ? Int.max : total * size
+            }
             guard end >= start, end - start == expected else {
                 throw failure(
                     "tensor '\(key)' of shape \(describe(shape)) and dtype \(dtypeName) needs \(expected) bytes, its offsets [\(start), \(end)] give \(end - start)"

@@ -15,8 +15,17 @@ public final class Sequential: Layer, @unchecked Sendable {
         layers.append(layer)
     }
 
-    /// The layer at `index`.
-    public subscript(index: Int) -> Layer { layers[index] }
+    /// The layer at `index` (negative counts from the end, as in Python).
+    public subscript(index: Int) -> Layer {
+        get throws {
+            let resolved = index < 0 ? layers.count + index : index
+            guard layers.indices.contains(resolved) else {
+                throw NeuralNetworkError.invalidArgument(
+                    "index \(index) is out of range for a Sequential of \(layers.count) layers")
+            }
+            return layers[resolved]
+        }
+    }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         var value = input
@@ -51,5 +60,23 @@ public final class Sequential: Layer, @unchecked Sendable {
             return SummaryRow(
                 name: name, type: layer.typeName, outputShape: shape, parameterCount: layer.parameterCount)
         }
+    }
+
+    /// The summary as a plain-text table, Keras-style, with total, trainable and frozen counts.
+    public func summaryText(inputShape: [Int]) throws -> String {
+        let rows = try summary(inputShape: inputShape)
+        let cells =
+            [["Layer (type)", "Output Shape", "Param #"]]
+            + rows.map { ["\($0.name) (\($0.type))", describe($0.outputShape), String($0.parameterCount)] }
+        let widths = (0..<3).map { column in cells.map { $0[column].count }.max()! + 2 }
+        func line(_ row: [String]) -> String {
+            zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined().trimmingSpaces()
+        }
+        let rule = String(repeating: "-", count: widths.reduce(0, +))
+        var lines = [line(cells[0]), rule] + cells.dropFirst().map(line) + [rule]
+        lines.append("Total params: \(parameterCount)")
+        lines.append("Trainable params: \(trainableParameterCount)")
+        lines.append("Non-trainable params: \(parameterCount - trainableParameterCount)")
+        return lines.joined(separator: "\n")
     }
 }

@@ -1,5 +1,9 @@
 import Tensors
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Where a training run's validation data comes from.
 public enum Validation: ExpressibleByFloatLiteral, @unchecked Sendable {
     /// No validation.
@@ -42,6 +46,7 @@ public final class Trainer: @unchecked Sendable {
     private var epochLossSum = 0.0
     private var epochMetricSums: [Double] = []
     private var epochExamples = 0
+    private var epochStart = 0.0
 
     /// - Parameters:
     ///   - validation: a fraction of `data` to hold out (`0.2`), a separate data set, or none.
@@ -53,6 +58,11 @@ public final class Trainer: @unchecked Sendable {
         isInterrupted: @escaping @Sendable () -> Bool = { false }
     ) throws {
         try requirePositive(batchSize, "batchSize", in: "Trainer")
+        let names = metrics.map(\.name)
+        if let repeated = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw NeuralNetworkError.invalidArgument(
+                "Trainer: two metrics are named '\(repeated)'; give each its own name")
+        }
         guard data.count > 0 else {
             throw NeuralNetworkError.invalidArgument("Trainer needs at least one training example")
         }
@@ -195,13 +205,13 @@ public final class Trainer: @unchecked Sendable {
                 StepReport.ParameterGradient(name: $0.name, shape: $0.tensor.shape, norm: gradientNorm([$0.tensor]))
             }
         }
+        let lossNumber = try lossValue.item()
         if let clipGradientNorm { try NeuralNetworks.clipGradientNorm(optimizer.parameters, maxNorm: clipGradientNorm) }
         let learningRate = optimizer.learningRate
         try optimizer.step()
         if let scheduler, scheduler.schedule.stepsPerBatch { scheduler.step() }
 
         // The step is complete: from here on only bookkeeping, so an interruption keeps it.
-        let lossNumber = try lossValue.item()
         let weight = Double(indices.count)
         epochLossSum += lossNumber * weight
         epochExamples += indices.count
@@ -230,6 +240,7 @@ public final class Trainer: @unchecked Sendable {
             }
         }
         cursor = 0
+        epochStart = monotonicSeconds()
         epochLossSum = 0
         epochExamples = 0
         epochMetricSums = [Double](repeating: 0, count: metrics.count)
@@ -241,10 +252,18 @@ public final class Trainer: @unchecked Sendable {
         let record = EpochRecord(
             epoch: history.epochs.count + 1, loss: epochLossSum / total,
             metrics: Dictionary(uniqueKeysWithValues: zip(metrics.map(\.name), epochMetricSums.map { $0 / total })),
-            validationLoss: validation?.loss, validationMetrics: validation?.metrics ?? [:])
+            validationLoss: validation?.loss, validationMetrics: validation?.metrics ?? [:],
+            seconds: monotonicSeconds() - epochStart)
         history.epochs.append(record)
         if let scheduler, !scheduler.schedule.stepsPerBatch { scheduler.step() }
         observer?.trainingDidFinishEpoch(self, record)
         return record
     }
+}
+
+/// Seconds on a monotonic clock.
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
 }

@@ -27,6 +27,14 @@ public struct EpochRecord: Sendable, Equatable {
     public let validationLoss: Double?
     /// Validation metrics by name (empty without validation data).
     public let validationMetrics: [String: Double]
+    /// Wall-clock seconds from the epoch's first step to the end of its validation.
+    public let seconds: Double
+
+    /// Whether two records hold the same numbers, apart from the time they took.
+    public static func == (a: EpochRecord, b: EpochRecord) -> Bool {
+        a.epoch == b.epoch && a.loss == b.loss && a.metrics == b.metrics && a.validationLoss == b.validationLoss
+            && a.validationMetrics == b.validationMetrics
+    }
 }
 
 /// Every step and epoch of a training run so far; it keeps growing across `fit` and `step` calls.
