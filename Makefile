@@ -66,6 +66,7 @@ test-protocol: build venv
 	$(PYTHON) -m pytest -q Tests/protocol
 
 bench: deps venv
+	$(PYTHON) -m pip install -q -r bench/requirements.txt
 	swift build -c release --product tensorcell-bench
 	swift build -c release --product tensorcell
 	$(PYTHON) bench/run.py --write docs/benchmarks.md
