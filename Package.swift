@@ -17,7 +17,8 @@ let package = Package(
         // Headers only: OpenBLAS is opened at run time, not linked (Sources/Tensors/BLAS.swift).
         // No pkg-config here: its flags would link the library, and it must load late.
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        // Headers only, for the same reason: Display opens cairo on its first drawing.
+        .systemLibrary(name: "CCairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),

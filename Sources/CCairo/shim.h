@@ -1,1 +1,51 @@
-#include <cairo.h>
+#include <cairo/cairo.h>
+
+// One function-pointer type a cairo function Display calls, taken from the header's own
+// prototype; __typeof__ names a declaration's type without referring to the symbol.
+typedef __typeof__(&cairo_arc) tensorcell_cairo_arc_fn;
+typedef __typeof__(&cairo_clip) tensorcell_cairo_clip_fn;
+typedef __typeof__(&cairo_close_path) tensorcell_cairo_close_path_fn;
+typedef __typeof__(&cairo_create) tensorcell_cairo_create_fn;
+typedef __typeof__(&cairo_destroy) tensorcell_cairo_destroy_fn;
+typedef __typeof__(&cairo_fill) tensorcell_cairo_fill_fn;
+typedef __typeof__(&cairo_fill_preserve) tensorcell_cairo_fill_preserve_fn;
+typedef __typeof__(&cairo_get_source) tensorcell_cairo_get_source_fn;
+typedef __typeof__(&cairo_image_surface_create) tensorcell_cairo_image_surface_create_fn;
+typedef __typeof__(&cairo_image_surface_create_from_png_stream) tensorcell_cairo_image_surface_create_from_png_stream_fn;
+typedef __typeof__(&cairo_image_surface_get_data) tensorcell_cairo_image_surface_get_data_fn;
+typedef __typeof__(&cairo_image_surface_get_format) tensorcell_cairo_image_surface_get_format_fn;
+typedef __typeof__(&cairo_image_surface_get_height) tensorcell_cairo_image_surface_get_height_fn;
+typedef __typeof__(&cairo_image_surface_get_stride) tensorcell_cairo_image_surface_get_stride_fn;
+typedef __typeof__(&cairo_image_surface_get_width) tensorcell_cairo_image_surface_get_width_fn;
+typedef __typeof__(&cairo_line_to) tensorcell_cairo_line_to_fn;
+typedef __typeof__(&cairo_move_to) tensorcell_cairo_move_to_fn;
+typedef __typeof__(&cairo_new_path) tensorcell_cairo_new_path_fn;
+typedef __typeof__(&cairo_new_sub_path) tensorcell_cairo_new_sub_path_fn;
+typedef __typeof__(&cairo_paint) tensorcell_cairo_paint_fn;
+typedef __typeof__(&cairo_pattern_set_extend) tensorcell_cairo_pattern_set_extend_fn;
+typedef __typeof__(&cairo_pattern_set_filter) tensorcell_cairo_pattern_set_filter_fn;
+typedef __typeof__(&cairo_rectangle) tensorcell_cairo_rectangle_fn;
+typedef __typeof__(&cairo_restore) tensorcell_cairo_restore_fn;
+typedef __typeof__(&cairo_rotate) tensorcell_cairo_rotate_fn;
+typedef __typeof__(&cairo_save) tensorcell_cairo_save_fn;
+typedef __typeof__(&cairo_scale) tensorcell_cairo_scale_fn;
+typedef __typeof__(&cairo_select_font_face) tensorcell_cairo_select_font_face_fn;
+typedef __typeof__(&cairo_set_antialias) tensorcell_cairo_set_antialias_fn;
+typedef __typeof__(&cairo_set_dash) tensorcell_cairo_set_dash_fn;
+typedef __typeof__(&cairo_set_font_size) tensorcell_cairo_set_font_size_fn;
+typedef __typeof__(&cairo_set_line_cap) tensorcell_cairo_set_line_cap_fn;
+typedef __typeof__(&cairo_set_line_join) tensorcell_cairo_set_line_join_fn;
+typedef __typeof__(&cairo_set_line_width) tensorcell_cairo_set_line_width_fn;
+typedef __typeof__(&cairo_set_source_rgba) tensorcell_cairo_set_source_rgba_fn;
+typedef __typeof__(&cairo_set_source_surface) tensorcell_cairo_set_source_surface_fn;
+typedef __typeof__(&cairo_show_text) tensorcell_cairo_show_text_fn;
+typedef __typeof__(&cairo_status) tensorcell_cairo_status_fn;
+typedef __typeof__(&cairo_status_to_string) tensorcell_cairo_status_to_string_fn;
+typedef __typeof__(&cairo_stroke) tensorcell_cairo_stroke_fn;
+typedef __typeof__(&cairo_surface_destroy) tensorcell_cairo_surface_destroy_fn;
+typedef __typeof__(&cairo_surface_flush) tensorcell_cairo_surface_flush_fn;
+typedef __typeof__(&cairo_surface_mark_dirty) tensorcell_cairo_surface_mark_dirty_fn;
+typedef __typeof__(&cairo_surface_status) tensorcell_cairo_surface_status_fn;
+typedef __typeof__(&cairo_surface_write_to_png_stream) tensorcell_cairo_surface_write_to_png_stream_fn;
+typedef __typeof__(&cairo_text_extents) tensorcell_cairo_text_extents_fn;
+typedef __typeof__(&cairo_translate) tensorcell_cairo_translate_fn;

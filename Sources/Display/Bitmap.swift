@@ -17,7 +17,7 @@ public struct Bitmap: Sendable {
         }
         let source = Unmanaged.passRetained(Source(png))
         defer { source.release() }
-        let surface = cairo_image_surface_create_from_png_stream(
+        let surface = cairo.image_surface_create_from_png_stream(
             { closure, data, length in
                 let source = Unmanaged<Source>.fromOpaque(closure!).takeUnretainedValue()
                 let wanted = Int(length)
@@ -28,16 +28,16 @@ public struct Bitmap: Sendable {
                 source.offset += wanted
                 return CAIRO_STATUS_SUCCESS
             }, source.toOpaque())!
-        defer { cairo_surface_destroy(surface) }
-        try cairoCheck(cairo_surface_status(surface))
-        cairo_surface_flush(surface)
-        let width = Int(cairo_image_surface_get_width(surface))
-        let height = Int(cairo_image_surface_get_height(surface))
+        defer { cairo.surface_destroy(surface) }
+        try cairoCheck(cairo.surface_status(surface))
+        cairo.surface_flush(surface)
+        let width = Int(cairo.image_surface_get_width(surface))
+        let height = Int(cairo.image_surface_get_height(surface))
         self.width = width
         self.height = height
-        let stride = Int(cairo_image_surface_get_stride(surface))
-        let format = cairo_image_surface_get_format(surface)
-        let data = cairo_image_surface_get_data(surface)!
+        let stride = Int(cairo.image_surface_get_stride(surface))
+        let format = cairo.image_surface_get_format(surface)
+        let data = cairo.image_surface_get_data(surface)!
         var out = [UInt8](repeating: 0, count: width * height * 4)
         data.withMemoryRebound(to: UInt32.self, capacity: stride / 4 * height) { words in
             for row in 0..<height {

@@ -15,16 +15,16 @@ enum ChartFont {
     static let svgFamily = "DejaVu Sans, Verdana, Arial, sans-serif"
 
     static func select(_ cr: OpaquePointer, size: Double, weight: FontWeight) {
-        cairo_select_font_face(
+        cairo.select_font_face(
             cr, family, CAIRO_FONT_SLANT_NORMAL,
             weight == .bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
-        cairo_set_font_size(cr, size)
+        cairo.set_font_size(cr, size)
     }
 }
 
 func cairoCheck(_ status: cairo_status_t) throws {
     if status != CAIRO_STATUS_SUCCESS {
-        throw RenderError.cairo(String(cString: cairo_status_to_string(status)))
+        throw RenderError.cairo(String(cString: cairo.status_to_string(status)!))
     }
 }
 
@@ -35,13 +35,13 @@ final class TextMeasurer {
     private var cache: [String: Double] = [:]
 
     init() {
-        surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1)
-        cr = cairo_create(surface)
+        surface = cairo.image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1)!
+        cr = cairo.create(surface)!
     }
 
     deinit {
-        cairo_destroy(cr)
-        cairo_surface_destroy(surface)
+        cairo.destroy(cr)
+        cairo.surface_destroy(surface)
     }
 
     func width(_ string: String, size: Double, weight: FontWeight) -> Double {
@@ -49,7 +49,7 @@ final class TextMeasurer {
         if let known = cache[key] { return known }
         ChartFont.select(cr, size: size, weight: weight)
         var extents = cairo_text_extents_t()
-        cairo_text_extents(cr, string, &extents)
+        cairo.text_extents(cr, string, &extents)
         cache[key] = extents.x_advance
         return extents.x_advance
     }
@@ -65,7 +65,7 @@ func pngBytes(of surface: OpaquePointer) throws -> [UInt8] {
     let sink = ByteSink()
     let box = Unmanaged.passRetained(sink)
     defer { box.release() }
-    let status = cairo_surface_write_to_png_stream(
+    let status = cairo.surface_write_to_png_stream(
         surface,
         { closure, data, length in
             let sink = Unmanaged<ByteSink>.fromOpaque(closure!).takeUnretainedValue()
@@ -78,11 +78,11 @@ func pngBytes(of surface: OpaquePointer) throws -> [UInt8] {
 
 /// Makes a cairo image surface holding `image`, premultiplying alpha as cairo wants.
 func makeSurface(_ image: RasterImage) throws -> OpaquePointer {
-    let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(image.width), Int32(image.height))!
-    try cairoCheck(cairo_surface_status(surface))
-    cairo_surface_flush(surface)
-    let stride = Int(cairo_image_surface_get_stride(surface))
-    let data = cairo_image_surface_get_data(surface)!
+    let surface = cairo.image_surface_create(CAIRO_FORMAT_ARGB32, Int32(image.width), Int32(image.height))!
+    try cairoCheck(cairo.surface_status(surface))
+    cairo.surface_flush(surface)
+    let stride = Int(cairo.image_surface_get_stride(surface))
+    let data = cairo.image_surface_get_data(surface)!
     data.withMemoryRebound(to: UInt32.self, capacity: stride / 4 * image.height) { words in
         for row in 0..<image.height {
             for col in 0..<image.width {
@@ -95,6 +95,6 @@ func makeSurface(_ image: RasterImage) throws -> OpaquePointer {
             }
         }
     }
-    cairo_surface_mark_dirty(surface)
+    cairo.surface_mark_dirty(surface)
     return surface
 }

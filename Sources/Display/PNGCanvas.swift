@@ -20,39 +20,39 @@ public final class PNGCanvas: Canvas {
         self.scale = scale
         let w = Int32(max(1, (size.width * scale).rounded()))
         let h = Int32(max(1, (size.height * scale).rounded()))
-        surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h)
-        cr = cairo_create(surface)
-        try cairoCheck(cairo_status(cr))
-        cairo_scale(cr, scale, scale)
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
-        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+        surface = cairo.image_surface_create(CAIRO_FORMAT_RGB24, w, h)!
+        cr = cairo.create(surface)!
+        try cairoCheck(cairo.status(cr))
+        cairo.scale(cr, scale, scale)
+        cairo.set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+        cairo.set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
     }
 
     deinit {
-        cairo_destroy(cr)
-        cairo_surface_destroy(surface)
+        cairo.destroy(cr)
+        cairo.surface_destroy(surface)
     }
 
     /// The picture drawn so far, as PNG bytes.
     public func png() throws -> [UInt8] {
-        cairo_surface_flush(surface)
-        try cairoCheck(cairo_surface_status(surface))
+        cairo.surface_flush(surface)
+        try cairoCheck(cairo.surface_status(surface))
         return try PNGEncoder.encode(
-            width: Int(cairo_image_surface_get_width(surface)), height: Int(cairo_image_surface_get_height(surface)),
-            stride: Int(cairo_image_surface_get_stride(surface)), pixels: cairo_image_surface_get_data(surface)!)
+            width: Int(cairo.image_surface_get_width(surface)), height: Int(cairo.image_surface_get_height(surface)),
+            stride: Int(cairo.image_surface_get_stride(surface)), pixels: cairo.image_surface_get_data(surface)!)
     }
 
     private func setColor(_ c: Color) {
-        cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha)
+        cairo.set_source_rgba(cr, c.red, c.green, c.blue, c.alpha)
     }
 
     private func apply(_ stroke: Stroke) {
         setColor(stroke.color)
-        cairo_set_line_width(cr, stroke.width)
+        cairo.set_line_width(cr, stroke.width)
         if stroke.dash.isEmpty {
-            cairo_set_dash(cr, nil, 0, 0)
+            cairo.set_dash(cr, nil, 0, 0)
         } else {
-            cairo_set_dash(cr, stroke.dash, Int32(stroke.dash.count), 0)
+            cairo.set_dash(cr, stroke.dash, Int32(stroke.dash.count), 0)
         }
     }
 
@@ -60,18 +60,18 @@ public final class PNGCanvas: Canvas {
     private func paint(fill: Color?, stroke: Stroke?) {
         if let fill {
             setColor(fill)
-            if stroke != nil { cairo_fill_preserve(cr) } else { cairo_fill(cr) }
+            if stroke != nil { cairo.fill_preserve(cr) } else { cairo.fill(cr) }
         }
         if let stroke {
             apply(stroke)
-            cairo_stroke(cr)
+            cairo.stroke(cr)
         }
-        cairo_new_path(cr)
+        cairo.new_path(cr)
     }
 
     public func line(from: Point, to: Point, stroke: Stroke) {
-        cairo_move_to(cr, from.x, from.y)
-        cairo_line_to(cr, to.x, to.y)
+        cairo.move_to(cr, from.x, from.y)
+        cairo.line_to(cr, to.x, to.y)
         paint(fill: nil, stroke: stroke)
     }
 
@@ -84,43 +84,43 @@ public final class PNGCanvas: Canvas {
         // curve); short pieces with round ends look the same and draw several times faster.
         let chunked = points.count > PNGCanvas.polylineChunk && stroke.dash.isEmpty
         if chunked {
-            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
+            cairo.set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
             // Bevels cost less than round joins, and at this density nobody sees the corners.
-            cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL)
-            cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST)
+            cairo.set_line_join(cr, CAIRO_LINE_JOIN_BEVEL)
+            cairo.set_antialias(cr, CAIRO_ANTIALIAS_FAST)
         }
         var start = 0
         while start < points.count - 1 {
             let end = chunked ? min(points.count - 1, start + PNGCanvas.polylineChunk) : points.count - 1
-            cairo_move_to(cr, points[start].x, points[start].y)
-            for p in points[(start + 1)...end] { cairo_line_to(cr, p.x, p.y) }
+            cairo.move_to(cr, points[start].x, points[start].y)
+            for p in points[(start + 1)...end] { cairo.line_to(cr, p.x, p.y) }
             paint(fill: nil, stroke: stroke)
             start = end
         }
         if chunked {
-            cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
-            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
-            cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT)
+            cairo.set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+            cairo.set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+            cairo.set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT)
         }
     }
 
     public func rect(_ rect: Rect, fill: Color?, stroke: Stroke?) {
-        cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
+        cairo.rectangle(cr, rect.x, rect.y, rect.width, rect.height)
         paint(fill: fill, stroke: stroke)
     }
 
     public func circle(center: Point, radius: Double, fill: Color?, stroke: Stroke?) {
-        cairo_new_sub_path(cr)
-        cairo_arc(cr, center.x, center.y, radius, 0, 2 * Double.pi)
+        cairo.new_sub_path(cr)
+        cairo.arc(cr, center.x, center.y, radius, 0, 2 * Double.pi)
         paint(fill: fill, stroke: stroke)
     }
 
     public func path(_ path: Path, fill: Color?, stroke: Stroke?) {
         for element in path.elements {
             switch element {
-            case .move(let p): cairo_move_to(cr, p.x, p.y)
-            case .line(let p): cairo_line_to(cr, p.x, p.y)
-            case .close: cairo_close_path(cr)
+            case .move(let p): cairo.move_to(cr, p.x, p.y)
+            case .line(let p): cairo.line_to(cr, p.x, p.y)
+            case .close: cairo.close_path(cr)
             }
         }
         paint(fill: fill, stroke: stroke)
@@ -130,18 +130,18 @@ public final class PNGCanvas: Canvas {
         guard !centres.isEmpty else { return }
         if square {
             // cairo gives a closed zero-length path no square cap; rectangles are as quick.
-            for p in centres { cairo_rectangle(cr, p.x - radius, p.y - radius, 2 * radius, 2 * radius) }
+            for p in centres { cairo.rectangle(cr, p.x - radius, p.y - radius, 2 * radius, 2 * radius) }
             paint(fill: color, stroke: nil)
             return
         }
         // A zero-length closed path with a round cap is a dot as wide as the stroke.
         for p in centres {
-            cairo_move_to(cr, p.x, p.y)
-            cairo_close_path(cr)
+            cairo.move_to(cr, p.x, p.y)
+            cairo.close_path(cr)
         }
-        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
+        cairo.set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
         paint(fill: nil, stroke: Stroke(color, width: 2 * radius))
-        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+        cairo.set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
     }
 
     public func text(_ string: String, at point: Point, style: TextStyle) {
@@ -154,39 +154,39 @@ public final class PNGCanvas: Canvas {
         case .middle: dx = -width / 2
         case .end: dx = -width
         }
-        cairo_save(cr)
-        cairo_translate(cr, point.x, point.y)
-        if style.rotation != 0 { cairo_rotate(cr, style.rotation * Double.pi / 180) }
-        cairo_move_to(cr, dx, style.baseline.shift * style.size)
+        cairo.save(cr)
+        cairo.translate(cr, point.x, point.y)
+        if style.rotation != 0 { cairo.rotate(cr, style.rotation * Double.pi / 180) }
+        cairo.move_to(cr, dx, style.baseline.shift * style.size)
         setColor(style.color)
-        cairo_show_text(cr, string)
-        cairo_new_path(cr)
-        cairo_restore(cr)
+        cairo.show_text(cr, string)
+        cairo.new_path(cr)
+        cairo.restore(cr)
     }
 
     public func image(_ image: RasterImage, in rect: Rect, smooth: Bool) {
         guard let source = try? makeSurface(image) else { return }
-        defer { cairo_surface_destroy(source) }
-        cairo_save(cr)
-        cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
-        cairo_clip(cr)
-        cairo_translate(cr, rect.x, rect.y)
-        cairo_scale(cr, rect.width / Double(image.width), rect.height / Double(image.height))
-        cairo_set_source_surface(cr, source, 0, 0)
-        cairo_pattern_set_filter(cairo_get_source(cr), smooth ? CAIRO_FILTER_BILINEAR : CAIRO_FILTER_NEAREST)
-        cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD)
-        cairo_paint(cr)
-        cairo_restore(cr)
+        defer { cairo.surface_destroy(source) }
+        cairo.save(cr)
+        cairo.rectangle(cr, rect.x, rect.y, rect.width, rect.height)
+        cairo.clip(cr)
+        cairo.translate(cr, rect.x, rect.y)
+        cairo.scale(cr, rect.width / Double(image.width), rect.height / Double(image.height))
+        cairo.set_source_surface(cr, source, 0, 0)
+        cairo.pattern_set_filter(cairo.get_source(cr), smooth ? CAIRO_FILTER_BILINEAR : CAIRO_FILTER_NEAREST)
+        cairo.pattern_set_extend(cairo.get_source(cr), CAIRO_EXTEND_PAD)
+        cairo.paint(cr)
+        cairo.restore(cr)
     }
 
     public func pushClip(_ rect: Rect) {
-        cairo_save(cr)
-        cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
-        cairo_clip(cr)
+        cairo.save(cr)
+        cairo.rectangle(cr, rect.x, rect.y, rect.width, rect.height)
+        cairo.clip(cr)
     }
 
     public func popClip() {
-        cairo_restore(cr)
+        cairo.restore(cr)
     }
 
     public func textWidth(_ string: String, size: Double, weight: FontWeight) -> Double {

@@ -123,7 +123,7 @@ public final class SVGCanvas: Canvas {
 
     public func image(_ image: RasterImage, in rect: Rect, smooth: Bool) {
         guard let surface = try? makeSurface(image) else { return }
-        defer { cairo_surface_destroy(surface) }
+        defer { cairo.surface_destroy(surface) }
         guard let png = try? pngBytes(of: surface) else { return }
         let rendering = smooth ? "" : " image-rendering=\"pixelated\" style=\"image-rendering:pixelated\""
         body += "<image x=\"\(n(rect.x))\" y=\"\(n(rect.y))\" width=\"\(n(rect.width))\" height=\"\(n(rect.height))\" preserveAspectRatio=\"none\"\(rendering) href=\"data:image/png;base64,\(Base64.encode(png))\"/>\n"
