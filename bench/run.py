@@ -106,8 +106,8 @@ def report(figures, notes):
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench`: every figure below was measured in one run on one machine, ",
-        "Tensorcell beside its peer, so the ratio is what counts; absolute figures move with the ",
+        "Written by `make bench`: every figure below was measured in one run on one machine,",
+        "Tensorcell beside its peer, so the ratio is what counts; absolute figures move with the",
         "machine and its load. Each workload also runs alone as `tensorcell-bench NAME`.",
         "",
         "Machine: %s, %d cores, Python %s. Run on %s."
