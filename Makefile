@@ -6,6 +6,8 @@ SHELL := /bin/bash
 # Debian packages the build, the tests and the charts need.
 APT_PACKAGES := pkg-config libzmq3-dev libopenblas-dev libcairo2-dev zlib1g-dev fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+# JupyterLab refuses to start as root (as in a container or a fresh machine) unless told.
+LAB_ROOT := $(shell [ "$$(id -u)" -eq 0 ] && echo --allow-root)
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
@@ -54,7 +56,7 @@ kernelspec: build venv
 lab: build venv
 	$(PYTHON) -m pip install -q jupyterlab
 	$(RELEASE_BIN) install --prefix $(abspath $(VENV))
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ROOT)
 
 test: test-swift test-protocol
 
