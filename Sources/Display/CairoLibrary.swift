@@ -62,10 +62,8 @@ struct CairoLibrary: @unchecked Sendable {
     let text_extents: tensorcell_cairo_text_extents_fn
     let translate: tensorcell_cairo_translate_fn
 
-    /// The library, loaded once; nil with the reason when it is not installed.
-    static let loaded: Result<CairoLibrary, RenderError> = load()
-
-    private static func load() -> Result<CairoLibrary, RenderError> {
+    /// Opens the library, or says why it could not.
+    fileprivate static func load() -> Result<CairoLibrary, RenderError> {
         guard let handle = dlopen("libcairo.so.2", RTLD_NOW | RTLD_LOCAL) else {
             let reason = dlerror().map { String(cString: $0) } ?? "not found"
             return .failure(.cairo("cairo could not be loaded (Debian package libcairo2): \(reason)"))
@@ -130,11 +128,12 @@ struct CairoLibrary: @unchecked Sendable {
     }
 }
 
-/// cairo's functions. Charts cannot be drawn without cairo, which every install of Tensorcell
-/// has (it is a package dependency), so its absence stops the program with the reason.
-var cairo: CairoLibrary {
-    switch CairoLibrary.loaded {
+/// cairo's functions, opened on first use (a global `let` is initialised once, lazily).
+/// Charts cannot be drawn without cairo, which every install of Tensorcell has (it is a
+/// package dependency), so its absence stops the program with the reason.
+let cairo: CairoLibrary = {
+    switch CairoLibrary.load() {
     case .success(let library): return library
     case .failure(let error): fatalError("\(error)")
     }
-}
+}()
