@@ -17,7 +17,7 @@ GALLERY_DIR := build/gallery
 
 export TENSORCELL_BIN := $(abspath $(RELEASE_BIN))
 
-.PHONY: help deps swift-check venv build lab test test-swift test-protocol bench gallery kernelspec clean
+.PHONY: help deps swift-check venv build lab test test-swift test-protocol bench gallery kernelspec clean reference
 
 help:
 	@echo "make lab      install what is needed, build, install the kernel, open JupyterLab on notebooks/"
@@ -80,3 +80,8 @@ gallery: deps
 
 clean:
 	rm -rf .build build $(VENV)
+
+# The builtin reference inside docs/language.md, regenerated from the library.
+reference:
+	swift build --product tensorcell
+	python3 Tests/tools/splice_reference.py docs/language.md .build/debug/tensorcell

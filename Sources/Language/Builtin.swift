@@ -58,12 +58,17 @@ public final class Builtin: @unchecked Sendable {
     public let parameters: [Parameter]
     /// One or a few sentences: what it does, what it returns.
     public let doc: String
+    /// A short program using it, shown in the reference (docs/language.md) and run by the tests.
+    public let example: String
+    /// The reference section it is listed under ("Tensors", "Layers", ...).
+    public internal(set) var topic: String = ""
     let body: Body
 
-    public init(_ name: String, _ parameters: [Parameter] = [], doc: String, body: @escaping Body) {
+    public init(_ name: String, _ parameters: [Parameter] = [], doc: String, example: String = "", body: @escaping Body) {
         self.name = name
         self.parameters = parameters
         self.doc = doc
+        self.example = example
         self.body = body
     }
 
@@ -94,34 +99,49 @@ public final class Library: @unchecked Sendable {
     /// Named constants such as `pi`, `float32`.
     public private(set) var constants: [String: Value] = [:]
 
+    /// The reference section builtins registered from now on belong to.
+    public var topic = "Basics"
+    /// Type names in the order their members were first registered, for the reference.
+    public private(set) var typeOrder: [String] = []
+
     public init() {}
 
-    public func add(_ builtin: Builtin) { functions[builtin.name] = builtin }
+    public func add(_ builtin: Builtin) {
+        builtin.topic = topic
+        functions[builtin.name] = builtin
+    }
 
     public func add(
-        _ name: String, _ parameters: [Parameter] = [], doc: String, body: @escaping Builtin.Body
+        _ name: String, _ parameters: [Parameter] = [], doc: String, example: String = "", body: @escaping Builtin.Body
     ) {
-        add(Builtin(name, parameters, doc: doc, body: body))
+        add(Builtin(name, parameters, doc: doc, example: example, body: body))
     }
 
     public func addConstant(_ name: String, _ value: Value) { constants[name] = value }
 
     /// A method on `type`; its body finds the receiver in `arguments.receiver`.
     public func addMethod(
-        _ type: String, _ name: String, _ parameters: [Parameter] = [], doc: String, body: @escaping Builtin.Body
+        _ type: String, _ name: String, _ parameters: [Parameter] = [], doc: String, example: String = "",
+        body: @escaping Builtin.Body
     ) {
-        members[type, default: [:]][name] = .method(Builtin(name, parameters, doc: doc, body: body))
+        if members[type] == nil { typeOrder.append(type) }
+        let builtin = Builtin(name, parameters, doc: doc, example: example, body: body)
+        builtin.topic = topic
+        members[type, default: [:]][name] = .method(builtin)
     }
 
     /// Makes objects of `type` callable: `model(x)`.
-    public func addCall(_ type: String, _ parameters: [Parameter], doc: String, body: @escaping Builtin.Body) {
-        addMethod(type, "()", parameters, doc: doc, body: body)
+    public func addCall(
+        _ type: String, _ parameters: [Parameter], doc: String, example: String = "", body: @escaping Builtin.Body
+    ) {
+        addMethod(type, "()", parameters, doc: doc, example: example, body: body)
     }
 
     public func addProperty(
         _ type: String, _ name: String, doc: String, get: @escaping (Value) throws -> Value,
         set: ((Value, Value) throws -> Void)? = nil
     ) {
+        if members[type] == nil { typeOrder.append(type) }
         members[type, default: [:]][name] = .property(get: get, set: set, doc: doc)
     }
 

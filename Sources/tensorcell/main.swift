@@ -17,7 +17,7 @@ struct Tensorcell: ParsableCommand {
         commandName: "tensorcell",
         abstract: "A Jupyter kernel for learning deep learning.",
         version: tensorcellVersion,
-        subcommands: [RunKernel.self, InstallKernelspec.self, RunFile.self])
+        subcommands: [RunKernel.self, InstallKernelspec.self, RunFile.self, PrintReference.self])
 }
 
 /// A failure while doing the work (not a misuse of the command line), so no usage is printed.
@@ -71,6 +71,17 @@ struct RunFile: ParsableCommand {
             _ = write(1, &bytes, bytes.count)
         }
         if failed { throw ExitCode(1) }
+    }
+}
+
+struct PrintReference: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reference", abstract: "Print the builtin reference (Markdown) that docs/language.md includes.",
+        shouldDisplay: false)
+
+    func run() throws {
+        var bytes = Array(Interpreter.standardLibrary().referenceMarkdown().utf8)
+        _ = write(1, &bytes, bytes.count)
     }
 }
 

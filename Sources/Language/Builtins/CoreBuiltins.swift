@@ -20,6 +20,7 @@ public enum Builtins {
     }
 
     static func registerCore(in library: Library) {
+        library.topic = "Basics"
         library.add(
             "print", [.variadic("items"), .labelled("separator", default: .string(" ")), .labelled("terminator", default: .string("\n"))],
             doc: "Writes the items to the cell's output, separated by spaces, then a new line."
