@@ -17,6 +17,7 @@ public enum Builtins {
     public static func registerAll(in library: Library) {
         registerCore(in: library)
         registerCollections(in: library)
+        registerNetworks(in: library)
     }
 
     static func registerCore(in library: Library) {
