@@ -294,6 +294,7 @@ extension Builtins {
             } catch let failure as NeuralNetworkError {
                 throw args.error("data", "the model does not fit the data x \(shapeText(x.shape)): \(failure.description)", kind: "ShapeError")
             }
+            try checkFirstBatch(model, loss: loss, metrics: metrics, x: x, y: y, args: args, callback: callback)
             let optimizer: OptimizerObject
             if args.has("optimizer") {
                 optimizer = try args.object("optimizer", as: OptimizerObject.self, expected: "an optimizer such as Adam(model)")
@@ -424,6 +425,43 @@ extension Builtins {
         }
 
         registerHistoryMembers(in: library)
+    }
+
+    /// Runs the loss and the metrics once on the first rows, without gradients and in eval
+    /// mode, so a loss that does not fit the model's output or the targets is reported where
+    /// the run is made (pointing at loss: or metrics:), not in the middle of fit.
+    static func checkFirstBatch(
+        _ model: Layer, loss: Loss, metrics: [Metric], x: Tensor, y: Tensor, args: Arguments, callback: Callback
+    ) throws {
+        let rows = try Tensor(shape: [Swift.min(x.shape[0], 2)], scalars: [0, 1].prefix(Swift.min(x.shape[0], 2)).map(Double.init), dtype: .int64)
+        let wasTraining = model.isTraining
+        model.eval()
+        defer { model.setTraining(wasTraining) }
+        callback.arguments = args
+        defer { callback.arguments = nil }
+        try withNoGrad {
+            let features = try x.select(indices: rows, axis: 0), targets = try y.select(indices: rows, axis: 0)
+            let output = try model(features)
+            do {
+                let value = try loss(output, targets)
+                guard value.count == 1 else {
+                    throw LanguageError("ShapeError", "the loss must give one number, got a tensor of shape \(shapeText(value.shape))")
+                }
+            } catch let failure as NeuralNetworkError {
+                throw args.error(
+                    "loss", "the loss does not fit the model's output \(shapeText(output.shape)) and the targets \(shapeText(targets.shape)): \(failure.description)",
+                    kind: failure.kind)
+            }
+            for metric in metrics {
+                do {
+                    _ = try metric(output, targets)
+                } catch let failure as NeuralNetworkError {
+                    throw args.error(
+                        "metrics", "the metric \(metric.name) does not fit the model's output \(shapeText(output.shape)) and the targets \(shapeText(targets.shape)): \(failure.description)",
+                        kind: failure.kind)
+                }
+            }
+        }
     }
 
     static func registerHistoryMembers(in library: Library) {
