@@ -8,6 +8,9 @@ public struct GraphNode: Sendable, Equatable {
     public var op: String?
     /// Ids of the operands, in order.
     public var inputs: [Int]
+    /// Shown in place of `value` and `grad` when set: a tensor's shape or its few values.
+    public var valueText: String?
+    public var gradText: String?
 
     public init(id: Int, label: String = "", value: Double, grad: Double? = nil, op: String? = nil, inputs: [Int] = []) {
         self.id = id
@@ -89,8 +92,8 @@ public struct ComputationGraph: Chart, Sendable {
     func boxText(_ node: GraphNode) -> String {
         var parts: [String] = []
         if !node.label.isEmpty { parts.append(node.label) }
-        parts.append("data \(NumberFormat.fixed(node.value, decimals: 4))")
-        if let grad = node.grad { parts.append("grad \(NumberFormat.fixed(grad, decimals: 4))") }
+        parts.append("data " + (node.valueText ?? NumberFormat.fixed(node.value, decimals: 4)))
+        if let grad = node.gradText ?? node.grad.map({ NumberFormat.fixed($0, decimals: 4) }) { parts.append("grad \(grad)") }
         return parts.joined(separator: " │ ")
     }
 
