@@ -93,15 +93,34 @@ public enum Visualize {
         return table.mimeBundle()
     }
 
-    /// "min … · max … · mean … · std …" of every element, counted by the engine.
+    /// "n values · min … · max … · mean … · std …" of the finite elements, with the count of
+    /// those that are not. Up to a million values are counted here, in order, so the line is
+    /// the same on every machine; larger tensors are reduced by the engine.
     static func statistics(_ t: Tensor) -> String? {
-        withNoGrad {
-            guard let x = try? (t.dtype.isFloatingPoint ? t : t.converted(to: .float64)),
-                let low = try? x.min().item(), let high = try? x.max().item(), let mean = try? x.mean().item(),
-                let std = try? x.std().item()
-            else { return nil }
-            return "\(NumberFormat.grouped(t.count)) values · min \(NumberFormat.general(low)) · max \(NumberFormat.general(high)) · mean \(NumberFormat.general(mean)) · std \(NumberFormat.general(std))"
+        var low = Double.infinity
+        var high = -Double.infinity
+        var mean = 0.0
+        var std = 0.0
+        var skipped = 0
+        if t.count <= 1_000_000 {
+            let values = t.toDoubles()
+            let finite = values.filter(\.isFinite)
+            skipped = values.count - finite.count
+            guard !finite.isEmpty else { return "\(NumberFormat.grouped(t.count)) values, none finite" }
+            low = finite.min()!
+            high = finite.max()!
+            mean = finite.reduce(0, +) / Double(finite.count)
+            std = (finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(finite.count)).squareRoot()
+        } else {
+            guard let numbers = withNoGrad({ () -> [Double]? in
+                guard let x = try? (t.dtype.isFloatingPoint ? t : t.converted(to: .float64)) else { return nil }
+                return try? [x.min().item(), x.max().item(), x.mean().item(), x.std().item()]
+            }) else { return nil }
+            (low, high, mean, std) = (numbers[0], numbers[1], numbers[2], numbers[3])
         }
+        var line = "\(NumberFormat.grouped(t.count)) values · min \(NumberFormat.general(low)) · max \(NumberFormat.general(high)) · mean \(NumberFormat.general(mean)) · std \(NumberFormat.general(std))"
+        if skipped > 0 { line += " · \(NumberFormat.grouped(skipped)) not finite (left out)" }
+        return line
     }
 
     /// A Keras-style summary: `Layer (type)`, `Output Shape`, `Param #`, with total, trainable
@@ -250,12 +269,12 @@ public enum Visualize {
         }
     }
 
-    /// A non-scalar value in a graph box: its few values, or its shape.
+    /// A non-scalar value in a graph box: its few values (`[0.5, -1]`), or its shape (`4×8`).
     static func valuesText(_ t: Tensor) -> String {
         if t.count <= 3 && t.count > 0 {
             return "[" + t.toDoubles().map { NumberFormat.general($0, significant: 3) }.joined(separator: ", ") + "]"
         }
-        return "shape [" + t.shape.map(String.init).joined(separator: ", ") + "]"
+        return t.shape.map(String.init).joined(separator: "×")
     }
 
     // MARK: Line charts
@@ -336,7 +355,9 @@ public enum Visualize {
         return Histogram(values.detach().toDoubles(), bins: bins, title: title, xLabel: values.label ?? "value").mimeBundle()
     }
 
-    /// A matrix as coloured cells with a colour bar; a vector is one row.
+    /// A matrix as coloured cells with a colour bar; a vector is one row. Values of both signs
+    /// are drawn orange (negative) to white (0) to blue (positive), as the network diagram
+    /// colours weights; others with viridis.
     public static func heatmap(_ values: Tensor, title: String? = nil) throws -> MIMEBundle {
         guard values.rank == 1 || values.rank == 2 else {
             throw VisualizeError(
@@ -350,7 +371,10 @@ public enum Visualize {
         }
         let flat = values.detach().toDoubles()
         let matrix = (0..<rows).map { r in Array(flat[(r * columns)..<((r + 1) * columns)]) }
-        return Heatmap(matrix, title: title).mimeBundle()
+        // Weights and other signed values get a diverging map centred on zero.
+        let finite = flat.filter(\.isFinite)
+        let signed = (finite.min() ?? 0) < 0 && (finite.max() ?? 0) > 0
+        return Heatmap(matrix, colormap: signed ? .signed : .viridis, title: title).mimeBundle()
     }
 
     static let maxHeatmapCells = 512 * 512

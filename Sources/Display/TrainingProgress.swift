@@ -93,9 +93,11 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
         let size = Size(width: 560, height: 300)
         let losses = metrics.filter { $0.name.lowercased().contains("loss") }
         if !losses.contains(where: { $0.values.count > 1 }) && stepLosses.count > 1 {
-            return LineChart(
+            var chart = LineChart(
                 [Series("batch loss", x: stepLosses.indices.map { Double($0 + 1) }, y: stepLosses)], xLabel: "step",
                 yLabel: "loss", size: size)
+            chart.wholeXTicks = true
+            return chart
         }
         return LineChart(history: losses, firstEpoch: firstEpoch, size: size)
     }
@@ -152,5 +154,6 @@ extension LineChart {
             history.enumerated().map { i, metric in
                 Series(metric.name, x: metric.values.indices.map { Double($0 + firstEpoch) }, y: metric.values, dashed: i > 0)
             }, title: title, xLabel: xLabel, yLabel: yLabel, yScale: yScale, size: size)
+        wholeXTicks = true
     }
 }
