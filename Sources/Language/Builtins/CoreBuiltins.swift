@@ -17,6 +17,7 @@ public enum Builtins {
     public static func registerAll(in library: Library) {
         registerCore(in: library)
         registerCollections(in: library)
+        registerDisplay(in: library)
     }
 
     static func registerCore(in library: Library) {
@@ -384,8 +385,7 @@ public final class HistoryObject: ScriptObject {
 
     public func richDisplay() throws -> DisplayOutput? {
         guard !series.isEmpty else { return nil }
-        let chart = LineChart(series.map { Series($0.name, y: $0.values) }, title: "History", xLabel: "step")
-        var output = DisplayOutput(chart.mimeBundle())
+        var output = DisplayOutput(Visualize.plot(history: series, title: nil, xLabel: "step"))
         output.data["text/plain"] = plainText
         return output
     }
