@@ -18,6 +18,7 @@ public enum Builtins {
         registerCore(in: library)
         registerCollections(in: library)
         registerDisplay(in: library)
+        registerTensors(in: library)
     }
 
     static func registerCore(in library: Library) {
