@@ -66,7 +66,7 @@ public final class Runtime: @unchecked Sendable {
             return try context.input(prompt: prompt, password: password)
         } catch {
             if error.name == "KeyboardInterrupt" { throw LanguageError("KeyboardInterrupt", "interrupted") }
-            throw LanguageError("ValueError", error.value.isEmpty ? "no input: \(error.name)" : error.value)
+            throw LanguageError(error.name, error.value.isEmpty ? "no input is available" : error.value)
         }
     }
 

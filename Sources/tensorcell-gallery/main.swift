@@ -41,4 +41,30 @@ for (name, table) in Gallery.tables {
         if let text = bundle.data[type] { writeFile("\(folder)/\(name).\(suffix)", Array(text.utf8)) }
     }
 }
-print("wrote \(Gallery.charts.count) charts and \(Gallery.tables.count) tables to \(folder)")
+/// Every part of a bundle a person can open: SVG, PNG, HTML, Markdown and text.
+func writeBundle(_ name: String, _ bundle: MIMEBundle) {
+    if let svg = bundle.data["image/svg+xml"] { writeFile("\(folder)/\(name).svg", Array(svg.utf8)) }
+    if let png = bundle.pngBytes { writeFile("\(folder)/\(name).png", png) }
+    for (type, suffix) in [("text/html", "html"), ("text/plain", "txt"), ("text/markdown", "md")] {
+        if let text = bundle.data[type] { writeFile("\(folder)/\(name).\(suffix)", Array(text.utf8)) }
+    }
+}
+
+var adapters = 0
+for (name, make) in Gallery.adapters {
+    do {
+        writeBundle(name, try make())
+        adapters += 1
+    } catch {
+        fail("\(name): \(error)")
+    }
+}
+do {
+    for (name, bundle) in try Gallery.trainedExamples() {
+        writeBundle(name, bundle)
+        adapters += 1
+    }
+} catch {
+    fail("trained examples: \(error)")
+}
+print("wrote \(Gallery.charts.count) charts, \(Gallery.tables.count) tables and \(adapters) Visualize outputs to \(folder)")

@@ -17,6 +17,8 @@ public enum Builtins {
     public static func registerAll(in library: Library) {
         registerCore(in: library)
         registerCollections(in: library)
+        registerDisplay(in: library)
+        registerTensors(in: library)
         registerNetworks(in: library)
     }
 
@@ -385,8 +387,7 @@ public final class HistoryObject: ScriptObject {
 
     public func richDisplay() throws -> DisplayOutput? {
         guard !series.isEmpty else { return nil }
-        let chart = LineChart(series.map { Series($0.name, y: $0.values) }, title: "History", xLabel: "step")
-        var output = DisplayOutput(chart.mimeBundle())
+        var output = DisplayOutput(Visualize.plot(history: series, title: nil, xLabel: "step"))
         output.data["text/plain"] = plainText
         return output
     }

@@ -42,28 +42,9 @@ extension Layer: ScriptObject {
         }
     }
 
+    /// Display's Keras-style summary table: Layer (type), Output Shape, Param #.
     public func richDisplay() throws -> DisplayOutput? {
-        DisplayOutput(modelSummary().mimeBundle())
-    }
-
-    /// A Keras-style summary: one row per layer of a Sequential (the layer itself otherwise),
-    /// with output shapes where the input size can be told from the first layer.
-    ///
-    /// Display's `Visualize.summary(model)` (on its way to main) makes the same table; this
-    /// small version keeps the language independent of when it lands.
-    func modelSummary() -> ModelSummary {
-        let rows: [(name: String, layer: Layer)] =
-            (self as? Sequential).map { $0.children } ?? [(typeName.lowercased(), self)]
-        var shape = Layer.inputShape(of: self)
-        let layers = rows.map { name, layer -> LayerDescription in
-            // After layers of any size (Conv2D, pooling), a Dense fixes the shape again.
-            if shape == nil, let fixed = Layer.inputShape(of: layer) { shape = fixed }
-            if let known = shape { shape = try? layer.outputShape(for: known) }
-            return LayerDescription(
-                name: name, type: layer.typeName, outputShape: shape.map { $0.map { $0 < 0 ? nil : $0 } } ?? [],
-                parameters: layer.parameterCount, trainable: layer.parameterCount == 0 || !layer.isFrozen)
-        }
-        return ModelSummary(layers, modelName: typeName)
+        DisplayOutput(Visualize.summary(self))
     }
 
     /// The input shape a layer fixes ([N, features] for Dense), with -1 for the batch size;

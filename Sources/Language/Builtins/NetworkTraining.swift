@@ -6,7 +6,7 @@ import NeuralNetworks
 import Tensors
 
 /// A training run a program holds.
-public final class TrainerObject: ScriptObject {
+public final class TrainerObject: ScriptObject, TrainingHistoryHolder {
     public let trainer: Trainer
     let optimizer: OptimizerObject
     let callback: Callback
@@ -18,6 +18,7 @@ public final class TrainerObject: ScriptObject {
     }
 
     public var typeName: String { "Trainer" }
+    public var trainingHistory: TrainingHistory { trainer.history }
 
     public var plainText: String {
         let model = trainer.model
@@ -36,31 +37,16 @@ public final class TrainerObject: ScriptObject {
 }
 
 /// What a run did, epoch by epoch: a line chart of the losses and metrics, and a table as text.
-public final class TrainingHistoryObject: ScriptObject {
+public final class TrainingHistoryObject: ScriptObject, TrainingHistoryHolder {
     public let history: TrainingHistory
-    let metricNames: [String]
-
-    init(_ history: TrainingHistory, metricNames: [String]) {
-        self.history = history
-        self.metricNames = metricNames
-    }
+    init(_ history: TrainingHistory) { self.history = history }
 
     public var typeName: String { "TrainingHistory" }
+    public var trainingHistory: TrainingHistory { history }
     public var typeNames: [String] { ["TrainingHistory", "History"] }
 
     /// Per-epoch series, named as Keras names them: loss, val_loss, accuracy, val_accuracy.
-    public var series: [(name: String, values: [Double])] {
-        guard !history.epochs.isEmpty else { return history.steps.isEmpty ? [] : [("loss", history.stepLosses)] }
-        var result: [(name: String, values: [Double])] = [("loss", history.epochLosses)]
-        let validation = history.validationLosses
-        if !validation.isEmpty { result.append(("val_loss", validation)) }
-        for name in metricNames {
-            result.append((name, history.metric(name)))
-            let held = history.metric("val_" + name)
-            if !held.isEmpty { result.append(("val_" + name, held)) }
-        }
-        return result
-    }
+    public var series: [(name: String, values: [Double])] { Visualize.series(of: history) }
 
     public var plainText: String {
         if history.steps.isEmpty { return "TrainingHistory (empty: nothing trained yet)" }
@@ -80,17 +66,10 @@ public final class TrainingHistoryObject: ScriptObject {
         }.joined(separator: "\n")
     }
 
+    /// Display's line chart of the run, epoch by epoch (step by step before an epoch ends).
     public func richDisplay() throws -> DisplayOutput? {
-        let series = self.series
-        guard !series.isEmpty else { return nil }
-        let byEpoch = !history.epochs.isEmpty
-        let lines = series.map { entry in
-            Series(
-                entry.name, x: entry.values.indices.map { Double($0 + 1) }, y: entry.values,
-                dashed: entry.name.hasPrefix("val_"))
-        }
-        let chart = LineChart(lines, title: "Training history", xLabel: byEpoch ? "epoch" : "step")
-        var output = DisplayOutput(chart.mimeBundle())
+        guard !history.steps.isEmpty else { return nil }
+        var output = DisplayOutput(Visualize.plot(history, title: "Training history"))
         output.data["text/plain"] = plainText
         return output
     }
@@ -157,6 +136,9 @@ public final class EvaluationObject: ScriptObject {
 
 // MARK: - Live display
 
+/// Display's live display of a run: it has `trainingDidFail(_:)` for a `fit` that throws.
+extension LiveTrainingDisplay: LiveTrainingObserver {}
+
 /// Follows a `fit` call in the notebook as one output updated in place.
 protocol LiveTrainingObserver: TrainingObserver {
     /// `fit` threw: leave the last state shown, marked as stopped.
@@ -166,100 +148,15 @@ protocol LiveTrainingObserver: TrainingObserver {
 extension Builtins {
     /// The live display of one `fit` call: a progress bar, the epoch table and the loss curve,
     /// first published with a new display id, then updated in place (at most four times a second).
-    ///
-    /// NOTE for the lead: Display's `LiveTrainingDisplay` (branch display-adapters) does the same
-    /// with more detail (step losses, epochs numbered across fits, the reason a run stopped).
-    /// Once it is on main, this function is the one place to change:
-    ///
-    ///     let id = runtime.newDisplayID("training")
-    ///     return LiveTrainingDisplay(interval: 0.25, clock: Runtime.now) { bundle, isUpdate in
-    ///         isUpdate ? runtime.update(DisplayOutput(bundle), id: id) : runtime.publish(DisplayOutput(bundle), id: id)
-    ///     }
-    ///
-    /// with `extension LiveTrainingDisplay: LiveTrainingObserver {}` (it has `trainingDidFail(_:)`),
-    /// and `ProgressDisplay` below can go.
     static func makeLiveDisplay(_ runtime: Runtime) -> any LiveTrainingObserver {
         let id = runtime.newDisplayID("training")
-        return ProgressDisplay(interval: 0.25, clock: Runtime.now) { bundle, isUpdate in
+        return LiveTrainingDisplay(interval: 0.25, clock: Runtime.now) { bundle, isUpdate in
             if isUpdate {
                 runtime.update(DisplayOutput(bundle), id: id)
             } else {
                 runtime.publish(DisplayOutput(bundle), id: id)
             }
         }
-    }
-}
-
-/// A small live display over Display's `TrainingProgress` (see `makeLiveDisplay`).
-final class ProgressDisplay: LiveTrainingObserver {
-    private let clock: () -> Double
-    private let publish: (MIMEBundle, Bool) -> Void
-    private var throttle: UpdateThrottle
-    private var progress = TrainingProgress(epoch: 0, epochs: 0)
-    private var running = false
-    private var epochsBefore = 0
-    private var epochStarted = 0.0
-    private var published = 0
-
-    init(interval: Double, clock: @escaping () -> Double, publish: @escaping (MIMEBundle, Bool) -> Void) {
-        self.clock = clock
-        self.publish = publish
-        throttle = UpdateThrottle(interval: interval)
-    }
-
-    func trainingWillStart(_ trainer: Trainer, epochs: Int, batchesPerEpoch: Int) {
-        running = true
-        epochsBefore = trainer.epochsCompleted
-        progress = TrainingProgress(epoch: 0, epochs: epochs, batch: 0, batches: batchesPerEpoch)
-        epochStarted = clock()
-        send(final: true)
-    }
-
-    func trainingDidStep(_ trainer: Trainer, _ record: StepRecord) {
-        guard running else { return }
-        progress.batch = record.batch
-        progress.batches = trainer.batchesPerEpoch
-        send(final: false)
-    }
-
-    func trainingDidFinishEpoch(_ trainer: Trainer, _ record: EpochRecord) {
-        guard running else { return }
-        let now = clock()
-        progress.epochSeconds.append(max(0, now - epochStarted))
-        epochStarted = now
-        progress.epoch += 1
-        progress.batch = nil
-        let epochs = Array(trainer.history.epochs.dropFirst(epochsBefore))
-        var metrics: [(name: String, values: [Double])] = [("train loss", epochs.map(\.loss))]
-        if epochs.contains(where: { $0.validationLoss != nil }) {
-            metrics.append(("validation loss", epochs.map { $0.validationLoss ?? .nan }))
-        }
-        for metric in trainer.metrics {
-            metrics.append((metric.name, epochs.map { $0.metrics[metric.name] ?? .nan }))
-            if trainer.validationData != nil {
-                metrics.append(("validation " + metric.name, epochs.map { $0.validationMetrics[metric.name] ?? .nan }))
-            }
-        }
-        progress.metrics = metrics
-        send(final: false)
-    }
-
-    func trainingDidEnd(_ trainer: Trainer, _ outcome: FitOutcome) { finish() }
-
-    func trainingDidFail(_ error: any Error) { finish() }
-
-    private func finish() {
-        guard running else { return }
-        running = false
-        progress.finished = true
-        progress.batch = nil
-        send(final: true)
-    }
-
-    private func send(final: Bool) {
-        guard throttle.shouldPublish(now: clock(), final: final) else { return }
-        publish(progress.mimeBundle(), published > 0)
-        published += 1
     }
 }
 
@@ -405,7 +302,7 @@ extension Builtins {
         }
         library.addProperty("Trainer", "history", doc: "What the run did so far, one row per epoch (loss, val_loss, each metric): shows as a line chart.") { value in
             guard case .object(let object as TrainerObject) = value else { return .void }
-            return .object(TrainingHistoryObject(object.trainer.history, metricNames: object.trainer.metrics.map(\.name)))
+            return .object(TrainingHistoryObject(object.trainer.history))
         }
         library.addProperty("Trainer", "model", doc: "The model being trained.") { value in
             guard case .object(let object as TrainerObject) = value else { return .void }
