@@ -317,8 +317,18 @@ class Page:
         )
 
     def screenshot(self, name: str) -> pathlib.Path:
+        """Saves the page, the window first made tall enough for the whole notebook (up to a limit)."""
         path = ARTIFACTS / f"{name}.png"
         try:
+            height = self.driver.execute_script(
+                "const n = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer')"
+                " || document.querySelector('.jp-NotebookPanel .jp-Notebook');"
+                "return n ? n.scrollHeight : 0;"
+            )
+            if height:
+                width = self.driver.get_window_size()["width"]
+                self.driver.set_window_size(width, max(1000, min(int(height) + 300, 12000)))
+                time.sleep(1)  # let JupyterLab lay the taller window out
             self.driver.save_screenshot(str(path))
         except WebDriverException:
             pass
