@@ -23,11 +23,11 @@ export TENSORCELL_BIN := $(abspath $(RELEASE_BIN))
 	test-notebooks test-browser bench gallery kernelspec clean reference
 
 help:
-	@echo "make lab      install what is needed, build, install the kernel, open JupyterLab on notebooks/"
-	@echo "make test     install what tests need, build, run the Swift, protocol, notebook and browser tests"
-	@echo "make notebooks  run every notebooks/*.ipynb with the kernel and save it with its outputs"
-	@echo "make bench    run every benchmark beside its peers and rewrite docs/benchmarks.md"
-	@echo "make gallery  render every chart kind to PNG under $(GALLERY_DIR)/"
+	@echo "make lab       install what is needed, build, install the kernel, open JupyterLab on notebooks/"
+	@echo "make test      install what tests need, build, run the Swift, protocol, notebook and browser tests"
+	@echo "make notebooks run every notebooks/*.ipynb with the kernel and save it with its outputs"
+	@echo "make bench     run every benchmark beside its peers and rewrite docs/benchmarks.md"
+	@echo "make gallery   render every chart kind to PNG under $(GALLERY_DIR)/"
 
 # Installs the Debian packages in $(1) that are missing, and only those.
 define apt_install
