@@ -19,6 +19,7 @@ public enum Builtins {
         registerCollections(in: library)
         registerDisplay(in: library)
         registerTensors(in: library)
+        registerNetworks(in: library)
     }
 
     static func registerCore(in library: Library) {
