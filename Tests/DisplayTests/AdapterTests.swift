@@ -62,8 +62,12 @@ private func expectReadable(_ bundle: MIMEBundle, _ what: String, sourceLocation
     #expect(!bundle.plainText.isEmpty, "\(what): no text/plain", sourceLocation: sourceLocation)
     if let svg = bundle.data["image/svg+xml"] {
         #expect(svg.hasSuffix("</svg>\n"), "\(what): SVG not finished", sourceLocation: sourceLocation)
-        #expect(!svg.contains("nan\"") && !svg.contains("inf\""), "\(what): a non-finite number in an SVG attribute", sourceLocation: sourceLocation)
-        #expect(bundle.pngBytes.map { (try? Bitmap(png: $0)) != nil } == true, "\(what): no valid PNG", sourceLocation: sourceLocation)
+        #expect(
+            !svg.contains("nan\"") && !svg.contains("inf\""), "\(what): a non-finite number in an SVG attribute",
+            sourceLocation: sourceLocation)
+        #expect(
+            bundle.pngBytes.map { (try? Bitmap(png: $0)) != nil } == true, "\(what): no valid PNG",
+            sourceLocation: sourceLocation)
     } else {
         #expect(bundle.data["text/html"] != nil, "\(what): neither picture nor table", sourceLocation: sourceLocation)
     }
@@ -83,7 +87,8 @@ private func expectReadableOrRefused(
 }
 
 private func expectRefused(
-    _ what: String, containing text: String, sourceLocation: SourceLocation = #_sourceLocation, _ make: () throws -> MIMEBundle
+    _ what: String, containing text: String, sourceLocation: SourceLocation = #_sourceLocation,
+    _ make: () throws -> MIMEBundle
 ) {
     do {
         _ = try make()
@@ -141,17 +146,24 @@ private func expectRefused(
     let empty = try Tensor.zeros([0])
     let emptyPoints = try Tensor.zeros([0, 2])
     let onePoint = try Tensor([0.5, 0.5], shape: [1, 2])
-    for (name, t) in [("nan", nasty), ("huge", huge), ("tiny", tiny), ("constant", constant), ("empty", empty), ("one point", onePoint), ("empty points", emptyPoints)] {
+    for (name, t) in [
+        ("nan", nasty), ("huge", huge), ("tiny", tiny), ("constant", constant), ("empty", empty),
+        ("one point", onePoint), ("empty points", emptyPoints),
+    ] {
         expectReadableOrRefused("table \(name)") { Visualize.table(t) }
         expectReadableOrRefused("histogram \(name)") { try Visualize.histogram(t) }
         expectReadableOrRefused("heatmap \(name)") { try Visualize.heatmap(t) }
         expectReadableOrRefused("scatter \(name)") { try Visualize.scatter(t, nil) }
         expectReadableOrRefused("images \(name)") { try Visualize.images(t) }
         expectReadableOrRefused("confusion \(name)") { try Visualize.confusion(predictions: t, targets: t) }
-        expectReadableOrRefused("boundary \(name)") { try Visualize.boundary(model, t, try Tensor.zeros([t.shape.first ?? 0], dtype: .int64), resolution: 20) }
+        expectReadableOrRefused("boundary \(name)") {
+            try Visualize.boundary(model, t, try Tensor.zeros([t.shape.first ?? 0], dtype: .int64), resolution: 20)
+        }
         expectReadableOrRefused("plot \(name)") { Visualize.plot(series: [("y", t.toDoubles())]) }
         expectReadableOrRefused("log plot \(name)") { Visualize.plot(series: [("y", t.toDoubles())], logScale: true) }
-        expectReadableOrRefused("sweep \(name)") { try Visualize.learningRateSweep(rates: t.toDoubles(), losses: t.toDoubles()) }
+        expectReadableOrRefused("sweep \(name)") {
+            try Visualize.learningRateSweep(rates: t.toDoubles(), losses: t.toDoubles())
+        }
     }
 }
 
@@ -163,7 +175,10 @@ private func expectRefused(
 }
 
 @Test func boundaryEvaluatesInEvalModeWithoutGradientsAndRestoresTheMode() throws {
-    let model = Sequential([try Dense(2, 4, activation: .relu, seed: 1), try Dropout(0.5, seed: 2), try Dense(4, 1, activation: .sigmoid, seed: 3)])
+    let model = Sequential([
+        try Dense(2, 4, activation: .relu, seed: 1), try Dropout(0.5, seed: 2),
+        try Dense(4, 1, activation: .sigmoid, seed: 3),
+    ])
     let x = try Tensor([0, 0, 1, 1, 0, 1, 1, 0], shape: [4, 2])
     let y = try Tensor([0, 0, 1, 1], dtype: .int64)
     model.train()
@@ -195,14 +210,22 @@ private func expectRefused(
     let model = Sequential([try Dense(3, 2, seed: 1)])
     let points = try Tensor([0, 0, 1, 1], shape: [2, 2])
     let labels = try Tensor([0, 1], dtype: .int64)
-    expectRefused("boundary of a 3-input model", containing: "could not be evaluated") { try Visualize.boundary(model, points, labels) }
+    expectRefused("boundary of a 3-input model", containing: "could not be evaluated") {
+        try Visualize.boundary(model, points, labels)
+    }
     expectRefused("boundary with too few labels", containing: "1 labels for 2 points") {
         try Visualize.boundary(Sequential([try Dense(2, 1)]), points, try Tensor([1], dtype: .int64))
     }
-    expectRefused("boundary resolution", containing: "resolution") { try Visualize.boundary(model, points, labels, resolution: 1) }
+    expectRefused("boundary resolution", containing: "resolution") {
+        try Visualize.boundary(model, points, labels, resolution: 1)
+    }
     expectRefused("scatter of a vector", containing: "[n, 2]") { try Visualize.scatter(try Tensor([1, 2, 3]), nil) }
-    expectRefused("scatter with fractional labels", containing: "class ids") { try Visualize.scatter(points, try Tensor([0.5, 1])) }
-    expectRefused("scatter with negative labels", containing: "class ids") { try Visualize.scatter(points, try Tensor([-1, 1])) }
+    expectRefused("scatter with fractional labels", containing: "class ids") {
+        try Visualize.scatter(points, try Tensor([0.5, 1]))
+    }
+    expectRefused("scatter with negative labels", containing: "class ids") {
+        try Visualize.scatter(points, try Tensor([-1, 1]))
+    }
     expectRefused("heatmap of rank 3", containing: "matrix") { try Visualize.heatmap(try Tensor.zeros([2, 2, 2])) }
     expectRefused("histogram with no bins", containing: "bin") { try Visualize.histogram(points, bins: 0) }
     expectRefused("colour images", containing: "one channel") { try Visualize.images(try Tensor.zeros([2, 3, 8, 8])) }
@@ -210,15 +233,21 @@ private func expectRefused(
     expectRefused("images with too few labels", containing: "labels") {
         try Visualize.images(try Tensor.zeros([3, 4, 4]), labels: try Tensor([1, 2], dtype: .int64))
     }
-    expectRefused("images in no columns", containing: "column") { try Visualize.images(try Tensor.zeros([3, 4, 4]), columns: 0) }
+    expectRefused("images in no columns", containing: "column") {
+        try Visualize.images(try Tensor.zeros([3, 4, 4]), columns: 0)
+    }
     expectRefused("confusion with a class out of range", containing: "out of range") {
         try Visualize.confusion(predictions: try Tensor([0, 5], dtype: .int64), targets: labels, classes: 3)
     }
-    expectRefused("confusion with NaN", containing: "finite") { try Visualize.confusion(predictions: try Tensor([.nan, 1]), targets: labels) }
+    expectRefused("confusion with NaN", containing: "finite") {
+        try Visualize.confusion(predictions: try Tensor([.nan, 1]), targets: labels)
+    }
     expectRefused("confusion of different lengths", containing: "labels") {
         try Visualize.confusion(predictions: try Tensor([0, 1, 1], dtype: .int64), targets: labels)
     }
-    expectRefused("sweep of different lengths", containing: "one loss per rate") { try Visualize.learningRateSweep(rates: [0.1], losses: []) }
+    expectRefused("sweep of different lengths", containing: "one loss per rate") {
+        try Visualize.learningRateSweep(rates: [0.1], losses: [])
+    }
     expectRefused("diagram of a convolution", containing: "Conv2D") {
         try Visualize.diagram(Sequential([try Conv2D(1, 4, kernelSize: 3), Flatten(), try Dense(4, 2)]))
     }
@@ -287,6 +316,10 @@ private func expectRefused(
     #expect(fromScores.data["image/svg+xml"]!.contains(">Mine<"))
 }
 
+@Test func activationsAreTheSmallMultiples() {
+    #expect(Visualize.activations().data["image/svg+xml"] == SmallMultiples.activationFunctions().svg())
+}
+
 @Test func graphsShowValuesGradientsAndOperations() throws {
     let graph = try Visualize.graph(try Gallery.neuron())
     #expect(graph.plainText == "<ComputationGraph: 10 values, 5 operations; o = 0.7071>")
@@ -303,7 +336,8 @@ private func expectRefused(
 private final class LiveHarness {
     var now = 0.0
     var published: [(bundle: MIMEBundle, isUpdate: Bool)] = []
-    lazy var display = LiveTrainingDisplay(interval: 0.25, clock: { [unowned self] in now }) { [unowned self] bundle, isUpdate in
+    lazy var display = LiveTrainingDisplay(interval: 0.25, clock: { [unowned self] in now }) {
+        [unowned self] bundle, isUpdate in
         published.append((bundle, isUpdate))
     }
     let trainer: Trainer
@@ -312,7 +346,8 @@ private final class LiveHarness {
         let data = try Datasets.moons(n: 40, noise: 0.1, seed: 1)
         let model = Sequential([try Dense(2, 4, activation: .tanh, seed: 1), try Dense(4, 2, seed: 2)])
         trainer = try Trainer(
-            model, loss: .crossEntropy, optimizer: try SGD(model, lr: 0.1), data: data, validation: validation, batchSize: 10,
+            model, loss: .crossEntropy, optimizer: try SGD(model, lr: 0.1), data: data, validation: validation,
+            batchSize: 10,
             metrics: [.accuracy], seed: 2)
         trainer.observer = display
     }
@@ -341,7 +376,9 @@ private final class LiveHarness {
             self.inner = inner
             self.tick = tick
         }
-        func trainingWillStart(_ t: Trainer, epochs: Int, batchesPerEpoch: Int) { inner.trainingWillStart(t, epochs: epochs, batchesPerEpoch: batchesPerEpoch) }
+        func trainingWillStart(_ t: Trainer, epochs: Int, batchesPerEpoch: Int) {
+            inner.trainingWillStart(t, epochs: epochs, batchesPerEpoch: batchesPerEpoch)
+        }
         func trainingDidStep(_ t: Trainer, _ r: StepRecord) {
             tick()
             inner.trainingDidStep(t, r)
@@ -371,7 +408,9 @@ private final class LiveHarness {
             self.inner = inner
             self.stop = stop
         }
-        func trainingWillStart(_ t: Trainer, epochs: Int, batchesPerEpoch: Int) { inner.trainingWillStart(t, epochs: epochs, batchesPerEpoch: batchesPerEpoch) }
+        func trainingWillStart(_ t: Trainer, epochs: Int, batchesPerEpoch: Int) {
+            inner.trainingWillStart(t, epochs: epochs, batchesPerEpoch: batchesPerEpoch)
+        }
         func trainingDidStep(_ t: Trainer, _ r: StepRecord) { inner.trainingDidStep(t, r) }
         func trainingDidFinishEpoch(_ t: Trainer, _ r: EpochRecord) {
             inner.trainingDidFinishEpoch(t, r)
@@ -412,7 +451,8 @@ private final class LiveHarness {
 }
 
 @Test func longRunsKeepTheEpochTableShort() throws {
-    let progress = TrainingProgress(epoch: 100, epochs: 100, metrics: [("train loss", (1...100).map { 1 / Double($0) })], finished: true)
+    let progress = TrainingProgress(
+        epoch: 100, epochs: 100, metrics: [("train loss", (1...100).map { 1 / Double($0) })], finished: true)
     let table = progress.table()
     #expect(table.rows.count == TrainingProgress.tableRowLimit)
     #expect(table.rows[2].allSatisfy { $0 == .ellipsis })
