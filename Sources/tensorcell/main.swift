@@ -17,7 +17,7 @@ struct Tensorcell: ParsableCommand {
         commandName: "tensorcell",
         abstract: "A Jupyter kernel for learning deep learning.",
         version: tensorcellVersion,
-        subcommands: [RunKernel.self, InstallKernelspec.self])
+        subcommands: [RunKernel.self, InstallKernelspec.self, RunFile.self, PrintReference.self])
 }
 
 /// A failure while doing the work (not a misuse of the command line), so no usage is printed.
@@ -43,6 +43,45 @@ struct RunKernel: ParsableCommand {
             throw CommandFailure("\(error)")
         }
         _ = server.run(interpreter: Interpreter())
+    }
+}
+
+struct RunFile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a Tensorcell program file, printing what a notebook would show as text.",
+        discussion: "Lines that are exactly `// %%` split the file into cells, run one after another.")
+
+    @Argument(help: "The program file.")
+    var file: String
+
+    func run() throws {
+        guard let handle = fopen(file, "r") else { throw CommandFailure("cannot open \(file)") }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, handle)
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        fclose(handle)
+        let source = String(decoding: bytes, as: UTF8.self)
+        let (_, failed) = Interpreter().transcript(Interpreter.cells(of: source)) { piece in
+            var bytes = Array(piece.utf8)
+            _ = write(1, &bytes, bytes.count)
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+struct PrintReference: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reference", abstract: "Print the builtin reference (Markdown) that docs/language.md includes.",
+        shouldDisplay: false)
+
+    func run() throws {
+        var bytes = Array(Interpreter.standardLibrary().referenceMarkdown().utf8)
+        _ = write(1, &bytes, bytes.count)
     }
 }
 

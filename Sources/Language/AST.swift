@@ -1,0 +1,130 @@
+// The syntax tree the parser builds and the evaluator walks.
+
+public struct Expr: @unchecked Sendable {
+    var kind: ExprKind
+    var span: SourceSpan
+}
+
+indirect enum ExprKind {
+    case int(Int)
+    case float(Double)
+    case bool(Bool)
+    case string([StringPart])
+    case name(String)
+    case array([Expr])
+    case tuple([Expr])
+    case unary(UnaryOperator, Expr)
+    case binary(BinaryOperator, Expr, Expr)
+    case and(Expr, Expr)
+    case or(Expr, Expr)
+    case conditional(Expr, Expr, Expr)
+    /// `a..<b`, `a...b`, `..<b`, `a...`, and `..` (the whole axis).
+    case range(Expr?, Expr?, closed: Bool)
+    case call(Expr, [Argument])
+    case member(Expr, String, nameSpan: SourceSpan)
+    case index(Expr, [Expr])
+    case closure(FunctionDeclaration)
+}
+
+enum StringPart {
+    case text(String)
+    case code(Expr)
+}
+
+struct Argument {
+    var label: String?
+    var value: Expr
+    /// The label and the value, for errors about the argument.
+    var span: SourceSpan
+}
+
+enum UnaryOperator: String {
+    case negate = "-"
+    case plus = "+"
+    case not = "!"
+}
+
+enum BinaryOperator: String {
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    case remainder = "%"
+    case matmul = "@"
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessEqual = "<="
+    case greater = ">"
+    case greaterEqual = ">="
+}
+
+struct Stmt {
+    var kind: StmtKind
+    var span: SourceSpan
+}
+
+indirect enum StmtKind {
+    case expression(Expr)
+    case binding(mutable: Bool, Pattern, Expr)
+    /// `target = value`, or `target op= value` with `op`.
+    case assign(Expr, BinaryOperator?, Expr)
+    case function(FunctionDeclaration)
+    case `if`(Expr, [Stmt], [Stmt]?)
+    case `for`(Pattern, Expr, [Stmt])
+    case `while`(Expr, [Stmt])
+    case `break`
+    case `continue`
+    case `return`(Expr?)
+}
+
+indirect enum Pattern {
+    case name(String, SourceSpan)
+    case wildcard
+    case tuple([Pattern], SourceSpan)
+
+    var names: [String] {
+        switch self {
+        case .name(let name, _): [name]
+        case .wildcard: []
+        case .tuple(let items, _): items.flatMap(\.names)
+        }
+    }
+}
+
+public final class FunctionDeclaration: @unchecked Sendable {
+    /// Nil for closures.
+    let name: String?
+    let parameters: [FunctionParameter]
+    let body: [Stmt]
+    let span: SourceSpan
+    /// A closure or function whose body is one expression returns its value.
+    let returnsLastExpression: Bool
+
+    init(name: String?, parameters: [FunctionParameter], body: [Stmt], span: SourceSpan) {
+        self.name = name
+        self.parameters = parameters
+        self.body = body
+        self.span = span
+        if body.count == 1, case .expression = body[0].kind { returnsLastExpression = true } else {
+            returnsLastExpression = false
+        }
+    }
+}
+
+struct FunctionParameter {
+    var name: String
+    var defaultValue: Expr?
+    var span: SourceSpan
+
+    var defaultSource: String {
+        guard let defaultValue, let file = defaultValue.span.file else { return "" }
+        return file.text(defaultValue.span)
+    }
+}
+
+/// A parsed cell: its statements, and whether it ends with `;` (show no result).
+struct Program {
+    var statements: [Stmt]
+    var quiet: Bool
+}

@@ -1,0 +1,166 @@
+// Where code came from and what went wrong in it: source files (cells), spans, and errors that
+// show the failing line with its span underlined.
+
+/// The text of one cell (or one `evaluate` expression), kept so errors can quote it later,
+/// even when a function defined in it fails in a later cell.
+public final class SourceFile: @unchecked Sendable {
+    /// "cell 5", as errors name it.
+    public let name: String
+    public let scalars: [Unicode.Scalar]
+    /// The offset at which each line starts.
+    let lineStarts: [Int]
+
+    public init(name: String, text: String) {
+        self.name = name
+        scalars = Array(text.unicodeScalars)
+        var starts = [0]
+        for (offset, scalar) in scalars.enumerated() where scalar == "\n" { starts.append(offset + 1) }
+        lineStarts = starts
+    }
+
+    /// The 1-based line and 0-based column of an offset.
+    func location(of offset: Int) -> (line: Int, column: Int) {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+        }
+        return (low + 1, offset - lineStarts[low])
+    }
+
+    func line(_ number: Int) -> String {
+        let start = lineStarts[number - 1]
+        var end = number < lineStarts.count ? lineStarts[number] - 1 : scalars.count
+        end = max(start, min(end, scalars.count))
+        return String(String.UnicodeScalarView(scalars[start..<end]))
+    }
+
+    func text(_ span: SourceSpan) -> String {
+        let start = max(0, min(span.start, scalars.count))
+        let end = max(start, min(span.end, scalars.count))
+        return String(String.UnicodeScalarView(scalars[start..<end]))
+    }
+}
+
+/// A range of a source, in Unicode scalars.
+public struct SourceSpan: @unchecked Sendable {
+    public var file: SourceFile?
+    public var start: Int
+    public var end: Int
+
+    public init(file: SourceFile?, start: Int, end: Int) {
+        self.file = file
+        self.start = start
+        self.end = end
+    }
+
+    /// The span from the start of one to the end of another.
+    func to(_ other: SourceSpan) -> SourceSpan { SourceSpan(file: file, start: start, end: max(end, other.end)) }
+
+    static let none = SourceSpan(file: nil, start: 0, end: 0)
+}
+
+/// An error a program meets: its kind (`ShapeError`), what went wrong, and where.
+public struct LanguageError: Error, @unchecked Sendable {
+    /// SyntaxError, NameError, TypeError, ShapeError, ValueError, KeyboardInterrupt, ...
+    public var kind: String
+    public var message: String
+    public var span: SourceSpan?
+    /// The user-function calls the error passed through, innermost first.
+    var callSites: [(function: String, span: SourceSpan)] = []
+    /// Calls the error passed through beyond those kept in `callSites`.
+    var hiddenCalls = 0
+
+    public init(_ kind: String, _ message: String, at span: SourceSpan? = nil) {
+        self.kind = kind
+        self.message = message
+        self.span = span
+    }
+
+    /// The traceback lines: the error, then where it happened, the line and the span underlined;
+    /// with ANSI colours for front ends that show them.
+    public func traceback(colors: Bool = true) -> [String] {
+        let red = colors ? "\u{1B}[0;31m" : ""
+        let boldRed = colors ? "\u{1B}[1;31m" : ""
+        let blue = colors ? "\u{1B}[0;34m" : ""
+        let reset = colors ? "\u{1B}[0m" : ""
+        var lines = ["\(boldRed)\(kind)\(reset): \(message)"]
+        func quote(_ span: SourceSpan, label: String?) {
+            guard let file = span.file else { return }
+            let (line, column) = file.location(of: span.start)
+            let (endLine, endColumn) = file.location(of: max(span.start, span.end))
+            let text = file.line(line)
+            let gutter = String(line)
+            let pad = String(repeating: " ", count: gutter.count)
+            var width = endLine == line ? endColumn - column : text.unicodeScalars.count - column
+            width = max(1, width)
+            let where_ = label.map { "\($0) at " } ?? ""
+            lines.append("\(blue)\(pad)--> \(reset)\(where_)\(file.name), line \(line)")
+            lines.append("\(blue)\(pad) |\(reset)")
+            lines.append("\(blue)\(gutter) |\(reset) \(text)")
+            let indent = String(text.unicodeScalars.prefix(column).map { $0 == "\t" ? "\t" : " " })
+            lines.append("\(blue)\(pad) |\(reset) \(indent)\(red)\(String(repeating: "^", count: width))\(reset)")
+        }
+        if let span { quote(span, label: nil) }
+        // Recursion repeats one call site: show it once, with a count.
+        var index = 0
+        while index < callSites.count {
+            let site = callSites[index]
+            var repeats = 1
+            while index + repeats < callSites.count, callSites[index + repeats].span.start == site.span.start,
+                callSites[index + repeats].span.file === site.span.file
+            {
+                repeats += 1
+            }
+            quote(site.span, label: "in \(site.function), called")
+            if repeats > 1 || (index + repeats == callSites.count && hiddenCalls > 0) {
+                lines.append("   (and \(repeats - 1 + (index + repeats == callSites.count ? hiddenCalls : 0)) more calls from the same place)")
+            }
+            index += repeats
+        }
+        return lines
+    }
+}
+
+/// Names close to a misspelt one, closest first: "did you mean".
+func suggestions(for name: String, among candidates: some Sequence<String>, limit: Int = 3) -> [String] {
+    let target = Array(name.lowercased().unicodeScalars)
+    var scored: [(String, Int)] = []
+    let allowed = max(1, min(3, target.count / 3 + 1))
+    for candidate in candidates where candidate != name {
+        let other = Array(candidate.lowercased().unicodeScalars)
+        if abs(other.count - target.count) > allowed { continue }
+        let distance = editDistance(target, other)
+        if distance <= allowed && distance * 2 < target.count { scored.append((candidate, distance)) }
+    }
+    scored.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+    return scored.prefix(limit).map(\.0)
+}
+
+func didYouMean(_ name: String, among candidates: some Sequence<String>) -> String {
+    let close = suggestions(for: name, among: candidates)
+    if close.isEmpty { return "" }
+    return "; did you mean " + close.map { "'\($0)'" }.joined(separator: " or ") + "?"
+}
+
+/// Levenshtein distance with transpositions counted as one edit.
+func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous2 = [Int](repeating: 0, count: b.count + 1)
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                current[j] = min(current[j], previous2[j - 2] + 1)
+            }
+        }
+        (previous2, previous, current) = (previous, current, previous2)
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,246 @@
+// Completion and inspection: what the front end offers on Tab and shows on Shift-Tab.
+
+import Kernel
+import NeuralNetworks
+import Tensors
+
+enum Inspection {
+    static func isNameScalar(_ c: Unicode.Scalar) -> Bool {
+        c == "_" || c.properties.isAlphabetic || (c.value >= 48 && c.value <= 57)
+    }
+
+    /// The shape a `%who` row and inspection show.
+    static func shape(of value: Value) -> String {
+        switch value {
+        case .tensor(let tensor): return "[" + tensor.shape.map(String.init).joined(separator: ", ") + "]"
+        case .array(let items): return "\(items.count) items"
+        case .tuple(let items): return "\(items.count) items"
+        case .object(let object):
+            if let shaped = object as? ShapeDescribing { return shaped.shapeDescription }
+            return ""
+        default: return ""
+        }
+    }
+
+    /// The parameter count of a model, or of a tensor (its elements).
+    static func parameters(of value: Value) -> Int? {
+        switch value {
+        case .object(let object):
+            if let layer = object as? Layer { return layer.parameterCount }
+            return nil
+        case .tensor(let tensor): return tensor.count
+        default: return nil
+        }
+    }
+
+    // MARK: Completion
+
+    static func complete(_ code: String, cursor requested: Int, interpreter: Interpreter) -> Completion {
+        let scalars = Array(code.unicodeScalars)
+        let cursor = max(0, min(requested, scalars.count))
+        var start = cursor
+        while start > 0 && isNameScalar(scalars[start - 1]) { start -= 1 }
+        let prefix = String(String.UnicodeScalarView(scalars[start..<cursor]))
+        var matches: [String] = []
+        var metadata: [String: JSON] = [:]
+
+        if start > 0 && scalars[start - 1] == "." {
+            // Members of the value before the dot.
+            if let value = valueOfChain(scalars, end: start - 1, interpreter: interpreter) {
+                matches = interpreter.library.memberNames(of: value).filter { $0.hasPrefix(prefix) }
+                if case .tuple(let items) = value { matches += items.indices.map(String.init).filter { $0.hasPrefix(prefix) } }
+            }
+        } else {
+            // Argument labels of the call the cursor is in, then names.
+            if let callee = enclosingCallee(scalars, before: start, interpreter: interpreter) {
+                matches += callee.filter { $0.hasPrefix(prefix) }.map { $0 + ": " }
+            }
+            var names = Set(interpreter.globals.names.keys)
+            names.formUnion(interpreter.library.functions.keys)
+            names.formUnion(interpreter.library.constants.keys)
+            names.formUnion(keywords)
+            matches += names.filter { $0.hasPrefix(prefix) }.sorted()
+        }
+        var seen = Set<String>()
+        matches = matches.filter { seen.insert($0).inserted }
+        var types: [JSON] = []
+        for match in matches {
+            let bare = match.hasSuffix(": ") ? String(match.dropLast(2)) : match
+            let type: String
+            if match.hasSuffix(": ") {
+                type = "param"
+            } else if keywords.contains(bare) {
+                type = "keyword"
+            } else if interpreter.globals.names[bare] != nil {
+                type = "instance"
+            } else if interpreter.library.functions[bare] != nil {
+                type = "function"
+            } else {
+                type = "property"
+            }
+            types.append(.object(["text": .string(match), "type": .string(type), "start": .int(start), "end": .int(cursor)]))
+        }
+        metadata["_jupyter_types_experimental"] = .array(types)
+        return Completion(matches: matches, cursorStart: start, cursorEnd: cursor, metadata: metadata)
+    }
+
+    /// The value of `a.b.c` ending at `end` (exclusive), looking names and properties up without
+    /// running any call.
+    static func valueOfChain(_ scalars: [Unicode.Scalar], end: Int, interpreter: Interpreter) -> Value? {
+        var parts: [String] = []
+        var position = end
+        while true {
+            var start = position
+            while start > 0 && isNameScalar(scalars[start - 1]) { start -= 1 }
+            guard start < position else { return nil }
+            parts.insert(String(String.UnicodeScalarView(scalars[start..<position])), at: 0)
+            if start > 0 && scalars[start - 1] == "." {
+                position = start - 1
+            } else {
+                break
+            }
+        }
+        guard var value = lookup(parts[0], interpreter) else { return nil }
+        for name in parts.dropFirst() {
+            guard let member = interpreter.library.member(name, of: value), case .property(let getter, _, _) = member,
+                let next = try? getter(value)
+            else { return nil }
+            value = next
+        }
+        return value
+    }
+
+    static func lookup(_ name: String, _ interpreter: Interpreter) -> Value? {
+        if let binding = interpreter.globals.names[name] { return binding.value }
+        if let constant = interpreter.library.constants[name] { return constant }
+        if let builtin = interpreter.library.functions[name] { return .function(Function(.builtin(builtin))) }
+        if let number = Int(name) { return .int(number) }
+        return nil
+    }
+
+    /// The parameter names of the innermost call whose `(` is open before `position`.
+    static func enclosingCallee(_ scalars: [Unicode.Scalar], before position: Int, interpreter: Interpreter) -> [String]? {
+        var depth = 0
+        var index = position - 1
+        while index >= 0 {
+            let c = scalars[index]
+            if c == ")" || c == "]" || c == "}" {
+                depth += 1
+            } else if c == "(" || c == "[" || c == "{" {
+                if depth == 0 {
+                    guard c == "(" else { return nil }
+                    var end = index
+                    while end > 0 && scalars[end - 1] == " " { end -= 1 }
+                    guard let callee = calleeValue(scalars, end: end, interpreter: interpreter) else { return nil }
+                    return parameterNames(of: callee, interpreter: interpreter)
+                }
+                depth -= 1
+            } else if c == "\n" && depth == 0 && index < position - 1 && false {
+                return nil
+            }
+            index -= 1
+        }
+        return nil
+    }
+
+    static func calleeValue(_ scalars: [Unicode.Scalar], end: Int, interpreter: Interpreter) -> Value? {
+        var start = end
+        while start > 0 && isNameScalar(scalars[start - 1]) { start -= 1 }
+        guard start < end else { return nil }
+        let name = String(String.UnicodeScalarView(scalars[start..<end]))
+        if start > 0 && scalars[start - 1] == ".", let receiver = valueOfChain(scalars, end: start - 1, interpreter: interpreter) {
+            if let member = interpreter.library.member(name, of: receiver), case .method(let builtin) = member {
+                return .function(Function(.method(builtin, receiver: receiver)))
+            }
+            return nil
+        }
+        return lookup(name, interpreter)
+    }
+
+    static func parameterNames(of value: Value, interpreter: Interpreter) -> [String]? {
+        switch value {
+        case .function(let function):
+            switch function.body {
+            case .builtin(let builtin), .method(let builtin, _): return builtin.parameters.filter { !$0.variadic }.map(\.name)
+            case .user(let declaration, _): return declaration.parameters.map(\.name)
+            }
+        case .object:
+            if let member = interpreter.library.member("()", of: value), case .method(let builtin) = member {
+                return builtin.parameters.map(\.name)
+            }
+            return nil
+        default: return nil
+        }
+    }
+
+    // MARK: Inspection
+
+    static func inspect(_ code: String, cursor requested: Int, interpreter: Interpreter) -> MimeBundle? {
+        let scalars = Array(code.unicodeScalars)
+        let cursor = max(0, min(requested, scalars.count))
+        var start = cursor
+        while start > 0 && isNameScalar(scalars[start - 1]) { start -= 1 }
+        var end = cursor
+        while end < scalars.count && isNameScalar(scalars[end]) { end += 1 }
+        if start == end {
+            // Just after `f(`: describe `f`.
+            var back = cursor
+            while back > 0 && (scalars[back - 1] == "(" || scalars[back - 1] == " ") { back -= 1 }
+            end = back
+            start = back
+            while start > 0 && isNameScalar(scalars[start - 1]) { start -= 1 }
+            guard start < end else { return nil }
+        }
+        let name = String(String.UnicodeScalarView(scalars[start..<end]))
+        var text: String
+        if start > 0 && scalars[start - 1] == ".", let receiver = valueOfChain(scalars, end: start - 1, interpreter: interpreter),
+            let member = interpreter.library.member(name, of: receiver)
+        {
+            switch member {
+            case .method(let builtin): text = "\(receiver.typeName).\(builtin.signature)\n\n\(builtin.doc)"
+            case .property(let getter, _, let doc):
+                text = "\(receiver.typeName).\(name)\n\n\(doc)"
+                if let value = try? getter(receiver) { text += "\n\n" + describe(value, name: name) }
+            }
+        } else if let binding = interpreter.globals.names[name] {
+            text = describe(binding.value, name: name)
+        } else if let builtin = interpreter.library.functions[name] {
+            text = builtin.signature + "\n\n" + builtin.doc
+        } else if let constant = interpreter.library.constants[name] {
+            text = "\(name) = \(constant.text)"
+        } else if keywords.contains(name) {
+            text = "\(name): a keyword of the language (see docs/language.md)"
+        } else {
+            return nil
+        }
+        return MimeBundle(data: ["text/plain": .string(text)])
+    }
+
+    /// Kind, shape, dtype, parameter count, and the value itself.
+    static func describe(_ value: Value, name: String) -> String {
+        var lines = ["\(name): \(value.typeName)"]
+        switch value {
+        case .tensor(let tensor):
+            lines.append("shape: \(shape(of: value))")
+            lines.append("dtype: \(tensor.dtype)")
+            lines.append("elements: \(tensor.count)")
+            if tensor.requiresGrad { lines.append("requiresGrad: true") }
+        case .function(let function):
+            lines.append(function.signature)
+            if let builtin = function.builtin { lines.append(builtin.doc) }
+        case .object:
+            if let count = parameters(of: value) { lines.append("parameters: \(count)") }
+        default:
+            break
+        }
+        let text = value.text
+        lines.append("")
+        lines.append(text.count > 2000 ? String(text.prefix(2000)) + "…" : text)
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Layers that can say their shape for `%who` (the builtins conform the ones they wrap).
+protocol ShapeDescribing {
+    var shapeDescription: String { get }
+}

@@ -1,0 +1,154 @@
+// What a running program may touch besides its values: output, the notebook's history, the
+// random seed, files in the notebook's directory, the clock and the interrupt flag.
+
+import Kernel
+import NeuralNetworks
+import Tensors
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+public final class Runtime: @unchecked Sendable {
+    public let library: Library
+    /// The running cell's link to the front end; a quiet one between cells.
+    var context: any ExecutionContext = SilentContext()
+    /// The folder data files are read from and model files written to.
+    public let directory: String
+    /// What `log(name: value)` recorded, in the order names first appeared.
+    public private(set) var history: [(name: String, values: [Double])] = []
+    /// The seed `%seed N` set, used by builtins that take a seed when the call gives none.
+    public var seed: UInt64 = 0
+    /// Draws made since the seed was set, so unseeded calls differ from each other but repeat
+    /// from run to run.
+    public var draws: UInt64 = 0
+    /// A deadline in seconds of `now()`; past it, the program stops (the fuzz test's time bound).
+    public var deadline: Double?
+    private var displayCount = 0
+    private var checks = 0
+
+    public init(library: Library, directory: String = ".") {
+        self.library = library
+        self.directory = directory
+    }
+
+    // MARK: Output
+
+    public func print(_ text: String) { context.write(text, to: .stdout) }
+    public func eprint(_ text: String) { context.write(text, to: .stderr) }
+
+    /// Shows a value as its own output, now.
+    public func display(_ value: Value, id: String? = nil) throws {
+        context.display(try RichOutput.bundle(for: value, runtime: self), id: id)
+    }
+
+    /// Shows display-layer output, with an id that later `update` calls replace in place.
+    public func publish(_ output: DisplayOutput, id: String? = nil) {
+        context.display(RichOutput.kernelBundle(output), id: id)
+    }
+
+    public func update(_ output: DisplayOutput, id: String) {
+        context.updateDisplay(RichOutput.kernelBundle(output), id: id)
+    }
+
+    public func updateDisplay(_ value: Value, id: String) throws {
+        context.updateDisplay(try RichOutput.bundle(for: value, runtime: self), id: id)
+    }
+
+    public func clearOutput(wait: Bool) { context.clearOutput(wait: wait) }
+
+    public func input(prompt: String, password: Bool) throws -> String {
+        do {
+            return try context.input(prompt: prompt, password: password)
+        } catch {
+            if error.name == "KeyboardInterrupt" { throw LanguageError("KeyboardInterrupt", "interrupted") }
+            throw LanguageError(error.name, error.value.isEmpty ? "no input is available" : error.value)
+        }
+    }
+
+    /// A display id unique within the session, for live outputs.
+    public func newDisplayID(_ prefix: String = "tensorcell") -> String {
+        displayCount += 1
+        return "\(prefix)-\(getpid())-\(displayCount)"
+    }
+
+    // MARK: History
+
+    /// Appends to the named series `plot(history())` draws.
+    public func log(_ name: String, _ value: Double) {
+        if let index = history.firstIndex(where: { $0.name == name }) {
+            history[index].values.append(value)
+        } else {
+            history.append((name, [value]))
+        }
+    }
+
+    public func clearHistory() { history.removeAll() }
+
+    // MARK: Randomness
+
+    /// The seed for a call: the call's own, or the session seed advanced by one per draw.
+    public func seed(_ given: Int?) -> UInt64 {
+        if let given { return UInt64(bitPattern: Int64(given)) }
+        draws += 1
+        return seed &* 0x9E37_79B9_7F4A_7C15 &+ draws
+    }
+
+    // MARK: Interrupts and bounds
+
+    /// Stops the program when the user asked to interrupt or its time is up. Called at every
+    /// loop iteration, call and tensor operation; cheap.
+    public func checkInterrupt() throws {
+        if context.isInterruptRequested || InterruptFlag.isRaised {
+            throw LanguageError("KeyboardInterrupt", "interrupted")
+        }
+        if let deadline {
+            checks &+= 1
+            if checks & 63 == 0 && Runtime.now() > deadline {
+                throw LanguageError("TimeoutError", "the program ran past its time limit")
+            }
+        }
+    }
+
+    public var isInterruptRequested: Bool { context.isInterruptRequested || InterruptFlag.isRaised }
+
+    /// Seconds on a monotonic clock.
+    public static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    // MARK: Files
+
+    /// A path relative to the notebook's directory. Absolute paths and `..` are refused: the
+    /// language reads and writes only below the notebook.
+    public func resolve(_ path: String, span: SourceSpan) throws -> String {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if path.isEmpty { throw LanguageError("ValueError", "an empty file name", at: span) }
+        if path.hasPrefix("/") || path.hasPrefix("~") {
+            throw LanguageError(
+                "ValueError", "'\(path)' is not inside the notebook's folder: use a path relative to it", at: span)
+        }
+        if parts.contains("..") {
+            throw LanguageError("ValueError", "'\(path)' leaves the notebook's folder ('..' is not allowed)", at: span)
+        }
+        return directory == "." ? path : directory + "/" + path
+    }
+}
+
+/// A context for work outside a cell (user expressions, the fuzz test): output goes nowhere.
+final class SilentContext: ExecutionContext {
+    func write(_ text: String, to stream: OutputStream) {}
+    func display(_ bundle: MimeBundle, id: String?) {}
+    func updateDisplay(_ bundle: MimeBundle, id: String) {}
+    func clearOutput(wait: Bool) {}
+    func input(prompt: String, password: Bool) throws(ExecutionError) -> String {
+        throw ExecutionError(name: "StdinNotImplementedError", value: "input is not available here")
+    }
+    var isInterruptRequested: Bool { false }
+}

@@ -1,0 +1,268 @@
+// The language as the kernel sees it: cells run against one session's variables; magics;
+// completion, inspection and completeness for the front end.
+
+import Display
+import Kernel
+import NeuralNetworks
+import Synchronization
+import Tensors
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The Tensorcell language, serving one kernel session.
+public final class Interpreter: KernelInterpreter, @unchecked Sendable {
+    let library: Library
+    let runtime: Runtime
+    var globals: Scope
+    var evaluator: Evaluator
+    var cellCount = 0
+    /// Cells run on a thread with a large stack, so deep (bounded) recursion cannot overflow it.
+    static let stackSize = 512 << 20
+
+    public init(directory: String = ".") {
+        library = Library()
+        Builtins.registerAll(in: library)
+        runtime = Runtime(library: library, directory: directory)
+        globals = Scope(parent: nil)
+        evaluator = Evaluator(runtime: runtime, globals: globals)
+    }
+
+    public let kernelDescription = KernelDescription(
+        implementation: "tensorcell", implementationVersion: "0.1.0", languageName: "tensorcell",
+        languageVersion: "0.1", mimetype: "text/x-tensorcell", fileExtension: ".tc", pygmentsLexer: "swift",
+        codemirrorMode: "swift",
+        banner: "Tensorcell 0.1: tensors, networks and training, cell by cell",
+        helpLinks: [("Tensorcell language", "https://github.com/tensorcell/tensorcell/blob/main/docs/language.md")])
+
+    // MARK: Execute
+
+    public func execute(_ code: String, context: any ExecutionContext) -> ExecutionOutcome {
+        cellCount += 1
+        runtime.context = context
+        defer { runtime.context = SilentContext() }
+        return Interpreter.onLargeStack { self.runCell(code, name: "cell \(self.cellCount)") }
+    }
+
+    /// Runs a cell: its magics, then its code; the result through the display layer.
+    func runCell(_ code: String, name: String) -> ExecutionOutcome {
+        var source = code
+        var timed = false
+        do {
+            let magics = try extractMagics(&source)
+            for magic in magics {
+                switch magic.name {
+                case "time": timed = true
+                case "who": return .ok(whoTable())
+                case "reset":
+                    globals = Scope(parent: nil)
+                    evaluator = Evaluator(runtime: runtime, globals: globals)
+                    runtime.clearHistory()
+                    runtime.print("Every variable and the history are cleared.\n")
+                case "seed":
+                    guard let seed = Int(magic.argument.trimmingCharacters(in: " ")), seed >= 0 else {
+                        throw LanguageError("ValueError", "%seed needs a whole number ≥ 0, such as %seed 42", at: magic.span)
+                    }
+                    runtime.seed = UInt64(seed)
+                    runtime.draws = 0
+                default: break
+                }
+            }
+        } catch let failure as LanguageError {
+            return .error(executionError(failure))
+        } catch {
+            return .error(ExecutionError(name: "ValueError", value: "\(error)"))
+        }
+        let started = Runtime.now()
+        let outcome = run(source, name: name)
+        if timed {
+            runtime.print("Wall time: \(formatDuration(Runtime.now() - started))\n")
+        }
+        return outcome
+    }
+
+    func run(_ code: String, name: String) -> ExecutionOutcome {
+        let file = SourceFile(name: name, text: code)
+        do {
+            var parser = try Parser(file: file)
+            let program = try parser.parseProgram()
+            let value = try evaluator.run(program)
+            if program.quiet || value.isVoid { return .ok(nil) }
+            return .ok(try RichOutput.bundle(for: value, runtime: runtime))
+        } catch let failure as LanguageError {
+            return .error(executionError(failure))
+        } catch {
+            return .error(executionError(evaluator.located(error, .none)))
+        }
+    }
+
+    func executionError(_ failure: LanguageError) -> ExecutionError {
+        ExecutionError(name: failure.kind, value: failure.message, traceback: failure.traceback(colors: true))
+    }
+
+    public func evaluate(_ expression: String) -> ExecutionOutcome {
+        let previous = runtime.context
+        runtime.context = SilentContext()
+        defer { runtime.context = previous }
+        return Interpreter.onLargeStack {
+            let file = SourceFile(name: "expression", text: expression)
+            do {
+                var parser = try Parser(file: file)
+                parser.skipNewlines()
+                let parsed = try parser.parseExpression()
+                parser.skipNewlines()
+                guard parser.current.kind == .end else {
+                    throw parser.error("expected the end of the expression, found \(parser.describe(parser.current))")
+                }
+                let value = try self.evaluator.eval(parsed, self.globals)
+                return .ok(try RichOutput.bundle(for: value, runtime: self.runtime))
+            } catch let failure as LanguageError {
+                return .error(self.executionError(failure))
+            } catch {
+                return .error(ExecutionError(name: "ValueError", value: "\(error)"))
+            }
+        }
+    }
+
+    // MARK: Magics
+
+    struct Magic {
+        var name: String
+        var argument: String
+        var span: SourceSpan
+    }
+
+    static let magicNames = ["who", "reset", "time", "seed"]
+
+    /// Takes `%name argument` lines off the top of the cell (kept as blank lines, so line
+    /// numbers in errors stay right).
+    func extractMagics(_ source: inout String) throws -> [Magic] {
+        var magics: [Magic] = []
+        var lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let file = SourceFile(name: "cell \(cellCount)", text: source)
+        var offset = 0
+        for index in lines.indices {
+            let line = lines[index]
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            defer { offset += line.unicodeScalars.count + 1 }
+            if trimmed.isEmpty { continue }
+            guard trimmed.hasPrefix("%") else { break }
+            let body = trimmed.dropFirst().drop { $0 == "%" }
+            let name = String(body.prefix { $0.isLetter })
+            let argument = String(body.dropFirst(name.count))
+            let span = SourceSpan(file: file, start: offset, end: offset + line.unicodeScalars.count)
+            guard Interpreter.magicNames.contains(name) else {
+                throw LanguageError(
+                    "SyntaxError",
+                    "unknown magic %\(name); the magics are %who, %reset, %time and %seed"
+                        + didYouMean(name, among: Interpreter.magicNames),
+                    at: span)
+            }
+            magics.append(Magic(name: name, argument: argument, span: span))
+            lines[index] = ""
+        }
+        source = lines.joined(separator: "\n")
+        return magics
+    }
+
+    /// `%who`: the session's variables as a table.
+    func whoTable() -> MimeBundle {
+        let names = globals.names.keys.sorted()
+        var rows: [[TableCell]] = []
+        for name in names {
+            let value = globals.names[name]!.value
+            rows.append([.text(name), .text(value.typeName), .text(Inspection.shape(of: value)), Inspection.parameters(of: value).map { .integer($0) } ?? .empty])
+        }
+        let table = RecordTable(
+            columns: ["Name", "Kind", "Shape", "Parameters"], rows: rows,
+            caption: names.isEmpty ? "No variables yet" : "\(names.count) variable\(names.count == 1 ? "" : "s")")
+        return RichOutput.kernelBundle(DisplayOutput(table.mimeBundle()))
+    }
+
+    // MARK: Front-end help
+
+    public func complete(_ code: String, cursor: Int) -> Completion {
+        Inspection.complete(code, cursor: cursor, interpreter: self)
+    }
+
+    public func inspect(_ code: String, cursor: Int, detailLevel: Int) -> MimeBundle? {
+        Inspection.inspect(code, cursor: cursor, interpreter: self)
+    }
+
+    public func isComplete(_ code: String) -> CodeCompleteness {
+        if code.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\n" || $0 == "\t" }) { return .complete }
+        if code.hasPrefix("%") && !code.contains("\n") { return .complete }
+        let (complete, invalid, indent) = Parser.completeness(of: code)
+        if complete { return .complete }
+        if invalid { return .invalid }
+        return .incomplete(indent: String(repeating: "    ", count: max(indent, 1)))
+    }
+
+    // MARK: Threads
+
+    /// Runs `body` on a new thread with a large stack and waits for it.
+    static func onLargeStack<T>(_ body: @escaping () -> T) -> T {
+        var result: T? = nil
+        let box = LargeStackBox { result = body() }
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, stackSize)
+        #if canImport(Darwin)
+            var thread: pthread_t? = nil
+        #else
+            var thread = pthread_t()
+        #endif
+        let context = Unmanaged.passRetained(box).toOpaque()
+        let created = pthread_create(
+            &thread, &attributes,
+            { raw in
+                let box = Unmanaged<LargeStackBox>.fromOpaque(raw!).takeRetainedValue()
+                box.body()
+                return nil
+            }, context)
+        guard created == 0 else {
+            Unmanaged<LargeStackBox>.fromOpaque(context).release()
+            return body()
+        }
+        #if canImport(Darwin)
+            pthread_join(thread!, nil)
+        #else
+            pthread_join(thread, nil)
+        #endif
+        return result!
+    }
+}
+
+final class LargeStackBox: @unchecked Sendable {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
+}
+
+func formatDuration(_ seconds: Double) -> String {
+    if seconds < 1e-3 { return String(format3(seconds * 1e6)) + " µs" }
+    if seconds < 1 { return String(format3(seconds * 1e3)) + " ms" }
+    return String(format3(seconds)) + " s"
+}
+
+/// Three significant digits, without Foundation.
+func format3(_ value: Double) -> String {
+    let digits = value >= 100 ? 0 : value >= 10 ? 1 : 2
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let rounded = (value * scale).rounded() / scale
+    var text = String(rounded)
+    if digits == 0, text.hasSuffix(".0") { text.removeLast(2) }
+    return text
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        String(self.drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
+    }
+}

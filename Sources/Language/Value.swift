@@ -1,0 +1,225 @@
+// The values a program computes with: numbers, strings, collections, tensors, functions and the
+// engine's objects (layers, optimizers, trainers, pictures).
+
+import NeuralNetworks
+import Tensors
+
+/// A runtime value.
+public enum Value: @unchecked Sendable {
+    /// What a statement or a function without `return` gives: shows nothing.
+    case void
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    case string(String)
+    case array([Value])
+    case tuple([Value])
+    /// `a..<b` (closed: false), `a...b` (closed: true); a missing bound is open (`..<b`, `a...`, `..`).
+    case range(lower: Int?, upper: Int?, closed: Bool)
+    case tensor(Tensor)
+    case function(Function)
+    case object(any ScriptObject)
+
+    /// The name a learner sees in messages and in `%who`: "Int", "Tensor", "Dense", ...
+    public var typeName: String {
+        switch self {
+        case .void: "Void"
+        case .bool: "Bool"
+        case .int: "Int"
+        case .float: "Float"
+        case .string: "String"
+        case .array: "Array"
+        case .tuple: "Tuple"
+        case .range: "Range"
+        case .tensor: "Tensor"
+        case .function(let function): function.isBuiltin ? "Builtin" : "Function"
+        case .object(let object): object.typeName
+        }
+    }
+
+    /// The type names whose members this value has, most specific first ("Dense", "Layer").
+    var memberTypeNames: [String] {
+        switch self {
+        case .object(let object): object.typeNames
+        default: [typeName]
+        }
+    }
+
+    /// A number as a Double, if the value is one.
+    public var number: Double? {
+        switch self {
+        case .int(let value): Double(value)
+        case .float(let value): value
+        default: nil
+        }
+    }
+
+    public var isVoid: Bool {
+        if case .void = self { return true }
+        return false
+    }
+}
+
+/// An engine object a program holds: a layer, an optimizer, a trainer, a picture, a history.
+///
+/// Members and methods come from the member table (`Members`), found by `typeNames`.
+public protocol ScriptObject: AnyObject {
+    /// The most specific type name, "Dense".
+    var typeName: String { get }
+    /// Every type name whose members apply, most specific first: ["Dense", "Layer"].
+    var typeNames: [String] { get }
+    /// The `text/plain` form.
+    var plainText: String { get }
+    /// The rich form shown as a cell's result or by `display`; nil shows `plainText` only.
+    func richDisplay() throws -> DisplayOutput?
+}
+
+extension ScriptObject {
+    public var typeNames: [String] { [typeName] }
+    public func richDisplay() throws -> DisplayOutput? { nil }
+}
+
+/// Rich output in the display layer's terms (MIME type to text), before it becomes a kernel bundle.
+public struct DisplayOutput: Sendable {
+    public var data: [String: String]
+    public var metadata: [String: [String: Int]]
+
+    public init(data: [String: String], metadata: [String: [String: Int]] = [:]) {
+        self.data = data
+        self.metadata = metadata
+    }
+}
+
+/// A user function, a closure, a builtin, or a method bound to its receiver.
+public final class Function: @unchecked Sendable {
+    enum Body {
+        case user(FunctionDeclaration, captured: Scope?)
+        case builtin(Builtin)
+        case method(Builtin, receiver: Value)
+    }
+
+    let body: Body
+
+    init(_ body: Body) { self.body = body }
+
+    public var isBuiltin: Bool {
+        if case .user = body { return false }
+        return true
+    }
+
+    public var name: String {
+        switch body {
+        case .user(let declaration, _): declaration.name ?? "closure"
+        case .builtin(let builtin), .method(let builtin, _): builtin.name
+        }
+    }
+
+    /// The builtin behind the value, for builtins that take functions by name (`activation: relu`).
+    public var builtin: Builtin? {
+        if case .builtin(let builtin) = body { return builtin }
+        return nil
+    }
+
+    public var signature: String {
+        switch body {
+        case .user(let declaration, _):
+            let parameters = declaration.parameters.map { parameter in
+                parameter.defaultValue == nil ? parameter.name : "\(parameter.name) = \(parameter.defaultSource)"
+            }
+            return "func \(declaration.name ?? "")(\(parameters.joined(separator: ", ")))"
+        case .builtin(let builtin), .method(let builtin, _):
+            return builtin.signature
+        }
+    }
+}
+
+// MARK: - Text
+
+extension Value {
+    /// How `print`, string interpolation and `text/plain` show the value.
+    public var text: String {
+        switch self {
+        case .void: return "()"
+        case .bool(let value): return value ? "true" : "false"
+        case .int(let value): return String(value)
+        case .float(let value): return formatFloat(value)
+        case .string(let value): return value
+        case .array(let items): return "[" + items.map(\.literalText).joined(separator: ", ") + "]"
+        case .tuple(let items): return "(" + items.map(\.literalText).joined(separator: ", ") + ")"
+        case .range(let lower, let upper, let closed):
+            return (lower.map(String.init) ?? "") + (closed ? "..." : (lower == nil && upper == nil ? ".." : "..<"))
+                + (upper.map(String.init) ?? "")
+        case .tensor(let tensor): return tensorText(tensor)
+        case .function(let function): return function.signature
+        case .object(let object): return object.plainText
+        }
+    }
+
+    /// Strings quoted, as they appear inside arrays and tuples.
+    var literalText: String {
+        if case .string(let value) = self { return quote(value) }
+        return text
+    }
+}
+
+func quote(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": result += "\\\""
+        case "\\": result += "\\\\"
+        case "\n": result += "\\n"
+        case "\t": result += "\\t"
+        default: result.unicodeScalars.append(scalar)
+        }
+    }
+    return result + "\""
+}
+
+/// Swift's shortest round-trip form, with `inf` and `nan` as a learner reads them.
+func formatFloat(_ value: Double) -> String {
+    if value.isNaN { return "nan" }
+    if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+    return String(value)
+}
+
+/// `tensor([[1.0, 2.0], [3.0, 4.0]], shape: [2, 2], dtype: float32)`, summarised past a few items.
+func tensorText(_ tensor: Tensor) -> String {
+    let shape = tensor.shape
+    let values = tensor.toDoubles()
+    let isInteger = tensor.dtype == .int32 || tensor.dtype == .int64
+    func element(_ value: Double) -> String {
+        if isInteger, value.isFinite, abs(value) < 9.0e18 { return String(Int(value)) }
+        if value.isFinite && value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) + "." }
+        if value.isFinite && abs(value) >= 1e-4 && abs(value) < 1e6 {
+            // Four decimals, as PyTorch prints; float64 keeps its digits.
+            if tensor.dtype == .float32 { return String((value * 10_000).rounded() / 10_000) }
+            return String(value)
+        }
+        return formatFloat(value)
+    }
+    func render(_ axis: Int, _ offset: Int, _ strides: [Int]) -> String {
+        if axis == shape.count { return offset < values.count ? element(values[offset]) : "?" }
+        let size = shape[axis]
+        var parts: [String] = []
+        let edge = 3
+        if size > 2 * edge + 1 {
+            for index in 0..<edge { parts.append(render(axis + 1, offset + index * strides[axis], strides)) }
+            parts.append("...")
+            for index in (size - edge)..<size { parts.append(render(axis + 1, offset + index * strides[axis], strides)) }
+        } else {
+            for index in 0..<size { parts.append(render(axis + 1, offset + index * strides[axis], strides)) }
+        }
+        let separator = axis == shape.count - 1 ? ", " : ",\n" + String(repeating: " ", count: 8 + axis)
+        return "[" + parts.joined(separator: separator) + "]"
+    }
+    var strides = [Int](repeating: 1, count: shape.count)
+    if shape.count > 1 {
+        for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
+    }
+    var text = "tensor(" + render(0, 0, strides)
+    text += ", shape: [" + shape.map(String.init).joined(separator: ", ") + "]"
+    if tensor.dtype != .float32 { text += ", dtype: \(tensor.dtype)" }
+    if tensor.requiresGrad { text += ", requiresGrad: true" }
+    return text + ")"
+}
