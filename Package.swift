@@ -48,7 +48,8 @@ let package = Package(
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"], exclude: ["Fixtures"]),
         // Golden files are read from the source tree (see GoldenFileTests.swift), not bundled.
         .testTarget(name: "DisplayTests", dependencies: ["Display"], exclude: ["Golden"]),
-        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+        // The corpus (.tc programs and their .out transcripts) is read from the source tree.
+        .testTarget(name: "LanguageTests", dependencies: ["Language"], exclude: ["Corpus"]),
     ],
     swiftLanguageModes: [.v6]
 )

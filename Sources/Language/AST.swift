@@ -116,6 +116,11 @@ struct FunctionParameter {
     var name: String
     var defaultValue: Expr?
     var span: SourceSpan
+    /// The label a call may use besides the name: `by` in `func scale(_ x, by factor)`.
+    var label: String? = nil
+
+    /// Whether a call's `label:` names this parameter.
+    func accepts(_ given: String) -> Bool { given == name || given == label }
 
     var defaultSource: String {
         guard let defaultValue, let file = defaultValue.span.file else { return "" }

@@ -67,10 +67,25 @@ public struct LanguageError: Error, @unchecked Sendable {
     public var kind: String
     public var message: String
     public var span: SourceSpan?
-    /// The user-function calls the error passed through, innermost first.
+    /// The user-function calls the error passed through, innermost first (at most
+    /// `keptCallSites` of them).
     var callSites: [(function: String, span: SourceSpan)] = []
-    /// Calls the error passed through beyond those kept in `callSites`.
+    /// Calls the error passed through beyond those kept in `callSites` and `outermostCall`.
     var hiddenCalls = 0
+    /// The outermost call, when more than `keptCallSites` were passed through: usually the
+    /// line of the learner's cell that started it all.
+    var outermostCall: (function: String, span: SourceSpan)?
+    static let keptCallSites = 8
+
+    /// Records that the error left a call to `function` made at `span`.
+    mutating func passThrough(function: String, at span: SourceSpan) {
+        if callSites.count < LanguageError.keptCallSites {
+            callSites.append((function, span))
+            return
+        }
+        if outermostCall != nil { hiddenCalls += 1 }
+        outermostCall = (function, span)
+    }
 
     public init(_ kind: String, _ message: String, at span: SourceSpan? = nil) {
         self.kind = kind
@@ -103,22 +118,44 @@ public struct LanguageError: Error, @unchecked Sendable {
             lines.append("\(blue)\(pad) |\(reset) \(indent)\(red)\(String(repeating: "^", count: width))\(reset)")
         }
         if let span { quote(span, label: nil) }
-        // Recursion repeats one call site: show it once, with a count.
+        // Recursion repeats a cycle of call sites (one for a function calling itself, two for
+        // two functions calling each other, ...): show the cycle once, with a count.
+        func same(_ a: Int, _ b: Int) -> Bool {
+            callSites[a].span.start == callSites[b].span.start && callSites[a].span.file === callSites[b].span.file
+        }
         var index = 0
         while index < callSites.count {
-            let site = callSites[index]
+            var period = 1
             var repeats = 1
-            while index + repeats < callSites.count, callSites[index + repeats].span.start == site.span.start,
-                callSites[index + repeats].span.file === site.span.file
-            {
-                repeats += 1
+            for candidate in 1...4 where index + 2 * candidate <= callSites.count {
+                var count = 1
+                while index + (count + 1) * candidate <= callSites.count,
+                    (0..<candidate).allSatisfy({ same(index + $0, index + count * candidate + $0) })
+                {
+                    count += 1
+                }
+                if count > 1 {
+                    period = candidate
+                    repeats = count
+                    break
+                }
             }
-            quote(site.span, label: "in \(site.function), called")
-            if repeats > 1 || (index + repeats == callSites.count && hiddenCalls > 0) {
-                lines.append("   (and \(repeats - 1 + (index + repeats == callSites.count ? hiddenCalls : 0)) more calls from the same place)")
+            for offset in 0..<period {
+                let site = callSites[index + offset]
+                quote(site.span, label: "in \(site.function), called")
             }
-            index += repeats
+            index += period * repeats
+            // The calls hidden past the kept ones are counted with a cycle that runs to the end.
+            let hidden = index == callSites.count ? hiddenCalls : 0
+            let more = (repeats - 1) * period + hidden
+            if more > 0 {
+                lines.append(
+                    period == 1
+                        ? "   (and \(more) more call\(more == 1 ? "" : "s") from the same place)"
+                        : "   (and \(more) more calls around the same \(period) places)")
+            }
         }
+        if let outermostCall { quote(outermostCall.span, label: "in \(outermostCall.function), called") }
         return lines
     }
 }
@@ -130,6 +167,11 @@ func suggestions(for name: String, among candidates: some Sequence<String>, limi
     let allowed = max(1, min(3, target.count / 3 + 1))
     for candidate in candidates where candidate != name {
         let other = Array(candidate.lowercased().unicodeScalars)
+        // A beginning of the name: `sep` for `separator`.
+        if target.count >= 3 && other.count > target.count && other.starts(with: target) {
+            scored.append((candidate, allowed))
+            continue
+        }
         if abs(other.count - target.count) > allowed { continue }
         let distance = editDistance(target, other)
         if distance <= allowed && distance * 2 < target.count { scored.append((candidate, distance)) }

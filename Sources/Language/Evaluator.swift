@@ -7,6 +7,14 @@ import Tensors
 struct Binding {
     var value: Value
     var mutable: Bool
+    /// How the name was bound, for the message when a program tries to change it.
+    var origin: Origin = .declared
+
+    enum Origin {
+        case declared
+        case loopVariable
+        case parameter
+    }
 }
 
 /// Names visible at one level: the session's globals, a function call, a loop iteration, a block.
@@ -116,6 +124,14 @@ final class Evaluator {
             if let op {
                 let old = try eval(target, scope)
                 value = try binary(op, old, value, span: statement.span)
+                // `w -= lr * w.grad` inside noGrad updates the parameter itself, as in PyTorch;
+                // rebinding would leave a new tensor that no longer learns.
+                if case .tensor(let parameter) = old, parameter.requiresGrad, !GradMode.isEnabled,
+                    case .tensor(let updated) = value
+                {
+                    do { try parameter.assign(updated) } catch { throw located(error, statement.span) }
+                    return .normal
+                }
             }
             try assign(target, value, scope)
         case .function(let declaration):
@@ -141,7 +157,7 @@ final class Evaluator {
             return try iterate(items, span: sequence.span) { item in
                 try runtime.checkInterrupt()
                 let inner = Scope(parent: scope)
-                try bind(pattern, to: item, mutable: false, in: inner, span: sequence.span)
+                try bind(pattern, to: item, mutable: false, in: inner, span: sequence.span, origin: .loopVariable)
                 return try exec(body, inner)
             }
         case .break: return .breakLoop(statement.span)
@@ -203,10 +219,13 @@ final class Evaluator {
         return .normal
     }
 
-    func bind(_ pattern: Pattern, to value: Value, mutable: Bool, in scope: Scope, span: SourceSpan) throws {
+    func bind(
+        _ pattern: Pattern, to value: Value, mutable: Bool, in scope: Scope, span: SourceSpan,
+        origin: Binding.Origin = .declared
+    ) throws {
         switch pattern {
         case .name(let name, _):
-            scope.names[name] = Binding(value: value, mutable: mutable)
+            scope.names[name] = Binding(value: value, mutable: mutable, origin: origin)
         case .wildcard:
             break
         case .tuple(let patterns, let patternSpan):
@@ -223,7 +242,7 @@ final class Evaluator {
                     "ValueError", "cannot unpack \(items.count) values into \(patterns.count) names", at: patternSpan.to(span))
             }
             for (pattern, item) in zip(patterns, items) {
-                try bind(pattern, to: item, mutable: mutable, in: scope, span: span)
+                try bind(pattern, to: item, mutable: mutable, in: scope, span: span, origin: origin)
             }
         }
     }
@@ -236,19 +255,19 @@ final class Evaluator {
                     "NameError", "'\(name)' is not defined: declare it first with var \(name) = ..."
                         + didYouMean(name, among: scope.allNames), at: target.span)
             }
-            guard owner.names[name]!.mutable else {
-                throw LanguageError(
-                    "TypeError", "cannot assign to '\(name)': it was declared with let; declare it with var to change it",
-                    at: target.span)
+            guard let binding = owner.names[name], binding.mutable else {
+                let reason =
+                    switch owner.names[name]?.origin ?? .declared {
+                    case .declared: "it was declared with let; declare it with var to change it"
+                    case .loopVariable: "a loop variable cannot change; copy it first: var changed = \(name)"
+                    case .parameter: "a parameter cannot change; copy it first: var changed = \(name)"
+                    }
+                throw LanguageError("TypeError", "cannot assign to '\(name)': " + reason, at: target.span)
             }
             owner.names[name]!.value = value
         case .member(let objectExpression, let name, let nameSpan):
             let object = try eval(objectExpression, scope)
-            guard let member = library.member(name, of: object) else {
-                throw LanguageError(
-                    "NameError", "\(object.typeName) has no member '\(name)'"
-                        + didYouMean(name, among: library.memberNames(of: object)), at: nameSpan)
-            }
+            guard let member = library.member(name, of: object) else { throw memberError(object, name, nameSpan) }
             guard case .property(_, let setter?, _) = member else {
                 throw LanguageError("TypeError", "\(object.typeName).\(name) cannot be assigned to", at: nameSpan)
             }
@@ -274,9 +293,27 @@ final class Evaluator {
                 }
                 items[resolved] = value
                 try assign(containerExpression, .array(items), scope)
+            case .tuple:
+                throw LanguageError(
+                    "TypeError", "cannot set an element of a tuple: tuples do not change; use an array [...] instead",
+                    at: target.span)
             default:
                 throw LanguageError("TypeError", "cannot set elements of \(describeKind(container))", at: target.span)
             }
+        case .tuple(let targets):
+            let items: [Value]
+            switch value {
+            case .tuple(let values), .array(let values): items = values
+            default:
+                throw LanguageError(
+                    "TypeError", "cannot assign \(describeKind(value)) to \(targets.count) names: it is not a tuple",
+                    at: target.span)
+            }
+            guard items.count == targets.count else {
+                throw LanguageError(
+                    "ValueError", "cannot assign \(items.count) values to \(targets.count) names", at: target.span)
+            }
+            for (inner, item) in zip(targets, items) { try assign(inner, item, scope) }
         default:
             throw LanguageError("SyntaxError", "cannot assign to this expression", at: target.span)
         }
@@ -355,7 +392,10 @@ final class Evaluator {
     /// Interpolation shows a one-element tensor as its number, so `"loss \(loss)"` reads well.
     func interpolationText(_ value: Value) -> String {
         if case .tensor(let tensor) = value, tensor.rank == 0, let number = tensor.toDoubles().first {
-            return tensor.dtype == .int32 || tensor.dtype == .int64 ? String(Int(number)) : formatFloat(number)
+            if tensor.dtype == .int32 || tensor.dtype == .int64 { return String(Int(number)) }
+            // float32 in its own shortest form: 1.6666666, not 1.6666666269302368.
+            if tensor.dtype == .float32, number.isFinite { return String(Float(number)) }
+            return formatFloat(number)
         }
         return value.text
     }
@@ -398,11 +438,7 @@ final class Evaluator {
             }
             return items[position]
         }
-        guard let member = library.member(name, of: object) else {
-            throw LanguageError(
-                "NameError", "\(object.typeName) has no member '\(name)'"
-                    + didYouMean(name, among: library.memberNames(of: object)), at: nameSpan)
-        }
+        guard let member = library.member(name, of: object) else { throw memberError(object, name, nameSpan) }
         switch member {
         case .property(let getter, _, _):
             do { return try getter(object) } catch { throw located(error, span) }
@@ -411,12 +447,50 @@ final class Evaluator {
         }
     }
 
+    /// Names other languages give members, and the member to use here.
+    static let memberSynonyms: [String: String] = [
+        "length": "count", "size": "count", "len": "count", "push": "append", "add": "append", "pop": "removeLast",
+        "upper": "uppercased", "lower": "lowercased", "toUpperCase": "uppercased", "toLowerCase": "lowercased",
+        "reverse": "reversed", "sort": "sorted", "join": "joined", "includes": "contains", "shape": "count",
+    ]
+
+    func memberError(_ object: Value, _ name: String, _ nameSpan: SourceSpan) -> LanguageError {
+        let names = library.memberNames(of: object)
+        var hint = didYouMean(name, among: names)
+        if hint.isEmpty {
+            // `xs.length`, and misspellings of it, `xs.lenght`.
+            let aliases = [name] + suggestions(for: name, among: Evaluator.memberSynonyms.keys, limit: 1)
+            if let synonym = aliases.compactMap({ Evaluator.memberSynonyms[$0] }).first(where: names.contains) {
+                hint = "; did you mean '\(synonym)'?"
+            }
+        }
+        if hint.isEmpty, case .tuple(let items) = object {
+            hint = items.isEmpty ? "" : ": a tuple's items are .0 to .\(items.count - 1)"
+        }
+        return LanguageError("NameError", "\(object.typeName) has no member '\(name)'" + hint, at: nameSpan)
+    }
+
+    func isCallable(_ value: Value) -> Bool {
+        switch value {
+        case .function: return true
+        case .object: return library.member("()", of: value) != nil
+        default: return false
+        }
+    }
+
     func index(_ container: Value, _ indices: [Value], span: SourceSpan) throws -> Value {
         switch container {
         case .tensor(let tensor):
             try runtime.checkInterrupt()
             do {
-                if indices.count == 1, case .tensor(let positions) = indices[0] {
+                if indices.count == 1, case .tensor(var positions) = indices[0] {
+                    // Literal index tensors are float32; whole numbers in them are positions.
+                    if positions.dtype.isFloatingPoint {
+                        guard positions.toDoubles().allSatisfy({ $0 == $0.rounded() && Swift.abs($0) < 9e15 }) else {
+                            throw LanguageError("TypeError", "a tensor of positions must hold whole numbers", at: span)
+                        }
+                        positions = try positions.converted(to: .int64)
+                    }
                     return .tensor(try tensor.select(indices: positions, axis: 0))
                 }
                 return .tensor(try tensor.index(try tensorIndices(indices, span: span)))
@@ -506,7 +580,19 @@ final class Evaluator {
             try assign(target, .array(items), scope)
             return last
         }
-        let callee = try eval(calleeExpression, scope)
+        let callee: Value
+        if case .member(let objectExpression, let name, let nameSpan) = calleeExpression.kind {
+            // `xs.count()`: a property called like a method.
+            let object = try eval(objectExpression, scope)
+            callee = try member(object, name, nameSpan: nameSpan, span: calleeExpression.span)
+            if case .property? = library.member(name, of: object), !isCallable(callee) {
+                throw LanguageError(
+                    "TypeError", "\(object.typeName).\(name) is a property, not a method: write .\(name) without ( )",
+                    at: span)
+            }
+        } else {
+            callee = try eval(calleeExpression, scope)
+        }
         var arguments: [CallArgument] = []
         arguments.reserveCapacity(argumentExpressions.count)
         for argument in argumentExpressions {
@@ -620,22 +706,31 @@ final class Evaluator {
         var nextPositional = 0
         for argument in arguments {
             if let label = argument.label {
-                guard let index = parameters.firstIndex(where: { $0.name == label }) else {
+                guard let index = parameters.firstIndex(where: { $0.accepts(label) }) else {
+                    let known = parameters.flatMap { [$0.name] + ($0.label.map { [$0] } ?? []) }
+                    let hint = didYouMean(label, among: known)
+                    let list = parameters.isEmpty ? "it takes none" : "it takes " + parameters.map { $0.label ?? $0.name }.joined(separator: ", ")
                     throw LanguageError(
-                        "TypeError", "\(name) has no parameter '\(label)'" + didYouMean(label, among: parameters.map(\.name)),
+                        "TypeError", "\(name) has no parameter '\(label)'" + (hint.isEmpty ? ": \(list)" : hint),
                         at: argument.span)
                 }
-                scope.names[label] = Binding(value: argument.value, mutable: false)
+                if given[index] {
+                    throw LanguageError(
+                        "TypeError", "\(name) was given '\(parameters[index].name)' twice, by position and by label",
+                        at: argument.span)
+                }
+                scope.names[parameters[index].name] = Binding(value: argument.value, mutable: false, origin: .parameter)
                 given[index] = true
                 continue
             }
             while nextPositional < parameters.count && given[nextPositional] { nextPositional += 1 }
             guard nextPositional < parameters.count else {
                 throw LanguageError(
-                    "TypeError", "\(name) takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s") but was given more",
+                    "TypeError",
+                    "\(name) takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s") but was given \(arguments.count)",
                     at: argument.span)
             }
-            scope.names[parameters[nextPositional].name] = Binding(value: argument.value, mutable: false)
+            scope.names[parameters[nextPositional].name] = Binding(value: argument.value, mutable: false, origin: .parameter)
             given[nextPositional] = true
             nextPositional += 1
         }
@@ -643,7 +738,7 @@ final class Evaluator {
             guard let defaultValue = parameter.defaultValue else {
                 throw LanguageError("TypeError", "\(name) is missing its argument '\(parameter.name)'", at: span)
             }
-            scope.names[parameter.name] = Binding(value: try eval(defaultValue, scope), mutable: false)
+            scope.names[parameter.name] = Binding(value: try eval(defaultValue, scope), mutable: false, origin: .parameter)
         }
         callDepth += 1
         defer { callDepth -= 1 }
@@ -664,7 +759,7 @@ final class Evaluator {
             }
         } catch var failure as LanguageError {
             if failure.kind != "KeyboardInterrupt" {
-                if failure.callSites.count < 8 { failure.callSites.append((name, span)) } else { failure.hiddenCalls += 1 }
+                failure.passThrough(function: name, at: span)
             }
             throw failure
         }
@@ -747,7 +842,13 @@ final class Evaluator {
         case .add: return try checked(a.addingReportingOverflow(b))
         case .subtract: return try checked(a.subtractingReportingOverflow(b))
         case .multiply: return try checked(a.multipliedReportingOverflow(by: b))
-        case .divide: return .float(Double(a) / Double(b))
+        case .divide:
+            guard b != 0 else {
+                throw LanguageError(
+                    "ValueError", "division by zero: \(a) / 0 (with floats, \(a).0 / 0 gives \(a == 0 ? "nan" : a > 0 ? "inf" : "-inf"))",
+                    at: span)
+            }
+            return .float(Double(a) / Double(b))
         case .remainder:
             guard b != 0 else { throw LanguageError("ValueError", "remainder by zero: \(a) % 0", at: span) }
             return try checked(a.remainderReportingOverflow(dividingBy: b))

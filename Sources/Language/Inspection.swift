@@ -162,7 +162,7 @@ enum Inspection {
         case .function(let function):
             switch function.body {
             case .builtin(let builtin), .method(let builtin, _): return builtin.parameters.filter { !$0.variadic }.map(\.name)
-            case .user(let declaration, _): return declaration.parameters.map(\.name)
+            case .user(let declaration, _): return declaration.parameters.map { $0.label ?? $0.name }
             }
         case .object:
             if let member = interpreter.library.member("()", of: value), case .method(let builtin) = member {

@@ -119,6 +119,9 @@ struct Lexer {
             return Token(kind: keywords.contains(text) ? .keyword : .identifier, text: text, start: start, end: index)
         }
         if c == "\"" { return try string() }
+        if (c == "=" || c == "!") && peek(1) == "=" && peek(2) == "=" {
+            throw error("'\(c)==' is not an operator: use \(c == "=" ? "==" : "!=") to compare values", start, start + 3)
+        }
         for symbol in symbols where index + symbol.count <= limit {
             var matches = true
             for (offset, scalar) in symbol.enumerated() where source[index + offset] != scalar {
@@ -139,6 +142,15 @@ struct Lexer {
         if c == "`" {
             throw error("backticks are not part of the language", start)
         }
+        if c == "^" {
+            throw error("'^' is not an operator: for a power, use pow(x, 2)", start)
+        }
+        if c == "&" {
+            throw error("'&' is not an operator: for 'and', use &&", start)
+        }
+        if c == "|" {
+            throw error("'|' is not an operator: for 'or', use ||", start)
+        }
         throw error("unexpected character '\(c.escaped(asASCII: false))'", start)
     }
 
@@ -153,14 +165,20 @@ struct Lexer {
             }
         }
         readDigits(&self, into: &digits)
+        // After a member dot (`pair.1.0`), a number is a whole tuple position, not a fraction.
+        let isMember = start > 0 && source[start - 1] == "." && !(start > 1 && source[start - 2] == ".")
         // A fraction needs a digit after the dot, so that `1...3` is a range and `x.0` stays apart.
-        if peek() == ".", let after = peek(1), Lexer.isDigit(after) {
+        if !isMember, peek() == ".", let after = peek(1), Lexer.isDigit(after) {
             isFloat = true
             digits += "."
             index += 1
             readDigits(&self, into: &digits)
         }
-        if let e = peek(), e == "e" || e == "E" {
+        if isFloat, peek() == ".", let after = peek(1), Lexer.isDigit(after) {
+            while let d = peek(), Lexer.isDigit(d) || d == "." { index += 1 }
+            throw error("'\(file.text(SourceSpan(file: file, start: start, end: index)))' is not a number", start, index)
+        }
+        if !isMember, let e = peek(), e == "e" || e == "E" {
             var offset = 1
             if let sign = peek(1), sign == "+" || sign == "-" { offset = 2 }
             if let d = peek(offset), Lexer.isDigit(d) {

@@ -58,15 +58,18 @@ struct Parser {
     mutating func error(_ message: String, at token: Token? = nil) -> LanguageError {
         let token = token ?? current
         if token.kind == .end {
-            let trimmed = message.replacingSuffix(", found the end of the cell")
-            return LanguageError("SyntaxError", trimmed + ", but the cell ended", at: span(from: token.start, to: token.start + 1))
+            let text = message.replacing(", found the end of the cell", with: ", but \(endName) ended")
+            return LanguageError("SyntaxError", text, at: span(from: token.start, to: token.start + 1))
         }
         return LanguageError("SyntaxError", message, at: span(token))
     }
 
+    /// What the end of the tokens is the end of, for messages.
+    var endName = "the cell"
+
     func describe(_ token: Token) -> String {
         switch token.kind {
-        case .end: "the end of the cell"
+        case .end: "the end of the cell"  // reworded by error(_:at:)
         case .newline: "the end of the line"
         case .int, .float: "the number \(token.text)"
         case .string: "a string"
@@ -106,7 +109,10 @@ struct Parser {
     }
 
     /// An expression before a body in braces: `if x {`, `while x {`, `for a in x {`.
-    mutating func parseHead() throws -> Expr {
+    mutating func parseHead(_ owner: String) throws -> Expr {
+        if current.is("{") {
+            throw error("\(owner) needs \(owner == "for" ? "something to loop over" : "a condition") before '{'")
+        }
         let saved = trailingClosures
         trailingClosures = false
         defer { trailingClosures = saved }
@@ -145,7 +151,12 @@ struct Parser {
 
     mutating func parseBlock(_ owner: String) throws -> [Stmt] {
         let open = current
-        guard open.is("{") else { throw error("expected '{' to start the body of \(owner), found \(describe(open))") }
+        guard open.is("{") else {
+            if open.is("=") && (owner == "the if" || owner == "the while loop") {
+                throw error("'=' gives a variable a value; to compare two values, write ==", at: open)
+            }
+            throw error("expected '{' to start the body of \(owner), found \(describe(open))")
+        }
         try enter()
         defer { depth -= 1 }
         return try withNewlines(ignored: false) { parser in
@@ -165,6 +176,10 @@ struct Parser {
                 statements.append(try parser.parseStatement())
                 let after = parser.current
                 if after.kind == .newline || after.is(";") || after.is("}") { continue }
+                if after.kind == .end {
+                    throw LanguageError(
+                        "SyntaxError", "the body of \(owner) is missing its closing '}'", at: parser.span(open))
+                }
                 throw parser.error("expected a new line or ';' after the statement, found \(parser.describe(after))", at: after)
             }
         }
@@ -194,14 +209,15 @@ struct Parser {
                 return try parseIf()
             case "for":
                 advance()
+                if current.is("in") { throw error("expected the loop variable after 'for': for x in items { ... }") }
                 let pattern = try parsePattern()
                 _ = try expect("in", "'in' after the loop variable (for x in items { ... })")
-                let sequence = try parseHead()
+                let sequence = try parseHead("for")
                 let body = try parseBlock("the for loop")
                 return Stmt(kind: .for(pattern, sequence, body), span: span(from: start, to: previousEnd))
             case "while":
                 advance()
-                let condition = try parseHead()
+                let condition = try parseHead("while")
                 let body = try parseBlock("the while loop")
                 return Stmt(kind: .while(condition, body), span: span(from: start, to: previousEnd))
             case "break":
@@ -226,6 +242,19 @@ struct Parser {
                 break
             }
         }
+        if token.is("}") || token.is(")") || token.is("]") {
+            let opener = ["}": "{", ")": "(", "]": "["][token.text]!
+            throw error("unexpected '\(token.text)': there is no open '\(opener)' for it to close", at: token)
+        }
+        if token.kind == .identifier, let hint = Parser.foreignKeywords[token.text] {
+            let after = tokens[position + 1]
+            if after.kind == .identifier || after.kind == .keyword || after.is("{") {
+                throw error(hint, at: token)
+            }
+        }
+        if token.is("%"), tokens[position + 1].kind == .identifier, tokens[position + 1].start == token.end {
+            throw error("%\(tokens[position + 1].text) looks like a magic: magics go on the first lines of a cell, before any code", at: token)
+        }
         let expression = try parseExpression()
         let next = current
         if next.is("=") || next.is("+=") || next.is("-=") || next.is("*=") || next.is("/=") || next.is("%=") {
@@ -235,8 +264,35 @@ struct Parser {
             let op: BinaryOperator? = next.text == "=" ? nil : BinaryOperator(rawValue: String(next.text.dropLast()))
             return Stmt(kind: .assign(expression, op, value), span: span(from: start, to: previousEnd))
         }
+        if next.is(",") {
+            // `neuron.weight, neuron.bias` on a line of its own shows both, as a tuple.
+            var items = [expression]
+            while accept(",") { items.append(try parseExpression()) }
+            let whole = expression.span.to(items[items.count - 1].span)
+            return Stmt(kind: .expression(Expr(kind: .tuple(items), span: whole)), span: whole)
+        }
         return Stmt(kind: .expression(expression), span: expression.span)
     }
+
+    /// Words from other languages that start a statement there, with what to write here.
+    static let foreignKeywords: [String: String] = [
+        "def": "functions are declared with func: func name(a, b) { ... }",
+        "function": "functions are declared with func: func name(a, b) { ... }",
+        "fn": "functions are declared with func: func name(a, b) { ... }",
+        "fun": "functions are declared with func: func name(a, b) { ... }",
+        "import": "there is nothing to import: every builtin is always there",
+        "from": "there is nothing to import: every builtin is always there",
+        "include": "there is nothing to import: every builtin is always there",
+        "class": "the language has no classes: use functions, tuples and arrays",
+        "struct": "the language has no structs: use functions, tuples and arrays",
+        "enum": "the language has no enums: use strings or whole numbers",
+        "const": "constants are declared with let: let name = value",
+        "elif": "write else if, not elif",
+        "guard": "the language has no guard: use if",
+        "switch": "the language has no switch: use if, else if and else",
+        "repeat": "the language has no repeat: use while",
+        "do": "the language has no do blocks: use while",
+    ]
 
     func patternText(_ pattern: Pattern) -> String {
         switch pattern {
@@ -249,6 +305,8 @@ struct Parser {
     func checkAssignable(_ target: Expr) throws {
         switch target.kind {
         case .name, .member, .index: return
+        case .tuple(let items) where !items.isEmpty:
+            for item in items { try checkAssignable(item) }
         default:
             throw LanguageError(
                 "SyntaxError", "cannot assign to this expression: assign to a variable, a member or an element",
@@ -258,7 +316,7 @@ struct Parser {
 
     mutating func parseIf() throws -> Stmt {
         let start = advance().start
-        let condition = try parseHead()
+        let condition = try parseHead("if")
         let body = try parseBlock("the if")
         var otherwise: [Stmt]? = nil
         // `else` may follow on the next line.
@@ -332,8 +390,12 @@ struct Parser {
             var parameters: [FunctionParameter] = []
             while !parser.check(")") {
                 var nameToken = try parser.expectIdentifier("a parameter name")
-                // Swift's `_ x` and `label x`: the second name is the parameter.
-                if parser.current.kind == .identifier { nameToken = parser.advance() }
+                // Swift's `_ x` and `label x`: the second name is the parameter, the first a label.
+                var label: String? = nil
+                if parser.current.kind == .identifier {
+                    label = nameToken.text == "_" ? nil : nameToken.text
+                    nameToken = parser.advance()
+                }
                 if parser.accept(":") { try parser.skipType() }
                 var defaultValue: Expr? = nil
                 if parser.accept("=") { defaultValue = try parser.parseExpression() }
@@ -346,7 +408,8 @@ struct Parser {
                         at: nameToken)
                 }
                 parameters.append(
-                    FunctionParameter(name: nameToken.text, defaultValue: defaultValue, span: parser.span(nameToken)))
+                    FunctionParameter(
+                        name: nameToken.text, defaultValue: defaultValue, span: parser.span(nameToken), label: label))
                 if !parser.accept(",") { break }
             }
             _ = try parser.expect(")", "',' or ')' in the parameter list")
@@ -451,6 +514,12 @@ struct Parser {
         while true {
             let token = current
             guard token.is("+") || token.is("-") else { return left }
+            let twin = tokens[position + 1]
+            if twin.is(token.text), twin.start == token.end, endsOperand(tokens[position + 2]) {
+                throw error(
+                    "'\(token.text)\(token.text)' is not an operator: write \(token.text == "+" ? "x += 1" : "x -= 1")",
+                    at: token)
+            }
             advance()
             skipNewlines()
             let right = try parseMultiplicative()
@@ -593,6 +662,7 @@ struct Parser {
                 case .code(let start, let end):
                     var inner = try Parser(file: file, start: start, end: end)
                     inner.depth = depth
+                    inner.endName = "the interpolation"
                     inner.skipNewlines()
                     if inner.current.kind == .end {
                         throw LanguageError("SyntaxError", "empty interpolation \\(): put a value inside", at: span(from: start - 2, to: end + 1))
@@ -709,10 +779,12 @@ extension Parser {
         let file = SourceFile(name: "input", text: code)
         var lexer = Lexer(file: file)
         var open: [String] = []
+        var last: Token? = nil
         do {
             while true {
                 let token = try lexer.next()
                 if token.kind == .end { break }
+                if token.kind != .newline { last = token }
                 guard token.kind == .symbol else { continue }
                 switch token.text {
                 case "(", "[", "{": open.append(token.text)
@@ -730,9 +802,12 @@ extension Parser {
             return (false, true, 0)
         }
         if !open.isEmpty { return (false, false, open.count) }
-        // A trailing binary operator or `else`-less dangling keyword wants another line.
-        let trimmed = code.unicodeScalars.reversed().drop { $0 == " " || $0 == "\n" || $0 == "\t" }
-        if let last = trimmed.first, "+-*/@=&|,.".unicodeScalars.contains(last) { return (false, false, 0) }
+        // A trailing binary operator wants another line.
+        let continuing: Set<String> = [
+            "+", "-", "*", "/", "%", "@", "=", "&&", "||", ",", ".", "+=", "-=", "*=", "/=", "%=", "==", "!=", "<",
+            "<=", ">", ">=", "->", "?", ":",
+        ]
+        if let last, last.kind == .symbol, continuing.contains(last.text) { return (false, false, 0) }
         do {
             var parser = try Parser(file: file)
             _ = try parser.parseProgram()

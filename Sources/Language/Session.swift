@@ -150,7 +150,7 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
             let line = lines[index]
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             defer { offset += line.unicodeScalars.count + 1 }
-            if trimmed.isEmpty { continue }
+            if trimmed.isEmpty || trimmed.hasPrefix("//") { continue }
             guard trimmed.hasPrefix("%") else { break }
             let body = trimmed.dropFirst().drop { $0 == "%" }
             let name = String(body.prefix { $0.isLetter })
@@ -160,7 +160,7 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
                 throw LanguageError(
                     "SyntaxError",
                     "unknown magic %\(name); the magics are %who, %reset, %time and %seed"
-                        + didYouMean(name, among: Interpreter.magicNames),
+                        + didYouMean("%" + name, among: Interpreter.magicNames.map { "%" + $0 }),
                     at: span)
             }
             magics.append(Magic(name: name, argument: argument, span: span))

@@ -124,7 +124,8 @@ public final class Function: @unchecked Sendable {
         switch body {
         case .user(let declaration, _):
             let parameters = declaration.parameters.map { parameter in
-                parameter.defaultValue == nil ? parameter.name : "\(parameter.name) = \(parameter.defaultSource)"
+                let name = parameter.label.map { "\($0) \(parameter.name)" } ?? parameter.name
+                return parameter.defaultValue == nil ? name : "\(name) = \(parameter.defaultSource)"
             }
             return "func \(declaration.name ?? "")(\(parameters.joined(separator: ", ")))"
         case .builtin(let builtin), .method(let builtin, _):
