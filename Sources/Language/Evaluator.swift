@@ -145,7 +145,7 @@ final class Evaluator {
             }
         case .while(let condition, let body):
             while try truth(try eval(condition, scope), span: condition.span) {
-                try runtime.checkInterrupt()
+                do { try runtime.checkInterrupt() } catch { throw located(error, condition.span) }
                 switch try exec(body, Scope(parent: scope)) {
                 case .breakLoop: return .normal
                 case .returned(let value, let span): return .returned(value, span)
@@ -155,7 +155,7 @@ final class Evaluator {
         case .for(let pattern, let sequence, let body):
             let items = try eval(sequence, scope)
             return try iterate(items, span: sequence.span) { item in
-                try runtime.checkInterrupt()
+                do { try runtime.checkInterrupt() } catch { throw located(error, sequence.span) }
                 let inner = Scope(parent: scope)
                 try bind(pattern, to: item, mutable: false, in: inner, span: sequence.span, origin: .loopVariable)
                 return try exec(body, inner)
