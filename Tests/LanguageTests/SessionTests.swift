@@ -335,3 +335,58 @@ func errorKind(_ outcome: ExecutionOutcome) -> String? {
         #expect(interpreter.isComplete(code) == .invalid, "\(code)")
     }
 }
+
+/// Inputs no learner writes, but a paste or a generator might: each ends with a result or an
+/// error through every hook, never a crash.
+@Suite struct HostileInputTests {
+    static let inputs: [String] = [
+        String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000),
+        String(repeating: "[", count: 5000),
+        String(repeating: "-", count: 5000) + "1",
+        String(repeating: "!", count: 5000) + "true",
+        "1" + String(repeating: " + 1", count: 5000),
+        "x" + String(repeating: ".a", count: 5000),
+        "print" + String(repeating: "(1)", count: 5000),
+        "if true {} " + String(repeating: "else if true {} ", count: 3000),
+        String(repeating: "if true { ", count: 3000) + String(repeating: "}", count: 3000),
+        String(repeating: "{ ", count: 3000),
+        String(repeating: "/*", count: 5000),
+        "let " + String(repeating: "(", count: 3000) + "a" + String(repeating: ")", count: 3000) + " = 1",
+        "let x: " + String(repeating: "[", count: 3000) + "Int" + String(repeating: "]", count: 3000) + " = 1",
+        "\"" + String(repeating: "\\(", count: 300) + "1" + String(repeating: ")", count: 300) + "\"",
+        "\"\\(\"\\(\"\\(\"\\(1)\")\")\")\"",
+        String(repeating: "x = 1; ", count: 5000),
+        String(repeating: "\n", count: 10000) + "nope",
+        "\u{0}\u{1}\u{7F}",
+        "let é = 1\né + 1",
+        "\u{1F600}",
+        "x\u{301}",
+    ]
+
+    @Test(arguments: 0..<HostileInputTests.inputs.count)
+    func endsWithAResultOrAnError(_ index: Int) {
+        let code = HostileInputTests.inputs[index]
+        let interpreter = Interpreter()
+        let started = Runtime.now()
+        let outcome = interpreter.execute(code, context: TranscriptContext())
+        if case .error(let error) = outcome { #expect(!error.value.isEmpty) }
+        _ = interpreter.isComplete(code)
+        let end = code.unicodeScalars.count
+        for cursor in [0, end / 2, end] {
+            let completion = interpreter.complete(code, cursor: cursor)
+            #expect(completion.cursorStart <= completion.cursorEnd)
+            _ = interpreter.inspect(code, cursor: cursor, detailLevel: 0)
+        }
+        #expect(Runtime.now() - started < 10, "input \(index) is slow")
+    }
+
+    @Test func nestingWithinTheLimitsRuns() {
+        let interpreter = Interpreter()
+        let parens = String(repeating: "(", count: 40) + "1" + String(repeating: ")", count: 40)
+        #expect(plainResult(interpreter.execute(parens, context: TranscriptContext())) == "1")
+        let sum = "0" + String(repeating: " + 1", count: 1500)
+        #expect(plainResult(interpreter.execute(sum, context: TranscriptContext())) == "1500")
+        let blocks = "var n = 0\n" + String(repeating: "if true { ", count: 30) + "n = 1" + String(repeating: " }", count: 30) + "\nn"
+        #expect(plainResult(interpreter.execute(blocks, context: TranscriptContext())) == "1")
+    }
+}
