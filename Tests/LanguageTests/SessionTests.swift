@@ -1,6 +1,7 @@
 import Foundation
 import Kernel
 import Synchronization
+import Tensors
 import Testing
 
 @testable import Language
@@ -293,6 +294,24 @@ func errorKind(_ outcome: ExecutionOutcome) -> String? {
         #expect(number.hasPrefix("rate: Float"))
         let function = try #require(inspect(interpreter, "f"))
         #expect(function.contains("func f(a, b = 2)"))
+    }
+
+    @Test func aTensorsShapeDtypeAndElements() throws {
+        let interpreter = Interpreter()
+        // Bound directly: the tensor builtins live in their own file.
+        let tensor = try Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6], dtype: .float32)
+        tensor.requiresGrad = true
+        interpreter.globals.names["w"] = Binding(value: .tensor(tensor), mutable: false)
+        let text = try #require(inspect(interpreter, "w"))
+        #expect(text.hasPrefix("w: Tensor"))
+        #expect(text.contains("shape: [2, 3]"))
+        #expect(text.contains("dtype: float32"))
+        #expect(text.contains("elements: 6"))
+        #expect(text.contains("requiresGrad: true"))
+        // %who shows its shape and count too.
+        let context = TranscriptContext()
+        context.record(interpreter.execute("%who", context: context))
+        #expect(context.text.contains("w     Tensor  [2, 3]  6") || context.text.contains("[2, 3]"), "\(context.text)")
     }
 
     @Test func membersAndKeywords() throws {
