@@ -5,6 +5,8 @@ SHELL := /bin/bash
 
 # Debian packages the build, the tests and the charts need.
 APT_PACKAGES := pkg-config libzmq3-dev libopenblas-dev libcairo2-dev zlib1g-dev fonts-dejavu-core
+# And the browser test's: a headless browser and its WebDriver, both from Debian.
+BROWSER_APT_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # JupyterLab refuses to start as root (as in a container or a fresh machine) unless told.
 LAB_ROOT := $(shell [ "$$(id -u)" -eq 0 ] && echo --allow-root)
@@ -17,23 +19,32 @@ GALLERY_DIR := build/gallery
 
 export TENSORCELL_BIN := $(abspath $(RELEASE_BIN))
 
-.PHONY: help deps swift-check venv build lab test test-swift test-protocol bench gallery kernelspec clean reference
+.PHONY: help deps deps-browser swift-check venv build lab notebooks test test-swift test-protocol \
+	test-notebooks test-browser bench gallery kernelspec clean reference
 
 help:
-	@echo "make lab      install what is needed, build, install the kernel, open JupyterLab on notebooks/"
-	@echo "make test     install what tests need, build, run the Swift and the protocol tests"
-	@echo "make bench    run every benchmark beside its peers and rewrite docs/benchmarks.md"
-	@echo "make gallery  render every chart kind to PNG under $(GALLERY_DIR)/"
+	@echo "make lab       install what is needed, build, install the kernel, open JupyterLab on notebooks/"
+	@echo "make test      install what tests need, build, run the Swift, protocol, notebook and browser tests"
+	@echo "make notebooks run every notebooks/*.ipynb with the kernel and save it with its outputs"
+	@echo "make bench     run every benchmark beside its peers and rewrite docs/benchmarks.md"
+	@echo "make gallery   render every chart kind to PNG under $(GALLERY_DIR)/"
 
-# Installs the Debian packages that are missing, and only those.
-deps: swift-check
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Installs the Debian packages in $(1) that are missing, and only those.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	python3 -m venv --help >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:" $$missing; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps: swift-check
+	$(call apt_install,$(APT_PACKAGES))
+
+deps-browser: deps
+	$(call apt_install,$(BROWSER_APT_PACKAGES))
 
 swift-check:
 	@command -v swift >/dev/null || { echo "Swift 6 is needed: install the toolchain from swift.org, then run make again." >&2; exit 1; }
@@ -54,11 +65,14 @@ kernelspec: build venv
 	$(VENV)/bin/jupyter kernelspec list
 
 lab: build venv
-	$(PYTHON) -m pip install -q jupyterlab
 	$(RELEASE_BIN) install --prefix $(abspath $(VENV))
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ROOT)
 
-test: test-swift test-protocol
+# Runs every notebook in a fresh kernel and saves it with its outputs, for committing.
+notebooks: build venv
+	$(PYTHON) Tests/notebooks/execute.py --in-place
+
+test: test-swift test-protocol test-notebooks test-browser
 
 test-swift: deps
 	swift build --build-tests
@@ -66,6 +80,14 @@ test-swift: deps
 
 test-protocol: build venv
 	$(PYTHON) -m pytest -q Tests/protocol
+
+# Every notebook, run on a copy, without an error; and committed as executed.
+test-notebooks: build venv
+	$(PYTHON) -m pytest -q Tests/notebooks
+
+# A notebook run in JupyterLab by headless Chromium; screenshots go to build/browser/.
+test-browser: build venv deps-browser
+	$(PYTHON) -m pytest -q -s Tests/browser
 
 bench: deps venv
 	$(PYTHON) -m pip install -q -r bench/requirements.txt

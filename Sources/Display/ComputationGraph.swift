@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One value in a computation graph: what it is, how it was made, and its gradient.
 public struct GraphNode: Sendable, Equatable {
     public var id: Int
@@ -8,6 +14,9 @@ public struct GraphNode: Sendable, Equatable {
     public var op: String?
     /// Ids of the operands, in order.
     public var inputs: [Int]
+    /// Shown in place of `value` and `grad` when set: a tensor's shape or its few values.
+    public var valueText: String?
+    public var gradText: String?
 
     public init(id: Int, label: String = "", value: Double, grad: Double? = nil, op: String? = nil, inputs: [Int] = []) {
         self.id = id
@@ -89,8 +98,8 @@ public struct ComputationGraph: Chart, Sendable {
     func boxText(_ node: GraphNode) -> String {
         var parts: [String] = []
         if !node.label.isEmpty { parts.append(node.label) }
-        parts.append("data \(NumberFormat.fixed(node.value, decimals: 4))")
-        if let grad = node.grad { parts.append("grad \(NumberFormat.fixed(grad, decimals: 4))") }
+        parts.append("data " + (node.valueText ?? NumberFormat.fixed(node.value, decimals: 4)))
+        if let grad = node.gradText ?? node.grad.map({ NumberFormat.fixed($0, decimals: 4) }) { parts.append("grad \(grad)") }
         return parts.joined(separator: " │ ")
     }
 
@@ -102,14 +111,50 @@ public struct ComputationGraph: Chart, Sendable {
         return nodes.map { measurer.width(boxText($0), size: ComputationGraph.boxStyle.size, weight: .normal) + 20 }
     }
 
-    var boxWidth: Double { boxWidths.max() ?? 100 }
+    static let opStyle: TextStyle = {
+        var style = ComputationGraph.boxStyle
+        style.weight = .bold
+        return style
+    }()
+
+    /// The operation's text size: short symbols large, names smaller.
+    static func opTextSize(_ op: String) -> Double { op.count > 2 ? 10 : 13 }
+
+    /// Width of the mark around each operation: a circle for a symbol, a pill for a name.
+    var opWidths: [Double] {
+        let measurer = TextMeasurer()
+        return nodes.map { node in
+            guard let op = node.op else { return 0 }
+            return max(26, measurer.width(op, size: ComputationGraph.opTextSize(op), weight: .bold) + 14)
+        }
+    }
+
+    /// Per column: the widest box in it and the room left of it for the operation marks.
+    var columnGeometry: (boxes: [Double], gaps: [Double]) {
+        let widths = boxWidths
+        let ops = opWidths
+        var boxes = [Double](repeating: 0, count: max(1, layout.columns))
+        // Columns of leaves only (the first) need no room for operations.
+        var gaps = [Double](repeating: 0, count: max(1, layout.columns))
+        for i in nodes.indices {
+            let c = layout.column[i]
+            boxes[c] = max(boxes[c], widths[i])
+            if nodes[i].op != nil { gaps[c] = max(gaps[c], ComputationGraph.opGap, ops[i] + 30) }
+        }
+        return (boxes, gaps)
+    }
+
+    /// Width of each column: its operation room, its widest box and a margin.
+    var columnWidths: [Double] {
+        let (boxes, gaps) = columnGeometry
+        return zip(boxes, gaps).map { $0 + $1 + 24 }
+    }
 
     public var size: Size {
-        let columns = Double(max(1, layout.columns))
         let rows = Double(max(1, layout.rows))
         let titleRoom = title == nil ? 0 : Theme.title.size + 12
         return Size(
-            width: max(320, columns * (boxWidth + ComputationGraph.opGap + 24) + 2 * Theme.outerMargin),
+            width: max(320, columnWidths.reduce(0, +) + 2 * Theme.outerMargin),
             height: max(160, rows * (ComputationGraph.boxHeight + ComputationGraph.rowGap) + titleRoom + 2 * Theme.outerMargin + 30))
     }
 
@@ -128,8 +173,16 @@ public struct ComputationGraph: Chart, Sendable {
             return
         }
         let widths = boxWidths
-        let width = widths.max() ?? 100
-        let columnWidth = area.width / Double(max(1, layout.columns))
+        let opWidths = self.opWidths
+        let (_, gaps) = columnGeometry
+        let spans = columnWidths
+        // Columns side by side, centred when the picture is wider than they need.
+        var starts: [Double] = []
+        var x = area.x + max(0, (area.width - spans.reduce(0, +)) / 2)
+        for span in spans {
+            starts.append(x)
+            x += span
+        }
         let rowHeight = ComputationGraph.boxHeight + ComputationGraph.rowGap
         var index: [Int: Int] = [:]
         for (i, node) in nodes.enumerated() where index[node.id] == nil { index[node.id] = i }
@@ -137,23 +190,25 @@ public struct ComputationGraph: Chart, Sendable {
             let columnCount = nodes.indices.filter { layout.column[$0] == layout.column[i] }.count
             let top = area.midY - Double(columnCount) * rowHeight / 2 + ComputationGraph.rowGap / 2
             // Boxes start where the widest would, just after the operation circle.
-            let x = area.x + Double(layout.column[i]) * columnWidth + columnWidth - width - 4
+            let x = starts[layout.column[i]] + gaps[layout.column[i]] + 20
             return Rect(x: x.rounded(), y: (top + Double(layout.row[i]) * rowHeight).rounded(), width: widths[i], height: ComputationGraph.boxHeight)
         }
         let edge = Stroke(Color(hex: 0x777777), width: 1.2)
         // Edges first, under the boxes.
+        func opCentre(_ i: Int, _ rect: Rect) -> Point { Point(rect.x - gaps[layout.column[i]] / 2, rect.midY) }
         for (i, node) in nodes.enumerated() {
             let target = box(i)
-            let entry = node.op == nil ? Point(target.x, target.midY) : Point(target.x - ComputationGraph.opGap / 2, target.midY)
+            let half = opWidths[i] / 2
+            let entry = node.op == nil ? Point(target.x, target.midY) : opCentre(i, target)
             for input in node.inputs {
                 guard let j = index[input] else { continue }
                 let source = box(j)
-                canvas.line(from: Point(source.maxX, source.midY), to: Point(entry.x - (node.op == nil ? 0 : 13), entry.y), stroke: edge)
-                arrowHead(at: Point(entry.x - (node.op == nil ? 0 : 13), entry.y), from: Point(source.maxX, source.midY), on: canvas)
+                canvas.line(from: Point(source.maxX, source.midY), to: Point(entry.x - half, entry.y), stroke: edge)
+                arrowHead(at: Point(entry.x - half, entry.y), from: Point(source.maxX, source.midY), on: canvas)
             }
             if node.op != nil {
-                canvas.line(from: Point(entry.x + 13, entry.y), to: Point(target.x, target.midY), stroke: edge)
-                arrowHead(at: Point(target.x, target.midY), from: Point(entry.x + 13, entry.y), on: canvas)
+                canvas.line(from: Point(entry.x + half, entry.y), to: Point(target.x, target.midY), stroke: edge)
+                arrowHead(at: Point(target.x, target.midY), from: Point(entry.x + half, entry.y), on: canvas)
             }
         }
         for (i, node) in nodes.enumerated() {
@@ -161,14 +216,35 @@ public struct ComputationGraph: Chart, Sendable {
             canvas.rect(rect, fill: Color(hex: 0xF4F6F8), stroke: Stroke(.ink, width: 1))
             canvas.text(boxText(node), at: Point(rect.midX, rect.midY), style: ComputationGraph.boxStyle)
             if let op = node.op {
-                let centre = Point(rect.x - ComputationGraph.opGap / 2, rect.midY)
-                canvas.circle(center: centre, radius: 13, fill: Color(hex: 0xFFF4E0), stroke: Stroke(Color(hex: 0xE69F00), width: 1.5))
-                var style = ComputationGraph.boxStyle
-                style.weight = .bold
-                style.size = op.count > 2 ? 9 : 13
+                let centre = opCentre(i, rect)
+                let fill = Color(hex: 0xFFF4E0)
+                let stroke = Stroke(Color(hex: 0xE69F00), width: 1.5)
+                if opWidths[i] <= 26 {
+                    canvas.circle(center: centre, radius: 13, fill: fill, stroke: stroke)
+                } else {
+                    canvas.path(pill(centre: centre, width: opWidths[i], height: 26), fill: fill, stroke: stroke)
+                }
+                var style = ComputationGraph.opStyle
+                style.size = ComputationGraph.opTextSize(op)
                 canvas.text(op, at: centre, style: style)
             }
         }
+    }
+
+    /// A rounded bar: two half circles joined by straight sides.
+    private func pill(centre: Point, width: Double, height: Double) -> Path {
+        let r = height / 2
+        let inner = width / 2 - r
+        var corners: [Point] = []
+        for k in 0...12 {
+            let a = -Double.pi / 2 + Double.pi * Double(k) / 12
+            corners.append(Point(centre.x + inner + r * cos(a), centre.y + r * sin(a)))
+        }
+        for k in 0...12 {
+            let a = Double.pi / 2 + Double.pi * Double(k) / 12
+            corners.append(Point(centre.x - inner + r * cos(a), centre.y + r * sin(a)))
+        }
+        return .polygon(corners)
     }
 
     private func arrowHead(at tip: Point, from tail: Point, on canvas: any Canvas) {

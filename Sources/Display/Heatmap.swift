@@ -42,7 +42,12 @@ public struct Heatmap: Chart, Sendable {
         var notes: [String] = []
         if missing > 0 { notes.append("\(NumberFormat.grouped(missing)) cell\(missing == 1 ? "" : "s") not finite or missing (grey)") }
         let area = ChartDecoration(title: title, notes: notes).draw(on: canvas)
-        let scale = Scale.covering(finite.min(), finite.max(), kind: .linear, padding: 0)
+        // A diverging map is centred on zero, so white means 0 and the sides compare.
+        let largest = finite.map(abs).max()
+        let scale =
+            colormap == .signed && largest.map({ $0 > 0 }) == true
+            ? Scale.covering(-largest!, largest!, kind: .linear, padding: 0)
+            : Scale.covering(finite.min(), finite.max(), kind: .linear, padding: 0)
         let grid = MatrixGrid(
             rows: rows, columns: columns, rowLabels: rowLabels, columnLabels: columnLabels, xLabel: xLabel,
             yLabel: yLabel, colorBar: scale)

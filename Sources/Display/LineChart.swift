@@ -9,6 +9,8 @@ public struct LineChart: Chart, Sendable {
     public var yScale: AxisScale
     /// Points marked and labelled on top of the lines.
     public var annotations: [Annotation]
+    /// Ticks on the x axis only at whole numbers (epochs, steps).
+    public var wholeXTicks = false
     public var size: Size
 
     public init(
@@ -62,8 +64,10 @@ public struct LineChart: Chart, Sendable {
                 ? series.enumerated().map { i, s in .init(name: s.name, swatch: .line(stroke(i))) } : [])
         let legendWidth = legend.width(on: canvas)
         area = area.inset(right: legendWidth)
+        var xAxis = Scale.covering(xs.min(), xs.max(), kind: xScale, padding: 0.02)
+        xAxis.wholeTicks = wholeXTicks
         let axes = Axes(
-            in: area, x: .covering(xs.min(), xs.max(), kind: xScale, padding: 0.02),
+            in: area, x: xAxis,
             y: .covering(ys.min(), ys.max(), kind: yScale), xLabel: xLabel, yLabel: yLabel, on: canvas)
         axes.drawGrid(on: canvas)
         if xs.isEmpty {

@@ -14,6 +14,9 @@ public struct MIMEBundle: Sendable, Equatable {
 
     public var plainText: String { data["text/plain"] ?? "" }
 
+    /// The `image/png` picture as bytes, when the bundle has one.
+    public var pngBytes: [UInt8]? { data["image/png"].flatMap(Base64.decode) }
+
     /// MIME types present, sorted, for stable output.
     public var mimeTypes: [String] { data.keys.sorted() }
 }

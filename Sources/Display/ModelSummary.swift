@@ -5,15 +5,25 @@ public struct LayerDescription: Sendable, Equatable {
     public var outputShape: [Int?]
     public var parameters: Int
     public var trainable: Bool
+    /// Parameters training changes, for a layer only partly frozen; nil: all or none, as `trainable` says.
+    public var trainableParameters: Int?
 
-    /// - Parameter outputShape: `nil` entries are the batch axis or other sizes not yet known.
-    public init(name: String, type: String, outputShape: [Int?], parameters: Int, trainable: Bool = true) {
+    /// - Parameter outputShape: `nil` entries are the batch axis or other sizes not yet known;
+    ///   an empty shape means the whole shape is not known (shown as `?`).
+    public init(
+        name: String, type: String, outputShape: [Int?], parameters: Int, trainable: Bool = true,
+        trainableParameters: Int? = nil
+    ) {
         self.name = name
         self.type = type
         self.outputShape = outputShape
         self.parameters = parameters
         self.trainable = trainable
+        self.trainableParameters = trainableParameters
     }
+
+    /// The parameters of this layer that training changes.
+    var trainableCount: Int { trainableParameters ?? (trainable ? parameters : 0) }
 }
 
 /// A Keras-style model summary: `Layer (type)`, `Output Shape`, `Param #`, with totals of
@@ -28,10 +38,11 @@ public struct ModelSummary: MIMERepresentable, Sendable {
     }
 
     public var totalParameters: Int { layers.reduce(0) { $0 + $1.parameters } }
-    public var trainableParameters: Int { layers.filter(\.trainable).reduce(0) { $0 + $1.parameters } }
+    public var trainableParameters: Int { layers.reduce(0) { $0 + $1.trainableCount } }
 
     static func shapeText(_ shape: [Int?]) -> String {
-        "(" + shape.map { $0.map(String.init) ?? "None" }.joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")
+        if shape.isEmpty { return "?" }
+        return "(" + shape.map { $0.map(String.init) ?? "None" }.joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")
     }
 
     public func table() -> RecordTable {
@@ -43,7 +54,7 @@ public struct ModelSummary: MIMERepresentable, Sendable {
             columns: ["Layer (type)", "Output Shape", "Param #"],
             rows: layers.map { layer in
                 [
-                    .text("\(layer.name) (\(layer.type))\(layer.trainable ? "" : " [frozen]")"),
+                    .text("\(layer.name) (\(layer.type))\(layer.trainableCount == layer.parameters ? "" : layer.trainableCount == 0 ? " [frozen]" : " [partly frozen]")"),
                     .text(ModelSummary.shapeText(layer.outputShape)), .integer(layer.parameters),
                 ]
             },
@@ -59,10 +70,10 @@ public struct ModelSummary: MIMERepresentable, Sendable {
 extension RecordTable {
     /// A training history: one row per epoch, one column per recorded metric.
     /// Metrics shorter than the longest leave blank cells.
-    public init(history: [(name: String, values: [Double])], caption: String? = "Training history") {
+    public init(history: [(name: String, values: [Double])], caption: String? = "Training history", firstEpoch: Int = 1) {
         let epochs = history.map(\.values.count).max() ?? 0
         let rows: [[TableCell]] = (0..<epochs).map { e in
-            [.integer(e + 1)] + history.map { e < $0.values.count ? .number($0.values[e]) : .empty }
+            [.integer(e + firstEpoch)] + history.map { e < $0.values.count ? .number($0.values[e]) : .empty }
         }
         self.init(columns: ["epoch"] + history.map(\.name), rows: rows, caption: caption)
     }

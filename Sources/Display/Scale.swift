@@ -26,6 +26,8 @@ struct Scale {
     /// Canvas coordinates the interval maps to (upper may be less than lower, as for y).
     var start: Double = 0
     var end: Double = 1
+    /// Ticks only at whole numbers, for counts such as epochs.
+    var wholeTicks = false
 
     /// Values beyond this magnitude are treated like infinities: their differences overflow.
     static let largestPlottable = 1e300
@@ -121,7 +123,8 @@ struct Scale {
     }
 
     private func linearTicks(count: Int) -> [Tick] {
-        let (step, exponent) = Scale.niceStep((upper - lower) / Double(max(1, count)))
+        var (step, exponent) = Scale.niceStep((upper - lower) / Double(max(1, count)))
+        if wholeTicks && step < 1 { (step, exponent) = (1, 0) }
         let first = (lower / step).rounded(.up)
         let last = (upper / step).rounded(.down)
         guard first <= last, last - first < 1000 else { return [] }

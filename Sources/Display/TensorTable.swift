@@ -39,9 +39,17 @@ public struct TensorTable: MIMERepresentable, Sendable {
                 columns: ["problem"], rows: [[.text("\(values.count) values do not fill shape \(shapeText)")]],
                 caption: "Tensor \(shapeText) \(dtype)")
         }
+        let columnCount = shape.last ?? 1
+        return table { r, c in values[r * columnCount + c] }
+    }
+
+    /// The table with values read one at a time: `element(r, c)` is the value at row `r` and
+    /// column `c` of the first matrix (row 0 for a vector, `(0, 0)` for a scalar). Only the
+    /// shown cells are read, so a tensor of millions of values is not copied to be shown.
+    func table(element: (Int, Int) -> Double) -> RecordTable {
         var caption = "Tensor \(shapeText) \(dtype)"
         if shape.isEmpty {
-            return RecordTable(columns: ["value"], rows: [[.number(values[0])]], caption: "Scalar \(dtype)")
+            return RecordTable(columns: ["value"], rows: [[cell(element(0, 0))]], caption: "Scalar \(dtype)")
         }
         // Rank 1 is one row; rank 3 and up shows the first matrix of the leading axes.
         let rowCount = shape.count == 1 ? 1 : shape[shape.count - 2]
@@ -50,7 +58,7 @@ public struct TensorTable: MIMERepresentable, Sendable {
             let lead = Array(repeating: "0", count: shape.count - 2).joined(separator: ", ")
             caption += ", showing [\(lead), :, :]"
         }
-        if expected == 0 {
+        if shape.contains(0) {
             return RecordTable(columns: [""], rows: [], caption: caption + " (empty)")
         }
         let rows = shape.count == 1 ? [0] : shown(rowCount)
@@ -69,12 +77,16 @@ public struct TensorTable: MIMERepresentable, Sendable {
                     cells.append(.ellipsis)
                     continue
                 }
-                let v = values[r * columnCount + c]
-                cells.append(dtype.hasPrefix("int") && v.isFinite && v == v.rounded() && abs(v) < 9e15 ? .integer(Int(v)) : .number(v))
+                cells.append(cell(element(r, c)))
             }
             body.append(cells)
         }
         return RecordTable(columns: header, rows: body, caption: caption)
+    }
+
+    /// Whole numbers of an integer dtype are written as integers.
+    private func cell(_ v: Double) -> TableCell {
+        dtype.hasPrefix("int") && v.isFinite && v == v.rounded() && abs(v) < 9e15 ? .integer(Int(v)) : .number(v)
     }
 
     public func mimeBundle() -> MIMEBundle { table().mimeBundle() }

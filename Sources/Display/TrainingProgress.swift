@@ -14,10 +14,17 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
     /// Seconds each finished epoch took.
     public var epochSeconds: [Double]
     public var finished: Bool
+    /// Why a finished run stopped before its last epoch ("interrupted"); nil when it ran to the end.
+    public var stopReason: String?
+    /// The number of the first epoch shown, for a run that continues an earlier one.
+    public var firstEpoch: Int
+    /// The loss of every batch so far: the curve drawn while fewer than two epochs are done.
+    public var stepLosses: [Double]
 
     public init(
         epoch: Int, epochs: Int, batch: Int? = nil, batches: Int? = nil, metrics: [(name: String, values: [Double])] = [],
-        epochSeconds: [Double] = [], finished: Bool = false
+        epochSeconds: [Double] = [], finished: Bool = false, stopReason: String? = nil, firstEpoch: Int = 1,
+        stepLosses: [Double] = []
     ) {
         self.epoch = epoch
         self.epochs = epochs
@@ -26,7 +33,13 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
         self.metrics = metrics
         self.epochSeconds = epochSeconds
         self.finished = finished
+        self.stopReason = stopReason
+        self.firstEpoch = firstEpoch
+        self.stepLosses = stepLosses
     }
+
+    /// Epoch rows shown at most; a longer run shows its first and latest epochs.
+    static let tableRowLimit = 15
 
     /// Share of the run done, 0...1, counting the batches of the epoch under way.
     public var fraction: Double {
@@ -37,7 +50,10 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
     }
 
     var statusLine: String {
-        var parts = [finished ? "done: \(epoch)/\(epochs) epochs" : "epoch \(min(epoch + 1, max(epochs, 1)))/\(epochs)"]
+        var parts = [
+            finished
+                ? "\(stopReason ?? "done"): \(epoch)/\(epochs) epochs" : "epoch \(min(epoch + 1, max(epochs, 1)))/\(epochs)"
+        ]
         if !finished, let batch, let batches { parts.append("batch \(batch)/\(batches)") }
         for metric in metrics {
             if let last = metric.values.last { parts.append("\(metric.name) \(NumberFormat.general(last))") }
@@ -55,19 +71,35 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
     }
 
     public func table() -> RecordTable {
-        var table = RecordTable(history: metrics, caption: nil)
+        var table = RecordTable(history: metrics, caption: nil, firstEpoch: firstEpoch)
         if !epochSeconds.isEmpty {
             table.columns.append("time")
             for i in table.rows.indices {
                 table.rows[i].append(i < epochSeconds.count ? .text(NumberFormat.fixed(epochSeconds[i], decimals: 2) + " s") : .empty)
             }
         }
+        // A long run keeps its first epochs and its latest ones, so the output stays short.
+        if table.rows.count > TrainingProgress.tableRowLimit {
+            let width = table.columns.count
+            table.rows = Array(table.rows.prefix(2)) + [Array(repeating: .ellipsis, count: width)]
+                + Array(table.rows.suffix(TrainingProgress.tableRowLimit - 3))
+        }
         return table
     }
 
-    /// The loss curves so far: every metric whose name mentions "loss".
+    /// The loss curves so far: every metric whose name mentions "loss", per epoch; the loss of
+    /// every batch instead while fewer than two epochs are done.
     public func lossChart() -> LineChart {
-        LineChart(history: metrics.filter { $0.name.lowercased().contains("loss") }, size: Size(width: 560, height: 300))
+        let size = Size(width: 560, height: 300)
+        let losses = metrics.filter { $0.name.lowercased().contains("loss") }
+        if !losses.contains(where: { $0.values.count > 1 }) && stepLosses.count > 1 {
+            var chart = LineChart(
+                [Series("batch loss", x: stepLosses.indices.map { Double($0 + 1) }, y: stepLosses)], xLabel: "step",
+                yLabel: "loss", size: size)
+            chart.wholeXTicks = true
+            return chart
+        }
+        return LineChart(history: losses, firstEpoch: firstEpoch, size: size)
     }
 
     public func mimeBundle() -> MIMEBundle {
@@ -78,14 +110,12 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
         html += "<div style=\"display:flex;align-items:center;gap:10px;margin:2px 0 6px 0\">"
         // Two nested boxes rather than <progress>: notebook sanitisers keep plain divs.
         html += "<div style=\"flex:1;height:10px;border-radius:5px;background:rgba(128,128,128,0.25);overflow:hidden\">"
-        html += "<div style=\"width:\(percent)%;height:100%;background:\(finished ? "#009e73" : "#0072b2")\"></div></div>"
+        html += "<div style=\"width:\(percent)%;height:100%;background:\(finished ? (stopReason == nil ? "#009e73" : "#e69f00") : "#0072b2")\"></div></div>"
         html += "<span style=\"font-variant-numeric:tabular-nums;white-space:nowrap\">\(XMLText.escape(statusLine))</span></div>\n"
-        if !metrics.isEmpty {
-            html += table().html()
-            let chart = lossChart()
-            if chart.series.contains(where: { $0.count > 1 }), let png = try? chart.png(scale: 1) {
-                html += "<img alt=\"loss curve\" width=\"\(Int(chart.size.width))\" height=\"\(Int(chart.size.height))\" src=\"data:image/png;base64,\(Base64.encode(png))\"/>\n"
-            }
+        if !metrics.isEmpty { html += table().html() }
+        let chart = lossChart()
+        if chart.series.contains(where: { $0.count > 1 }), let png = try? chart.png(scale: 1) {
+            html += "<img alt=\"loss curve\" width=\"\(Int(chart.size.width))\" height=\"\(Int(chart.size.height))\" src=\"data:image/png;base64,\(Base64.encode(png))\"/>\n"
         }
         html += "</div>\n"
         return MIMEBundle(plainText: text, data: ["text/html": html])
@@ -115,12 +145,13 @@ public struct UpdateThrottle: Sendable {
 extension LineChart {
     /// Per-epoch metrics against the epoch number (from 1), the later ones dashed.
     public init(
-        history: [(name: String, values: [Double])], title: String? = nil, yLabel: String = "loss",
-        size: Size = Size(width: 640, height: 400)
+        history: [(name: String, values: [Double])], title: String? = nil, yLabel: String? = "loss",
+        xLabel: String = "epoch", yScale: AxisScale = .linear, firstEpoch: Int = 1, size: Size = Size(width: 640, height: 400)
     ) {
         self.init(
             history.enumerated().map { i, metric in
-                Series(metric.name, x: metric.values.indices.map { Double($0 + 1) }, y: metric.values, dashed: i > 0)
-            }, title: title, xLabel: "epoch", yLabel: yLabel, size: size)
+                Series(metric.name, x: metric.values.indices.map { Double($0 + firstEpoch) }, y: metric.values, dashed: i > 0)
+            }, title: title, xLabel: xLabel, yLabel: yLabel, yScale: yScale, size: size)
+        wholeXTicks = true
     }
 }

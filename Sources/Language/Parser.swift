@@ -280,6 +280,13 @@ struct Parser {
             let op: BinaryOperator? = next.text == "=" ? nil : BinaryOperator(rawValue: String(next.text.dropLast()))
             return Stmt(kind: .assign(expression, op, value), span: span(from: start, to: previousEnd))
         }
+        if next.is(",") {
+            // `neuron.weight, neuron.bias` on a line of its own shows both, as a tuple.
+            var items = [expression]
+            while accept(",") { items.append(try parseExpression()) }
+            let whole = expression.span.to(items[items.count - 1].span)
+            return Stmt(kind: .expression(Expr(kind: .tuple(items), span: whole)), span: whole)
+        }
         return Stmt(kind: .expression(expression), span: expression.span)
     }
 

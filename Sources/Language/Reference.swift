@@ -64,3 +64,13 @@ extension Interpreter {
         return library
     }
 }
+
+extension Interpreter {
+    /// Seconds to parse `code` as a cell (no evaluation), for the benchmark.
+    public static func parseSeconds(_ code: String) throws -> Double {
+        let start = Runtime.now()
+        var parser = try Parser(file: SourceFile(name: "cell", text: code))
+        _ = try parser.parseProgram()
+        return Runtime.now() - start
+    }
+}

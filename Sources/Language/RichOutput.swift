@@ -27,8 +27,7 @@ enum RichOutput {
     /// A tensor as a table (shape and dtype in its caption), next to its text form.
     static func tensorOutput(_ tensor: Tensor) -> DisplayOutput? {
         guard tensor.rank >= 1 else { return nil }
-        var output = DisplayOutput(
-            TensorTable(values: tensor.toDoubles(), shape: tensor.shape, dtype: "\(tensor.dtype)").mimeBundle())
+        var output = DisplayOutput(Visualize.table(tensor))
         output.data["text/plain"] = tensorText(tensor)
         return output
     }

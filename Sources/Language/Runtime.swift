@@ -66,7 +66,7 @@ public final class Runtime: @unchecked Sendable {
             return try context.input(prompt: prompt, password: password)
         } catch {
             if error.name == "KeyboardInterrupt" { throw LanguageError("KeyboardInterrupt", "interrupted") }
-            throw LanguageError("ValueError", error.value.isEmpty ? "no input: \(error.name)" : error.value)
+            throw LanguageError(error.name, error.value.isEmpty ? "no input is available" : error.value)
         }
     }
 
@@ -104,7 +104,7 @@ public final class Runtime: @unchecked Sendable {
     /// loop iteration, call and tensor operation; cheap.
     public func checkInterrupt() throws {
         if context.isInterruptRequested || InterruptFlag.isRaised {
-            throw LanguageError("KeyboardInterrupt", "interrupted")
+            throw LanguageError("KeyboardInterrupt", "interrupted: the cell stopped here, and the variables set before keep their values")
         }
         if let deadline {
             checks &+= 1

@@ -13,6 +13,7 @@ struct Workload: Sendable {
         elementwiseWorkload,
         mlpWorkload,
         xorWorkload,
+        xorLanguageWorkload,
         chartsWorkload,
     ]
 }

@@ -24,7 +24,12 @@ func writeFile(_ path: String, _ bytes: [UInt8]) {
 let arguments = CommandLine.arguments
 guard arguments.count == 2 else { fail("usage: tensorcell-gallery FOLDER") }
 let folder = arguments[1]
-mkdir(folder, 0o755)
+// The folder and any missing parents (a fresh clone has no build/ yet).
+var prefix = folder.hasPrefix("/") ? "/" : ""
+for part in folder.split(separator: "/") {
+    prefix += part + "/"
+    mkdir(prefix, 0o755)
+}
 
 for (name, chart) in Gallery.charts {
     writeFile("\(folder)/\(name).svg", Array(chart.svg().utf8))
@@ -41,4 +46,30 @@ for (name, table) in Gallery.tables {
         if let text = bundle.data[type] { writeFile("\(folder)/\(name).\(suffix)", Array(text.utf8)) }
     }
 }
-print("wrote \(Gallery.charts.count) charts and \(Gallery.tables.count) tables to \(folder)")
+/// Every part of a bundle a person can open: SVG, PNG, HTML, Markdown and text.
+func writeBundle(_ name: String, _ bundle: MIMEBundle) {
+    if let svg = bundle.data["image/svg+xml"] { writeFile("\(folder)/\(name).svg", Array(svg.utf8)) }
+    if let png = bundle.pngBytes { writeFile("\(folder)/\(name).png", png) }
+    for (type, suffix) in [("text/html", "html"), ("text/plain", "txt"), ("text/markdown", "md")] {
+        if let text = bundle.data[type] { writeFile("\(folder)/\(name).\(suffix)", Array(text.utf8)) }
+    }
+}
+
+var adapters = 0
+for (name, make) in Gallery.adapters {
+    do {
+        writeBundle(name, try make())
+        adapters += 1
+    } catch {
+        fail("\(name): \(error)")
+    }
+}
+do {
+    for (name, bundle) in try Gallery.trainedExamples() {
+        writeBundle(name, bundle)
+        adapters += 1
+    }
+} catch {
+    fail("trained examples: \(error)")
+}
+print("wrote \(Gallery.charts.count) charts, \(Gallery.tables.count) tables and \(adapters) Visualize outputs to \(folder)")

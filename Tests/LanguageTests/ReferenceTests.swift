@@ -16,8 +16,12 @@ import Testing
 
     @Test func everyExampleRunsWithoutError() {
         let library = Interpreter.standardLibrary()
+        // Examples that write files (save, saveCSV) write them in a folder of their own.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tensorcell-examples-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         for builtin in library.allBuiltins where !builtin.example.isEmpty {
-            let (text, failed) = Interpreter().transcript([builtin.example])
+            let (text, failed) = Interpreter(directory: folder).transcript([builtin.example])
             #expect(!failed, "the example of \(builtin.name) fails:\n\(builtin.example)\n\(text)")
         }
     }

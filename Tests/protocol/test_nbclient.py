@@ -18,7 +18,7 @@ def test_runs_a_notebook_and_keeps_outputs(kernelspec_prefix):
     NotebookClient(nb, kernel_name="tensorcell", timeout=60).execute()
     first, second, third = (cell.outputs for cell in nb.cells)
     assert first == [nbformat.v4.new_output("stream", name="stdout", text="rate 0.5\n")]
-    assert second[0]["output_type"] == "execute_result" and second[0]["data"]["text/plain"] == "2"
+    assert second[0]["output_type"] == "execute_result" and second[0]["data"]["text/plain"] == "2.0"
     assert nb.cells[1].execution_count == 2
     assert [o["output_type"] for o in third] == ["display_data", "stream"]
     assert nb.metadata["language_info"]["name"] == "tensorcell"

@@ -242,7 +242,7 @@ def test_complete_inspect_is_complete(kernel):
     _, client = kernel
     execute(client, "let learningRate = 0.1")
     reply = shell_reply(client, client.complete("print(lea", 9))["content"]
-    assert reply["status"] == "ok" and reply["matches"] == ["learningRate"]
+    assert reply["status"] == "ok" and reply["matches"][0] == "learningRate"
     assert (reply["cursor_start"], reply["cursor_end"]) == (6, 9)
 
     reply = shell_reply(client, client.inspect("learningRate", 3))["content"]
@@ -590,3 +590,38 @@ def test_kernel_exits_when_its_front_end_dies(binary, tmp_path):
         time.sleep(0.1)
     os.kill(kernel_pid, 9)
     pytest.fail("the orphaned kernel kept running")
+
+
+def test_completes_members_and_labels_of_live_values(kernel):
+    _, client = kernel
+    execute(client, "let weights = tensor([[1, 2], [3, 4]])")
+    code = "weights.sh"
+    reply = client.complete(code, len(code), reply=True, timeout=10)["content"]
+    assert "shape" in reply["matches"]
+    assert (reply["cursor_start"], reply["cursor_end"]) == (len("weights."), len(code))
+    code = "randn([2], se"
+    reply = client.complete(code, len(code), reply=True, timeout=10)["content"]
+    assert "seed: " in reply["matches"]
+    assert reply["cursor_start"] == len("randn([2], ")
+
+
+def test_inspects_a_variable_with_its_shape_and_dtype(kernel):
+    _, client = kernel
+    execute(client, "let grid = zeros([3, 4])")
+    reply = client.inspect("grid", 2, reply=True, timeout=10)["content"]
+    text = reply["data"]["text/plain"]
+    assert reply["found"] and "Tensor" in text and "[3, 4]" in text and "float32" in text
+
+
+def test_a_long_loop_stops_soon_after_an_interrupt(kernel):
+    manager, client = kernel
+    execute(client, "var counter = 0")
+    msg_id = client.execute("while true { counter += 1 }")
+    time.sleep(0.5)
+    started = time.monotonic()
+    manager.interrupt_kernel()
+    reply = shell_reply(client, msg_id)["content"]
+    assert reply["ename"] == "KeyboardInterrupt"
+    assert time.monotonic() - started < 2
+    _, messages = execute(client, "counter > 0")
+    assert any(m["content"].get("data", {}).get("text/plain") == "true" for m in messages)

@@ -17,13 +17,16 @@ public enum Builtins {
     public static func registerAll(in library: Library) {
         registerCore(in: library)
         registerCollections(in: library)
+        registerDisplay(in: library)
+        registerTensors(in: library)
+        registerNetworks(in: library)
     }
 
     static func registerCore(in library: Library) {
         library.topic = "Basics"
         library.add(
             "print", [.variadic("items"), .labelled("separator", default: .string(" ")), .labelled("terminator", default: .string("\n"))],
-            doc: "Writes the items to the cell's output, separated by spaces, then a new line."
+            doc: "Writes the items to the cell's output, separated by spaces, then a new line.", example: "print(\"loss\", 0.25)\nprint(\"a\", \"b\", separator: \", \")"
         ) { args in
             let items = try args.array("items")
             let text = items.map { item -> String in
@@ -34,40 +37,40 @@ public enum Builtins {
             return .void
         }
         library.add(
-            "eprint", [.variadic("items")], doc: "Like print, but to the error stream (shown in red by most front ends)."
+            "eprint", [.variadic("items")], doc: "Like print, but to the error stream (shown in red by most front ends).", example: "eprint(\"careful: the learning rate is large\")"
         ) { args in
             args.runtime.eprint(try args.array("items").map(\.text).joined(separator: " ") + "\n")
             return .void
         }
         library.add(
             "display", [.positional("value"), .labelled("id", default: .void)],
-            doc: "Shows a value now, as its own output (so one cell can show several). With an id, updateDisplay(value, id:) replaces it later."
+            doc: "Shows a value now, as its own output (so one cell can show several). With an id, updateDisplay(value, id:) replaces it later.", example: "display(tensor([1, 2, 3]))\ndisplay(\"progress: 0%\", id: \"status\")\nupdateDisplay(\"progress: 100%\", id: \"status\")"
         ) { args in
             try args.runtime.display(args.value("value"), id: try args.stringIfPresent("id"))
             return .void
         }
         library.add(
             "updateDisplay", [.positional("value"), .labelled("id")],
-            doc: "Replaces the output shown earlier by display(value, id:) with the same id."
+            doc: "Replaces the output shown earlier by display(value, id:) with the same id.", example: "display(\"epoch 1\", id: \"epoch\")\nupdateDisplay(\"epoch 2\", id: \"epoch\")"
         ) { args in
             try args.runtime.updateDisplay(args.value("value"), id: try args.string("id"))
             return .void
         }
         library.add(
             "clearOutput", [.labelled("wait", default: .bool(false))],
-            doc: "Clears the cell's output; with wait: true, only when new output arrives (no flicker)."
+            doc: "Clears the cell's output; with wait: true, only when new output arrives (no flicker).", example: "print(\"gone soon\")\nclearOutput(wait: true)\nprint(\"fresh\")"
         ) { args in
             args.runtime.clearOutput(wait: try args.bool("wait"))
             return .void
         }
         library.add(
             "input", [.positional("prompt", default: .string("")), .labelled("password", default: .bool(false))],
-            doc: "Asks the person at the notebook for a line of text and returns it."
+            doc: "Asks the person at the notebook for a line of text and returns it.", example: "// let name = input(\"Your name? \")\n// print(\"hello\", name)\ntype(input)"
         ) { args in
             .string(try args.runtime.input(prompt: try args.string("prompt"), password: try args.bool("password")))
         }
         library.add(
-            "sleep", [.positional("seconds")], doc: "Waits the given number of seconds (an interrupt stops the wait)."
+            "sleep", [.positional("seconds")], doc: "Waits the given number of seconds (an interrupt stops the wait).", example: "sleep(0.01)"
         ) { args in
             let seconds = try args.double("seconds")
             guard seconds >= 0, seconds.isFinite else { throw args.error("seconds", "sleep needs a time ≥ 0, got \(seconds)", kind: "ValueError") }
@@ -81,7 +84,7 @@ public enum Builtins {
         }
         library.add(
             "log", [.positional("x", default: .void), .keywords("values")],
-            doc: "log(loss: value, ...) records values in the session's history, which plot(history()) draws; log(x) is the natural logarithm of a number or tensor."
+            doc: "log(loss: value, ...) records values in the session's history, which plot(history()) draws; log(x) is the natural logarithm of a number or tensor.", example: "log(loss: 0.9, accuracy: 0.5)\nlog(loss: 0.4, accuracy: 0.8)\nlog(2.718281828)"
         ) { args in
             let values = try args.array("values")
             if !values.isEmpty {
@@ -105,24 +108,24 @@ public enum Builtins {
             return .tensor(try args.tensor("x").log())
         }
         library.add(
-            "history", [], doc: "The values recorded with log(name: value) in this session, as a History: plot(history()) draws them."
+            "history", [], doc: "The values recorded with log(name: value) in this session, as a History: plot(history()) draws them.", example: "log(loss: 1.0)\nlog(loss: 0.5)\nhistory()"
         ) { args in
             .object(HistoryObject(series: args.runtime.history))
         }
         library.add(
-            "clearHistory", [], doc: "Forgets every value recorded with log(...)."
+            "clearHistory", [], doc: "Forgets every value recorded with log(...).", example: "log(loss: 1.0)\nclearHistory()\nhistory()"
         ) { args in
             args.runtime.clearHistory()
             return .void
         }
         library.add(
-            "str", [.positional("value")], doc: "The value as text, as print shows it."
+            "str", [.positional("value")], doc: "The value as text, as print shows it.", example: "str(3) + \" epochs\""
         ) { args in .string(args.value("value").text) }
         library.add(
-            "type", [.positional("value")], doc: "The name of the value's kind: \"Int\", \"Tensor\", \"Dense\", ..."
+            "type", [.positional("value")], doc: "The name of the value's kind: \"Int\", \"Tensor\", \"Dense\", ...", example: "type(tensor([1, 2]))"
         ) { args in .string(args.value("value").typeName) }
         library.add(
-            "Int", [.positional("value")], doc: "A whole number from a number (rounded towards zero), a string or a one-element tensor."
+            "Int", [.positional("value")], doc: "A whole number from a number (rounded towards zero), a string or a one-element tensor.", example: "Int(3.9)\nInt(\"42\")"
         ) { args in
             let value = args.value("value")
             if case .string(let text) = value {
@@ -138,7 +141,7 @@ public enum Builtins {
             return .int(Int(number))
         }
         library.add(
-            "Float", [.positional("value")], doc: "A number with a fraction from a number, a string or a one-element tensor."
+            "Float", [.positional("value")], doc: "A number with a fraction from a number, a string or a one-element tensor.", example: "Float(3)\nFloat(\"0.5\")"
         ) { args in
             if case .string(let text) = args.value("value") {
                 guard let number = Double(text.trimmingCharacters(in: " \n\t")) else {
@@ -149,12 +152,12 @@ public enum Builtins {
             return .float(try args.double("value"))
         }
         library.add(
-            "Bool", [.positional("value")], doc: "true or false from a Bool or a one-element tensor (non-zero is true)."
+            "Bool", [.positional("value")], doc: "true or false from a Bool or a one-element tensor (non-zero is true).", example: "Bool(tensor([1]))"
         ) { args in
             .bool(try args.evaluator.truth(args.value("value"), span: args.span(of: "value")))
         }
         library.add(
-            "String", [.positional("value")], doc: "The value as text (the same as str)."
+            "String", [.positional("value")], doc: "The value as text (the same as str).", example: "String(0.5)"
         ) { args in .string(args.value("value").text) }
         library.addConstant("pi", .float(Double.pi))
         library.addConstant("e", .float(2.718281828459045))
@@ -164,7 +167,7 @@ public enum Builtins {
 
     static func registerCollections(in library: Library) {
         library.add(
-            "len", [.positional("value")], doc: "The number of items of an array, tuple or string, or the size of a tensor's first axis."
+            "len", [.positional("value")], doc: "The number of items of an array, tuple or string, or the size of a tensor's first axis.", example: "len([1, 2, 3])\nlen(zeros([5, 2]))"
         ) { args in
             switch args.value("value") {
             case .array(let items), .tuple(let items): return .int(items.count)
@@ -178,7 +181,7 @@ public enum Builtins {
         }
         library.add(
             "range", [.positional("start"), .positional("end", default: .void), .labelled("step", default: .int(1))],
-            doc: "The whole numbers from start up to (not including) end, by step, as an array: range(0, 10, step: 2). range(n) counts from 0."
+            doc: "The whole numbers from start up to (not including) end, by step, as an array: range(0, 10, step: 2). range(n) counts from 0.", example: "range(5)\nrange(0, 10, step: 3)"
         ) { args in
             var start = try args.int("start")
             var end = 0
@@ -190,20 +193,20 @@ public enum Builtins {
             return .array((0..<count).map { .int(start + $0 * step) })
         }
         library.add(
-            "enumerate", [.positional("items")], doc: "Pairs (index, item) for each item: for (i, x) in enumerate(xs) { ... }."
+            "enumerate", [.positional("items")], doc: "Pairs (index, item) for each item: for (i, x) in enumerate(xs) { ... }.", example: "for (i, name) in enumerate([\"sgd\", \"adam\"]) { print(i, name) }"
         ) { args in
             let items = try sequenceItems(args.value("items"), args, "items")
             return .array(items.enumerated().map { .tuple([.int($0.offset), $0.element]) })
         }
         library.add(
-            "zip", [.positional("first"), .positional("second")], doc: "Pairs (a, b) of items at the same position, as long as the shorter."
+            "zip", [.positional("first"), .positional("second")], doc: "Pairs (a, b) of items at the same position, as long as the shorter.", example: "for (a, b) in zip([1, 2, 3], [\"x\", \"y\", \"z\"]) { print(a, b) }"
         ) { args in
             let first = try sequenceItems(args.value("first"), args, "first")
             let second = try sequenceItems(args.value("second"), args, "second")
             return .array(zip(first, second).map { .tuple([$0, $1]) })
         }
         library.add(
-            "abs", [.positional("x")], doc: "The absolute value of a number, or of each element of a tensor."
+            "abs", [.positional("x")], doc: "The absolute value of a number, or of each element of a tensor.", example: "abs(-3)\nabs(tensor([-1.5, 2]))"
         ) { args in
             switch args.value("x") {
             case .int(let number):
@@ -214,20 +217,24 @@ public enum Builtins {
             }
         }
         library.add(
-            "min", [.variadic("values")], doc: "The smallest of the numbers given, or of an array: min(a, b), min(xs)."
+            "min", [.variadic("values")], doc: "The smallest of the numbers given, or of an array: min(a, b), min(xs).", example: "min(3, 1, 2)\nmin([0.5, 0.25])"
         ) { args in try extreme(args, smallest: true) }
         library.add(
-            "max", [.variadic("values")], doc: "The largest of the numbers given, or of an array: max(a, b), max(xs)."
+            "max", [.variadic("values")], doc: "The largest of the numbers given, or of an array: max(a, b), max(xs).", example: "max(3, 1, 2)\nmax(tensor([1, 5, 2]))"
         ) { args in try extreme(args, smallest: false) }
         library.add(
             "round", [.positional("x"), .labelled("digits", default: .int(0))],
-            doc: "A number rounded to the given number of decimal digits."
+            doc: "A number rounded to the given number of decimal digits.", example: "round(3.14159, digits: 2)\nround(2.5)\nround(tensor([1.4, 1.6]))"
         ) { args in
             let digits = try args.int("digits")
             guard (0...15).contains(digits) else { throw args.error("digits", "digits must be from 0 to 15", kind: "ValueError") }
             var scale = 1.0
             for _ in 0..<digits { scale *= 10 }
             if case .int(let number) = args.value("x") { return .int(number) }
+            if case .tensor(let tensor) = args.value("x") {
+                if !tensor.dtype.isFloatingPoint { return .tensor(tensor) }
+                return .tensor(try mapValues(tensor) { ($0 * scale).rounded() / scale })
+            }
             let rounded = (try args.double("x") * scale).rounded() / scale
             return digits == 0 && rounded.isFinite && Swift.abs(rounded) < 9e15 ? .int(Int(rounded)) : .float(rounded)
         }
@@ -247,13 +254,13 @@ public enum Builtins {
             guard case .array(let items) = value, let last = items.last else { throw LanguageError("ValueError", "the array is empty") }
             return last
         }
-        library.addMethod("Array", "append", [.positional("item")], doc: "Adds an item at the end (of the array a variable holds).") { args in
+        library.addMethod("Array", "append", [.positional("item")], doc: "Adds an item at the end (of the array a variable holds).", example: "var losses = [0.9]\nlosses.append(0.5)\nlosses") { args in
             throw args.error("append changes the array a variable holds: write items.append(x) with a var")
         }
-        library.addMethod("Array", "removeLast", [], doc: "Removes the last item and returns it.") { args in
+        library.addMethod("Array", "removeLast", [], doc: "Removes the last item and returns it.", example: "var items = [1, 2, 3]\nitems.removeLast()") { args in
             throw args.error("removeLast changes the array a variable holds: write items.removeLast() with a var")
         }
-        library.addMethod("Array", "map", [.positional("transform")], doc: "A new array of transform(item) for each item: xs.map { x in x * 2 }.") { args in
+        library.addMethod("Array", "map", [.positional("transform")], doc: "A new array of transform(item) for each item: xs.map { x in x * 2 }.", example: "[1, 2, 3].map { x in x * x }") { args in
             guard case .array(let items) = args.receiver else { return .void }
             let function = args.value("transform")
             return .array(try items.map { item in
@@ -261,29 +268,29 @@ public enum Builtins {
                 return try args.call(function, [item])
             })
         }
-        library.addMethod("Array", "filter", [.positional("isIncluded")], doc: "The items for which isIncluded(item) is true.") { args in
+        library.addMethod("Array", "filter", [.positional("isIncluded")], doc: "The items for which isIncluded(item) is true.", example: "[1, 2, 3, 4].filter { x in x % 2 == 0 }") { args in
             guard case .array(let items) = args.receiver else { return .void }
             let function = args.value("isIncluded")
             return .array(try items.filter { item in
                 try args.evaluator.truth(try args.call(function, [item]), span: args.span)
             })
         }
-        library.addMethod("Array", "contains", [.positional("item")], doc: "Whether an item equals the one given.") { args in
+        library.addMethod("Array", "contains", [.positional("item")], doc: "Whether an item equals the one given.", example: "[1, 2, 3].contains(2)") { args in
             guard case .array(let items) = args.receiver else { return .void }
             let wanted = args.value("item")
             return .bool(items.contains { args.evaluator.equal($0, wanted) })
         }
-        library.addMethod("Array", "reversed", [], doc: "The items in reverse order.") { args in
+        library.addMethod("Array", "reversed", [], doc: "The items in reverse order.", example: "[1, 2, 3].reversed()") { args in
             guard case .array(let items) = args.receiver else { return .void }
             return .array(items.reversed())
         }
-        library.addMethod("Array", "sum", [], doc: "The sum of the numbers (or tensors) in the array.") { args in
+        library.addMethod("Array", "sum", [], doc: "The sum of the numbers (or tensors) in the array.", example: "[1, 2, 3].sum()") { args in
             guard case .array(let items) = args.receiver else { return .void }
             var total: Value = .int(0)
             for item in items { total = try args.evaluator.binary(.add, total, item, span: args.span) }
             return total
         }
-        library.addMethod("Array", "sorted", [], doc: "The numbers or strings in increasing order.") { args in
+        library.addMethod("Array", "sorted", [], doc: "The numbers or strings in increasing order.", example: "[3, 1, 2].sorted()") { args in
             guard case .array(let items) = args.receiver else { return .void }
             if items.allSatisfy({ $0.number != nil }) { return .array(items.sorted { $0.number! < $1.number! }) }
             let strings = try items.map { item -> String in
@@ -292,7 +299,7 @@ public enum Builtins {
             }
             return .array(strings.sorted().map(Value.string))
         }
-        library.addMethod("Array", "joined", [.labelled("separator", default: .string(""))], doc: "The items as text, joined by the separator.") { args in
+        library.addMethod("Array", "joined", [.labelled("separator", default: .string(""))], doc: "The items as text, joined by the separator.", example: "[\"a\", \"b\", \"c\"].joined(separator: \"-\")") { args in
             guard case .array(let items) = args.receiver else { return .void }
             return .string(items.map(\.text).joined(separator: try args.string("separator")))
         }
@@ -308,15 +315,15 @@ public enum Builtins {
             if case .string(let text) = value { return .bool(text.isEmpty) }
             return .bool(true)
         }
-        library.addMethod("String", "uppercased", [], doc: "The text in capitals.") { args in
+        library.addMethod("String", "uppercased", [], doc: "The text in capitals.", example: "\"relu\".uppercased()") { args in
             guard case .string(let text) = args.receiver else { return .void }
             return .string(text.uppercased())
         }
-        library.addMethod("String", "lowercased", [], doc: "The text in small letters.") { args in
+        library.addMethod("String", "lowercased", [], doc: "The text in small letters.", example: "\"ReLU\".lowercased()") { args in
             guard case .string(let text) = args.receiver else { return .void }
             return .string(text.lowercased())
         }
-        library.addMethod("String", "contains", [.positional("text")], doc: "Whether the text appears in the string.") { args in
+        library.addMethod("String", "contains", [.positional("text")], doc: "Whether the text appears in the string.", example: "[1, 2, 3].contains(2)") { args in
             guard case .string(let text) = args.receiver else { return .void }
             let part = try args.string("text")
             return .bool(part.isEmpty || text.contains(part))
@@ -326,7 +333,7 @@ public enum Builtins {
             return .int(max(0, upper - lower + (closed ? 1 : 0)))
         }
         for kind in ["Int", "Float"] {
-            library.addMethod(kind, "rounded", [], doc: "The nearest whole number.") { args in
+            library.addMethod(kind, "rounded", [], doc: "The nearest whole number.", example: "(2.6).rounded()") { args in
                 guard let number = args.receiver?.number, number.isFinite, Swift.abs(number) < 9e15 else { return args.receiver ?? .void }
                 return .int(Int(number.rounded()))
             }
@@ -384,8 +391,7 @@ public final class HistoryObject: ScriptObject {
 
     public func richDisplay() throws -> DisplayOutput? {
         guard !series.isEmpty else { return nil }
-        let chart = LineChart(series.map { Series($0.name, y: $0.values) }, title: "History", xLabel: "step")
-        var output = DisplayOutput(chart.mimeBundle())
+        var output = DisplayOutput(Visualize.plot(history: series, title: nil, xLabel: "step"))
         output.data["text/plain"] = plainText
         return output
     }
