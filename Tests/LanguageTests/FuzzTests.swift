@@ -278,7 +278,8 @@ import Testing
         #expect(tally.inputs >= 100_000 * FuzzTests.scale / FuzzTests.divisor)
         #expect(tally.outcomes["unexpected"] == nil)
         // No input may run much past its bound (a check that was missed somewhere loops freely).
-        #expect(tally.slowest.seconds < 2, "an input ran \(tally.slowest.seconds) s:\n\(tally.slowest.input)")
+        // A hang detector, not a speed test: each input has a 4 ms deadline.
+        #expect(tally.slowest.seconds < 30, "an input ran \(tally.slowest.seconds) s:\n\(tally.slowest.input)")
     }
 }
 
