@@ -204,7 +204,8 @@ func tensorText(_ tensor: Tensor) -> String {
         let size = shape[axis]
         var parts: [String] = []
         let edge = 3
-        if size > 2 * edge + 1 {
+        // Like PyTorch: only tensors of more than 1,000 elements are shortened.
+        if size > 2 * edge + 1 && values.count > 1000 {
             for index in 0..<edge { parts.append(render(axis + 1, offset + index * strides[axis], strides)) }
             parts.append("...")
             for index in (size - edge)..<size { parts.append(render(axis + 1, offset + index * strides[axis], strides)) }

@@ -67,13 +67,24 @@ import Testing
     }
 
     /// The transcript without what varies from run to run: `%time`'s durations.
+    /// Training displays show how long epochs took (`· 0.1 s`, a `time` column): those vary
+    /// from run to run, so every "<number> s" becomes "<t> s" on both sides.
+    static func maskDurations(_ line: String) -> String {
+        let regex = /(\d+(\.\d+)?) s\b/
+        guard line.contains(regex) else { return line }
+        // Column widths follow the durations, so spacing and rules are compared loosely too.
+        return line.replacing(regex) { _ in "<t> s" }.replacing(/ +/, with: " ").replacing(/─+/, with: "─")
+    }
+
     static func normalise(_ text: String) -> String {
         var lines: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("Wall time: ") {
                 lines.append("Wall time: <duration>")
+            } else if line.hasPrefix("─") || line.hasPrefix("epoch ") {
+                lines.append(String(line).replacing(/ +/, with: " ").replacing(/─+/, with: "─"))
             } else {
-                lines.append(String(line))
+                lines.append(maskDurations(String(line)))
             }
         }
         return lines.joined(separator: "\n")

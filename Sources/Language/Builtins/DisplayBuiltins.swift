@@ -177,7 +177,12 @@ extension Builtins {
             example: "table([(\"sgd\", 0.31), (\"adam\", 0.12)], columns: [\"optimizer\", \"loss\"])"
         ) { args in
             let value = args.value("value")
-            if case .tensor(let tensor) = value { return picture(Visualize.table(tensor), "Table") }
+            if case .tensor(let tensor) = value {
+                if args.has("columns") {
+                    throw args.error("columns", "columns: names the columns of a list of records; a tensor's table is numbered by position (use table(x.toArray(), columns: ...) to name them)")
+                }
+                return picture(Visualize.table(tensor), "Table")
+            }
             let rows = try args.array("value")
             var records: [[TableCell]] = []
             var width = 0
