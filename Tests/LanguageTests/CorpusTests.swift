@@ -73,7 +73,7 @@ import Testing
         let regex = /(\d+(\.\d+)?) s\b/
         guard line.contains(regex) else { return line }
         // Column widths follow the durations, so spacing and rules are compared loosely too.
-        return line.replacing(regex) { _ in "<t> s" }.replacing(/ +/, with: " ").replacing(/─+/, with: "─")
+        return line.replacing(regex) { _ in "<t> s" }.replacing(/\ +/, with: " ").replacing(/─+/, with: "─")
     }
 
     static func normalise(_ text: String) -> String {
@@ -82,7 +82,7 @@ import Testing
             if line.hasPrefix("Wall time: ") {
                 lines.append("Wall time: <duration>")
             } else if line.hasPrefix("─") || line.hasPrefix("epoch ") {
-                lines.append(String(line).replacing(/ +/, with: " ").replacing(/─+/, with: "─"))
+                lines.append(String(line).replacing(/\ +/, with: " ").replacing(/─+/, with: "─"))
             } else {
                 lines.append(maskDurations(String(line)))
             }
