@@ -4,7 +4,7 @@
 // HTML + Markdown + text for tables). Impossible input is a thrown `VisualizeError` whose
 // message can be shown to the learner as it is; nothing here traps.
 //
-// The API, as the language calls it:
+// The API, as the language calls it (docs/display.md says more):
 //
 //   enum Visualize {
 //     static func table(_ tensor: Tensor) -> MIMEBundle
@@ -13,6 +13,7 @@
 //     static func plot(history: [(name: String, values: [Double])], title: String? = nil,
 //                      logScale: Bool = false, xLabel: String = "epoch") -> MIMEBundle
 //     static func plot(_ history: TrainingHistory, title: String? = nil, logScale: Bool = false) -> MIMEBundle
+//     static func series(of history: TrainingHistory) -> [(name: String, values: [Double])]
 //     static func plot(series: [(name: String, y: [Double])], x: [Double]? = nil, title: String? = nil,
 //                      logScale: Bool = false, xLabel: String? = nil, yLabel: String? = nil) -> MIMEBundle
 //     static func scatter(_ x: Tensor, _ y: Tensor?, title: String? = nil) throws -> MIMEBundle
@@ -76,7 +77,8 @@ public enum Visualize {
         let layout = TensorTable(values: [], shape: t.shape, dtype: t.dtype.rawValue)
         // The first matrix of the leading axes, as a view: reading it copies nothing.
         let lead = max(0, t.rank - 2)
-        let matrix = lead == 0 || t.count == 0 ? t : ((try? t.index(Array(repeating: TensorIndex.at(0), count: lead))) ?? t)
+        let matrix =
+            lead == 0 || t.count == 0 ? t : ((try? t.index(Array(repeating: TensorIndex.at(0), count: lead))) ?? t)
         var table = layout.table { r, c in
             let index: [TensorIndex] =
                 switch matrix.rank {
@@ -112,13 +114,16 @@ public enum Visualize {
             mean = finite.reduce(0, +) / Double(finite.count)
             std = (finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(finite.count)).squareRoot()
         } else {
-            guard let numbers = withNoGrad({ () -> [Double]? in
-                guard let x = try? (t.dtype.isFloatingPoint ? t : t.converted(to: .float64)) else { return nil }
-                return try? [x.min().item(), x.max().item(), x.mean().item(), x.std().item()]
-            }) else { return nil }
+            guard
+                let numbers = withNoGrad({ () -> [Double]? in
+                    guard let x = try? (t.dtype.isFloatingPoint ? t : t.converted(to: .float64)) else { return nil }
+                    return try? [x.min().item(), x.max().item(), x.mean().item(), x.std().item()]
+                })
+            else { return nil }
             (low, high, mean, std) = (numbers[0], numbers[1], numbers[2], numbers[3])
         }
-        var line = "\(NumberFormat.grouped(t.count)) values · min \(NumberFormat.general(low)) · max \(NumberFormat.general(high)) · mean \(NumberFormat.general(mean)) · std \(NumberFormat.general(std))"
+        var line =
+            "\(NumberFormat.grouped(t.count)) values · min \(NumberFormat.general(low)) · max \(NumberFormat.general(high)) · mean \(NumberFormat.general(mean)) · std \(NumberFormat.general(std))"
         if skipped > 0 { line += " · \(NumberFormat.grouped(skipped)) not finite (left out)" }
         return line
     }
@@ -157,7 +162,8 @@ public enum Visualize {
         if let problem {
             table.footer = (table.footer ?? "") + " · output shapes stop where the input does not fit: " + problem
         } else if inputShape == nil && shape == nil && !layers.isEmpty {
-            table.footer = (table.footer ?? "") + " · output shapes need an input shape: summary(model, inputShape: [...])"
+            table.footer =
+                (table.footer ?? "") + " · output shapes need an input shape: summary(model, inputShape: [...])"
         }
         return table.mimeBundle()
     }
@@ -198,7 +204,8 @@ public enum Visualize {
             case let d as Dense:
                 if let previous = dense.last, previous.outFeatures != d.inFeatures {
                     throw VisualizeError(
-                        "diagram: layer \(name) takes \(d.inFeatures) inputs but the layer before gives \(previous.outFeatures)")
+                        "diagram: layer \(name) takes \(d.inFeatures) inputs but the layer before gives \(previous.outFeatures)"
+                    )
                 }
                 dense.append(d)
                 activations.append(d.activation.map { "\($0)" })
@@ -208,7 +215,8 @@ public enum Visualize {
                 continue
             default:
                 throw VisualizeError(
-                    "diagram draws chains of Dense layers; layer \(name) is \(layer.typeName). summary(model) lists any model")
+                    "diagram draws chains of Dense layers; layer \(name) is \(layer.typeName). summary(model) lists any model"
+                )
             }
         }
         guard let first = dense.first else {
@@ -217,16 +225,22 @@ public enum Visualize {
         let sizes = [first.inFeatures] + dense.map(\.outFeatures)
         // Weights only where both ends are drawn as neurons; boxes stand for all of theirs.
         let weights: [[[Double]]] = dense.map { d in
-            guard d.inFeatures <= NetworkDiagram.circleLimit && d.outFeatures <= NetworkDiagram.circleLimit else { return [] }
+            guard d.inFeatures <= NetworkDiagram.circleLimit && d.outFeatures <= NetworkDiagram.circleLimit else {
+                return []
+            }
             let w = d.weight.detach().toDoubles()  // [out, in]
             return (0..<d.inFeatures).map { i in (0..<d.outFeatures).map { j in w[j * d.inFeatures + i] } }
         }
-        let names = ["input"] + dense.indices.map { l in
-            let base = l == dense.count - 1 ? "output" : "hidden \(l + 1)"
-            return activations[l].map { "\(base) · \($0)" } ?? base
-        }
-        return NetworkDiagram(layerSizes: sizes, weights: weights.allSatisfy(\.isEmpty) ? [] : weights, layerNames: names)
-            .mimeBundle()
+        let names =
+            ["input"]
+            + dense.indices.map { l in
+                let base = l == dense.count - 1 ? "output" : "hidden \(l + 1)"
+                return activations[l].map { "\(base) · \($0)" } ?? base
+            }
+        return NetworkDiagram(
+            layerSizes: sizes, weights: weights.allSatisfy(\.isEmpty) ? [] : weights, layerNames: names
+        )
+        .mimeBundle()
     }
 
     /// The autograd graph that made `tensor`: each value a box with its data and gradient,
@@ -235,14 +249,16 @@ public enum Visualize {
         let tensors = tensor.graph()
         guard tensors.count <= graphLimit else {
             throw VisualizeError(
-                "graph draws up to \(graphLimit) values; this one has \(NumberFormat.grouped(tensors.count)). Draw a smaller expression, such as one neuron's output")
+                "graph draws up to \(graphLimit) values; this one has \(NumberFormat.grouped(tensors.count)). Draw a smaller expression, such as one neuron's output"
+            )
         }
         var ids: [ObjectIdentifier: Int] = [:]
         for (i, t) in tensors.enumerated() { ids[ObjectIdentifier(t)] = i }
         let nodes = tensors.enumerated().map { i, t -> GraphNode in
             var node = GraphNode(
                 id: i, label: t.label ?? "", value: t.count == 1 ? ((try? t.item()) ?? .nan) : .nan,
-                grad: t.grad.flatMap { $0.count == 1 ? try? $0.item() : nil }, op: t.gradNode.map { operatorSymbol($0.name) },
+                grad: t.grad.flatMap { $0.count == 1 ? try? $0.item() : nil },
+                op: t.gradNode.map { operatorSymbol($0.name) },
                 inputs: t.gradNode?.inputs.compactMap { ids[ObjectIdentifier($0)] } ?? [])
             if t.count != 1 {
                 node.valueText = valuesText(t)
@@ -286,14 +302,17 @@ public enum Visualize {
     ) -> MIMEBundle {
         let allLoss = !history.isEmpty && history.allSatisfy { $0.name.lowercased().contains("loss") }
         return LineChart(
-            history: history, title: title, yLabel: allLoss ? "loss" : nil, xLabel: xLabel, yScale: logScale ? .log : .linear
+            history: history, title: title, yLabel: allLoss ? "loss" : nil, xLabel: xLabel,
+            yScale: logScale ? .log : .linear
         ).mimeBundle()
     }
 
     /// A training run's history: loss and metrics per epoch (`loss`, `val_loss`, `accuracy`,
     /// `val_accuracy`), or the loss of every step when no epoch has finished.
     public static func plot(_ history: TrainingHistory, title: String? = nil, logScale: Bool = false) -> MIMEBundle {
-        plot(history: series(of: history), title: title, logScale: logScale, xLabel: history.epochs.isEmpty ? "step" : "epoch")
+        plot(
+            history: series(of: history), title: title, logScale: logScale,
+            xLabel: history.epochs.isEmpty ? "step" : "epoch")
     }
 
     /// The named series of a training history, as `plot(history:)` takes them.
@@ -306,7 +325,9 @@ public enum Visualize {
         let names = Set(history.epochs.flatMap(\.metrics.keys)).sorted()
         for name in names { out.append((name, history.epochs.map { $0.metrics[name] ?? .nan })) }
         let validationNames = Set(history.epochs.flatMap(\.validationMetrics.keys)).sorted()
-        for name in validationNames { out.append(("val_" + name, history.epochs.map { $0.validationMetrics[name] ?? .nan })) }
+        for name in validationNames {
+            out.append(("val_" + name, history.epochs.map { $0.validationMetrics[name] ?? .nan }))
+        }
         return out
     }
 
@@ -316,7 +337,9 @@ public enum Visualize {
         xLabel: String? = nil, yLabel: String? = nil
     ) -> MIMEBundle {
         LineChart(
-            series.map { Series($0.name, x: x, y: $0.y) }, title: title, xLabel: xLabel, yLabel: yLabel,
+            // One line has no legend: its name labels the y axis instead.
+            series.map { Series($0.name, x: x, y: $0.y) }, title: title, xLabel: xLabel,
+            yLabel: yLabel ?? (series.count == 1 && !series[0].name.isEmpty ? series[0].name : nil),
             yScale: logScale ? .log : .linear
         ).mimeBundle()
     }
@@ -324,7 +347,8 @@ public enum Visualize {
     /// The loss after a short run at each learning rate, on a log axis, with the lowest marked.
     public static func learningRateSweep(rates: [Double], losses: [Double]) throws -> MIMEBundle {
         guard rates.count == losses.count else {
-            throw VisualizeError("learningRateSweep needs one loss per rate: \(rates.count) rates, \(losses.count) losses")
+            throw VisualizeError(
+                "learningRateSweep needs one loss per rate: \(rates.count) rates, \(losses.count) losses")
         }
         return LineChart.learningRateSweep(learningRates: rates, losses: losses).mimeBundle()
     }
@@ -344,7 +368,8 @@ public enum Visualize {
         if let labels, Set(labels).count > maxScatterClasses {
             throw VisualizeError("scatter colours up to \(maxScatterClasses) classes; y has \(Set(labels).count)")
         }
-        return ScatterChart(x: xs, y: ys, labels: labels, title: title, xLabel: "x[:, 0]", yLabel: "x[:, 1]").mimeBundle()
+        return ScatterChart(x: xs, y: ys, labels: labels, title: title, xLabel: "x[:, 0]", yLabel: "x[:, 1]")
+            .mimeBundle()
     }
 
     static let maxScatterClasses = 30
@@ -352,7 +377,8 @@ public enum Visualize {
     /// How the values of a tensor of any shape spread, in `bins` bins (at most 200).
     public static func histogram(_ values: Tensor, bins: Int = 30, title: String? = nil) throws -> MIMEBundle {
         guard bins >= 1 else { throw VisualizeError("histogram needs at least 1 bin, got \(bins)") }
-        return Histogram(values.detach().toDoubles(), bins: bins, title: title, xLabel: values.label ?? "value").mimeBundle()
+        return Histogram(values.detach().toDoubles(), bins: bins, title: title, xLabel: values.label ?? "value")
+            .mimeBundle()
     }
 
     /// A matrix as coloured cells with a colour bar; a vector is one row. Values of both signs
@@ -361,13 +387,15 @@ public enum Visualize {
     public static func heatmap(_ values: Tensor, title: String? = nil) throws -> MIMEBundle {
         guard values.rank == 1 || values.rank == 2 else {
             throw VisualizeError(
-                "heatmap draws a matrix (2-d tensor); this one has shape \(shapeText(values.shape)). Pick one, e.g. x[0], or reshape it")
+                "heatmap draws a matrix (2-d tensor); this one has shape \(shapeText(values.shape)). Pick one, e.g. x[0], or reshape it"
+            )
         }
         let rows = values.rank == 1 ? 1 : values.shape[0]
         let columns = values.shape[values.rank - 1]
         guard rows * columns <= maxHeatmapCells else {
             throw VisualizeError(
-                "heatmap draws up to \(NumberFormat.grouped(maxHeatmapCells)) cells; this one has \(NumberFormat.grouped(rows * columns)). Slice it first")
+                "heatmap draws up to \(NumberFormat.grouped(maxHeatmapCells)) cells; this one has \(NumberFormat.grouped(rows * columns)). Slice it first"
+            )
         }
         let flat = values.detach().toDoubles()
         let matrix = (0..<rows).map { r in Array(flat[(r * columns)..<((r + 1) * columns)]) }
@@ -419,9 +447,12 @@ public enum Visualize {
                 "images draws one channel; this tensor has shape \(shapeText(s)). Take one channel, e.g. x[.all, 0]")
         default:
             throw VisualizeError(
-                "images takes [n, height, width], [n, 1, height, width], [height, width] or [n, side²]; got \(shapeText(s))")
+                "images takes [n, height, width], [n, 1, height, width], [height, width] or [n, side²]; got \(shapeText(s))"
+            )
         }
-        guard height > 0, width > 0 else { throw VisualizeError("images: pictures of \(height)×\(width) pixels have nothing to show") }
+        guard height > 0, width > 0 else {
+            throw VisualizeError("images: pictures of \(height)×\(width) pixels have nothing to show")
+        }
         let pixels = height * width
         let shown = min(total, maxImages)
         // Only the images drawn are read.
@@ -431,14 +462,16 @@ public enum Visualize {
             return (try? t.index([.range(0, shown)]).toDoubles()) ?? []
         }
         guard flat.count == shown * pixels else {
-            throw VisualizeError("images: could not read \(shown) pictures of \(height)×\(width) from shape \(shapeText(s))")
+            throw VisualizeError(
+                "images: could not read \(shown) pictures of \(height)×\(width) from shape \(shapeText(s))")
         }
         let pictures = (0..<shown).map { Array(flat[($0 * pixels)..<(($0 + 1) * pixels)]) }
         var captions: [String] = []
         if let labels {
             captions = try labelTexts(labels)
             if captions.count != total {
-                throw VisualizeError("images: \(total) pictures but \(captions.count) labels (shape \(shapeText(labels.shape)))")
+                throw VisualizeError(
+                    "images: \(total) pictures but \(captions.count) labels (shape \(shapeText(labels.shape)))")
             }
             captions = Array(captions.prefix(shown))
         }
@@ -446,8 +479,10 @@ public enum Visualize {
         if shown < total {
             heading = (title.map { $0 + " " } ?? "") + "(first \(shown) of \(NumberFormat.grouped(total)))"
         }
-        return ImageGrid(images: pictures, width: width, height: height, labels: captions, columns: columns, title: heading)
-            .mimeBundle()
+        return ImageGrid(
+            images: pictures, width: width, height: height, labels: captions, columns: columns, title: heading
+        )
+        .mimeBundle()
     }
 
     static let maxImages = 100
@@ -476,7 +511,8 @@ public enum Visualize {
             throw VisualizeError("boundary needs a resolution between 2 and 500, got \(resolution)")
         }
         guard x.rank == 2 && x.shape[1] == 2 else {
-            throw VisualizeError("boundary needs points x of shape [n, 2] for a model with 2 inputs, got \(shapeText(x.shape))")
+            throw VisualizeError(
+                "boundary needs points x of shape [n, 2] for a model with 2 inputs, got \(shapeText(x.shape))")
         }
         let (xs, ys) = try columns(x, "boundary")
         let labels = try classLabels(y, count: xs.count, role: "boundary: y")
@@ -517,7 +553,9 @@ public enum Visualize {
         let last = lastActivation(model)
         let probabilities: [[Double]]
         if output.rank == 1 || (output.rank == 2 && output.shape[1] == 1) {
-            guard values.count == n * n else { throw VisualizeError("boundary: the model gave \(shapeText(output.shape)) for \(n * n) points") }
+            guard values.count == n * n else {
+                throw VisualizeError("boundary: the model gave \(shapeText(output.shape)) for \(n * n) points")
+            }
             let logits = last != .sigmoid && last != .softmax && values.contains { $0.isFinite && ($0 < 0 || $0 > 1) }
             probabilities = values.map { v in
                 let p = logits ? 1 / (1 + exp(-v)) : min(1, max(0, v))
@@ -536,7 +574,8 @@ public enum Visualize {
             }
         } else {
             throw VisualizeError(
-                "boundary needs a model with one output (a probability or logit) or one score per class; it gave \(shapeText(output.shape))")
+                "boundary needs a model with one output (a probability or logit) or one score per class; it gave \(shapeText(output.shape))"
+            )
         }
         let scatter = ScatterChart(
             x: xs, y: ys, labels: labels, title: title ?? "Decision boundary", xLabel: "x[:, 0]", yLabel: "x[:, 1]")
@@ -571,7 +610,8 @@ public enum Visualize {
         } else {
             guard predictions.rank == 1 || (predictions.rank == 2 && predictions.shape[1] == 1) else {
                 throw VisualizeError(
-                    "confusion: predictions must be class ids [n], scores [n, classes] or probabilities [n], got \(shapeText(predictions.shape))")
+                    "confusion: predictions must be class ids [n], scores [n, classes] or probabilities [n], got \(shapeText(predictions.shape))"
+                )
             }
             let values = predictions.detach().toDoubles()
             if let bad = values.first(where: { !$0.isFinite }) {
@@ -606,7 +646,9 @@ public enum Visualize {
     /// The first two columns of an [n, k ≥ 2] tensor.
     static func columns(_ x: Tensor, _ name: String) throws -> (x: [Double], y: [Double]) {
         guard x.rank == 2 && x.shape[1] >= 2 else {
-            throw VisualizeError("\(name) needs points x of shape [n, 2] (or more columns, the first two drawn), got \(shapeText(x.shape))")
+            throw VisualizeError(
+                "\(name) needs points x of shape [n, 2] (or more columns, the first two drawn), got \(shapeText(x.shape))"
+            )
         }
         let k = x.shape[1]
         let flat = x.detach().toDoubles()
@@ -621,11 +663,13 @@ public enum Visualize {
             labels = try withNoGrad { try y.argmax(axis: 1).toInts() }
         } else {
             guard y.rank == 1 || (y.rank == 2 && y.shape[1] == 1) else {
-                throw VisualizeError("\(role) must be class ids [n] or one-hot rows [n, classes], got shape \(shapeText(y.shape))")
+                throw VisualizeError(
+                    "\(role) must be class ids [n] or one-hot rows [n, classes], got shape \(shapeText(y.shape))")
             }
             let values = y.detach().toDoubles()
             if let bad = values.first(where: { !$0.isFinite || $0 != $0.rounded() || $0 < 0 || $0 > 1e6 }) {
-                throw VisualizeError("\(role) must be class ids (whole numbers from 0), got \(NumberFormat.general(bad))")
+                throw VisualizeError(
+                    "\(role) must be class ids (whole numbers from 0), got \(NumberFormat.general(bad))")
             }
             labels = values.map { Int($0) }
         }

@@ -16,85 +16,102 @@ extension Gallery {
 
     public static var adapters: [Example] {
         var list: [Example] = []
-        list.append(("visualize-table-int", { () throws -> MIMEBundle in Visualize.table(try Tensor(shape: [3, 4], scalars: (0..<12).map { Double($0 * $0) }, dtype: .int64)) }))
-        list.append(("visualize-table-large", { () throws -> MIMEBundle in Visualize.table(try Tensor.randn([200, 50], seed: 11)) }))
-        list.append(("visualize-table-rank4", { () throws -> MIMEBundle in Visualize.table(try Tensor.arange(0, 120, dtype: .float64).reshape([2, 3, 4, 5])) }))
-        list.append(("visualize-table-empty", { () throws -> MIMEBundle in Visualize.table(try Tensor.zeros([0, 3])) }))
-        list.append(("visualize-table-edge-values", { () throws -> MIMEBundle in
-                Visualize.table(try Tensor([.nan, .infinity, -.infinity, 3e38, 1e-30, -0.0, 1, 12345.678], shape: [2, 4]))
-            }))
-        list.append(("visualize-summary", { () throws -> MIMEBundle in Visualize.summary(try classifier()) }))
-        list.append(("visualize-summary-frozen", { () throws -> MIMEBundle in
-                let model = try classifier()
-                try model[0].freeze()
-                return Visualize.summary(model)
-            }))
-        list.append(("visualize-summary-unknown-shapes", { () throws -> MIMEBundle in
-                Visualize.summary(Sequential([Flatten(), try Dense(64, 10, seed: 3)]))
-            }))
-        list.append(("visualize-summary-with-input-shape", { () throws -> MIMEBundle in
-                Visualize.summary(Sequential([Flatten(), try Dense(64, 10, seed: 3)]), inputShape: [8, 8])
-            }))
-        list.append(("visualize-diagram", { () throws -> MIMEBundle in try Visualize.diagram(try smallModel()) }))
-        list.append(("visualize-diagram-large", { () throws -> MIMEBundle in
-                try Visualize.diagram(Sequential([try Dense(64, 32, activation: .relu, seed: 4), try Dropout(0.2), try Dense(32, 10, seed: 5)]))
-            }))
-        list.append(("visualize-plot-history", { () throws -> MIMEBundle in
+        func add(_ name: String, _ make: @escaping () throws -> MIMEBundle) { list.append((name, make)) }
+        add("visualize-table-int") {
+            Visualize.table(try Tensor(shape: [3, 4], scalars: (0..<12).map { Double($0 * $0) }, dtype: .int64))
+        }
+        add("visualize-table-large") { Visualize.table(try Tensor.randn([200, 50], seed: 11)) }
+        add("visualize-table-rank4") {
+            Visualize.table(try Tensor.arange(0, 120, dtype: .float64).reshape([2, 3, 4, 5]))
+        }
+        add("visualize-table-empty") { Visualize.table(try Tensor.zeros([0, 3])) }
+        add("visualize-table-edge-values") {
+            Visualize.table(try Tensor([.nan, .infinity, -.infinity, 3e38, 1e-30, -0.0, 1, 12345.678], shape: [2, 4]))
+        }
+        add("visualize-summary") { Visualize.summary(try classifier()) }
+        add("visualize-summary-frozen") {
+            let model = try classifier()
+            try model[0].freeze()
+            return Visualize.summary(model)
+        }
+        add("visualize-summary-unknown-shapes") {
+            Visualize.summary(Sequential([Flatten(), try Dense(64, 10, seed: 3)]))
+        }
+        add("visualize-summary-with-input-shape") {
+            Visualize.summary(Sequential([Flatten(), try Dense(64, 10, seed: 3)]), inputShape: [8, 8])
+        }
+        add("visualize-diagram") { try Visualize.diagram(try smallModel()) }
+        add("visualize-diagram-large") {
+            try Visualize.diagram(
+                Sequential([
+                    try Dense(64, 32, activation: .relu, seed: 4), try Dropout(0.2), try Dense(32, 10, seed: 5),
+                ]))
+        }
+        add("visualize-plot-history") {
             let epochs = (1...30).map(Double.init)
             let loss: [Double] = epochs.map { 0.7 * exp(-$0 / 6) + 0.05 }
             let validation: [Double] = epochs.map { 0.72 * exp(-$0 / 7) + 0.09 + 0.001 * $0 }
             return Visualize.plot(history: [("loss", loss), ("val_loss", validation)], title: "Training history")
-        }))
-        list.append(("visualize-plot-series", { () throws -> MIMEBundle in
-                let x = (0...60).map { Double($0) / 10 - 3 }
-                return Visualize.plot(
-                    series: [("tanh", x.map(tanh)), ("sigmoid", x.map { 1 / (1 + exp(-$0)) })], x: x, title: "Two squashing functions",
-                    xLabel: "x", yLabel: "f(x)")
-            }))
-        list.append(("visualize-plot-log", { () throws -> MIMEBundle in
-                Visualize.plot(series: [("loss", (0..<200).map { 3 * exp(-Double($0) / 20) + 1e-3 })], title: "Loss on a log scale", logScale: true, xLabel: "step")
-            }))
-        list.append(("visualize-scatter", { () throws -> MIMEBundle in
-                let data = try Datasets.moons(n: 200, noise: 0.1, seed: 1)
-                return try Visualize.scatter(data.features, data.targets, title: "Two moons")
-            }))
-        list.append(("visualize-scatter-one-hot", { () throws -> MIMEBundle in
-                let data = try Datasets.iris()
-                return try Visualize.scatter(data.features, data.targets.oneHot(classes: 3), title: "Iris: sepal length and width")
-            }))
-        list.append(("visualize-histogram", { () throws -> MIMEBundle in try Visualize.histogram(try Tensor.randn([5000], seed: 12), title: "5,000 normal values") }))
-        list.append(("visualize-heatmap", { () throws -> MIMEBundle in try Visualize.heatmap(try smallModel().parameters()[0], title: "Weights of the first layer") }))
-        list.append(("visualize-images", { () throws -> MIMEBundle in
-                let data = try Datasets.digits()
-                return try Visualize.images(
-                    data.features.index([.range(0, 24)]), labels: data.targets.index([.range(0, 24)]), columns: 8, title: "Digits")
-            }))
-        list.append(("visualize-boundary", { () throws -> MIMEBundle in
-                let data = try Datasets.moons(n: 200, noise: 0.1, seed: 1)
-                return try Visualize.boundary(try smallModel(), data.features, data.targets, resolution: 60, title: "An untrained network")
-            }))
-        list.append(("visualize-confusion", { () throws -> MIMEBundle in
-                let targets = try Tensor((0..<60).map { Double($0 % 3) }, dtype: .int64)
-                let predicted = try Tensor((0..<60).map { Double($0 % 7 == 0 ? ($0 + 1) % 3 : $0 % 3) }, dtype: .int64)
-                return try Visualize.confusion(predictions: predicted, targets: targets, title: "Three classes")
-            }))
-        list.append(("visualize-graph", { () throws -> MIMEBundle in try Visualize.graph(try neuron()) }))
-        list.append(("visualize-graph-tensors", { () throws -> MIMEBundle in
-                let w = try Tensor([0.5, -1, 2], shape: [1, 3]).requiringGrad()
-                w.label = "w"
-                let x = try Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])
-                x.label = "x"
-                let y = try matmul(x, w.transpose())
-                let loss = try y.sum()
-                loss.label = "loss"
-                try loss.backward()
-                return try Visualize.graph(loss)
-            }))
-        list.append(("visualize-activations", { () throws -> MIMEBundle in Visualize.activations() }))
-        list.append(("visualize-learning-rate-sweep", { () throws -> MIMEBundle in
-                let rates = (0..<13).map { pow(10, -4 + Double($0) / 3) }
-                return try Visualize.learningRateSweep(rates: rates, losses: rates.map { 1 + pow(log10($0) + 1.5, 2) / 4 })
-            }))
+        }
+        add("visualize-plot-series") {
+            let x = (0...60).map { Double($0) / 10 - 3 }
+            return Visualize.plot(
+                series: [("tanh", x.map(tanh)), ("sigmoid", x.map { 1 / (1 + exp(-$0)) })], x: x,
+                title: "Two squashing functions",
+                xLabel: "x", yLabel: "f(x)")
+        }
+        add("visualize-plot-log") {
+            Visualize.plot(
+                series: [("loss", (0..<200).map { 3 * exp(-Double($0) / 20) + 1e-3 })], title: "Loss on a log scale",
+                logScale: true, xLabel: "step")
+        }
+        add("visualize-scatter") {
+            let data = try Datasets.moons(n: 200, noise: 0.1, seed: 1)
+            return try Visualize.scatter(data.features, data.targets, title: "Two moons")
+        }
+        add("visualize-scatter-one-hot") {
+            let data = try Datasets.iris()
+            return try Visualize.scatter(
+                data.features, data.targets.oneHot(classes: 3), title: "Iris: sepal length and width")
+        }
+        add("visualize-histogram") {
+            try Visualize.histogram(try Tensor.randn([5000], seed: 12), title: "5,000 normal values")
+        }
+        add("visualize-heatmap") {
+            try Visualize.heatmap(try smallModel().parameters()[0], title: "Weights of the first layer")
+        }
+        add("visualize-images") {
+            let data = try Datasets.digits()
+            return try Visualize.images(
+                data.features.index([.range(0, 24)]), labels: data.targets.index([.range(0, 24)]), columns: 8,
+                title: "Digits")
+        }
+        add("visualize-boundary") {
+            let data = try Datasets.moons(n: 200, noise: 0.1, seed: 1)
+            return try Visualize.boundary(
+                try smallModel(), data.features, data.targets, resolution: 60, title: "An untrained network")
+        }
+        add("visualize-confusion") {
+            let targets = try Tensor((0..<60).map { Double($0 % 3) }, dtype: .int64)
+            let predicted = try Tensor((0..<60).map { Double($0 % 7 == 0 ? ($0 + 1) % 3 : $0 % 3) }, dtype: .int64)
+            return try Visualize.confusion(predictions: predicted, targets: targets, title: "Three classes")
+        }
+        add("visualize-graph") { try Visualize.graph(try neuron()) }
+        add("visualize-graph-tensors") {
+            let w = try Tensor([0.5, -1, 2], shape: [1, 3]).requiringGrad()
+            w.label = "w"
+            let x = try Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])
+            x.label = "x"
+            let y = try matmul(x, w.transpose())
+            let loss = try y.sum()
+            loss.label = "loss"
+            try loss.backward()
+            return try Visualize.graph(loss)
+        }
+        add("visualize-learning-rate-sweep") {
+            let rates = (0..<13).map { pow(10, -4 + Double($0) / 3) }
+            return try Visualize.learningRateSweep(rates: rates, losses: rates.map { 1 + pow(log10($0) + 1.5, 2) / 4 })
+        }
         return list
     }
 
@@ -155,18 +172,25 @@ extension Gallery {
         // A made-up clock that moves 20 ms each time it is read: the same updates on every run.
         var time = 0.0
         var live: [MIMEBundle] = []
-        trainer.observer = LiveTrainingDisplay(interval: 0.25, clock: { time += 0.02; return time }) { bundle, _ in live.append(bundle) }
+        trainer.observer = LiveTrainingDisplay(
+            interval: 0.25,
+            clock: {
+                time += 0.02; return time
+            }
+        ) { bundle, _ in live.append(bundle) }
         try trainer.fit(epochs: 40)
         var out: [(name: String, bundle: MIMEBundle)] = []
         out.append(("trained-live-first", live.first!))
         out.append(("trained-live-final", live.last!))
         out.append(("trained-history", Visualize.plot(trainer.history, title: "Two moons, 40 epochs")))
-        out.append(("trained-boundary", try Visualize.boundary(model, data.features, data.targets, title: "After training")))
+        out.append(
+            ("trained-boundary", try Visualize.boundary(model, data.features, data.targets, title: "After training")))
         let predictions = try trainer.predict(data.features)
         out.append(("trained-confusion", try Visualize.confusion(predictions: predictions, targets: data.targets)))
         out.append(("trained-diagram", try Visualize.diagram(model)))
         out.append(("trained-summary", Visualize.summary(model)))
-        out.append(("trained-output-histogram", try Visualize.histogram(predictions, title: "Scores on the training data")))
+        out.append(
+            ("trained-output-histogram", try Visualize.histogram(predictions, title: "Scores on the training data")))
         out.append(("trained-output-table", Visualize.table(predictions)))
         let loss = try crossEntropy(model(data.features.index([.range(0, 4)])), data.targets.index([.range(0, 4)]))
         loss.label = "loss"
@@ -176,7 +200,12 @@ extension Gallery {
         // An interrupted run: the display ends marked as such.
         var interrupted: [MIMEBundle] = []
         let second = try Trainer(model, loss: .crossEntropy, optimizer: optimizer, data: data, batchSize: 25, seed: 8)
-        second.observer = LiveTrainingDisplay(interval: 0.25, clock: { time += 0.02; return time }) { bundle, _ in interrupted.append(bundle) }
+        second.observer = LiveTrainingDisplay(
+            interval: 0.25,
+            clock: {
+                time += 0.02; return time
+            }
+        ) { bundle, _ in interrupted.append(bundle) }
         let flag = InterruptAfter(epochs: 3, trainer: second)
         second.isInterrupted = { flag.check() }
         try second.fit(epochs: 10)

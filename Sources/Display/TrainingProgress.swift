@@ -112,12 +112,10 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
         html += "<div style=\"flex:1;height:10px;border-radius:5px;background:rgba(128,128,128,0.25);overflow:hidden\">"
         html += "<div style=\"width:\(percent)%;height:100%;background:\(finished ? (stopReason == nil ? "#009e73" : "#e69f00") : "#0072b2")\"></div></div>"
         html += "<span style=\"font-variant-numeric:tabular-nums;white-space:nowrap\">\(XMLText.escape(statusLine))</span></div>\n"
-        if !metrics.isEmpty {
-            html += table().html()
-            let chart = lossChart()
-            if chart.series.contains(where: { $0.count > 1 }), let png = try? chart.png(scale: 1) {
-                html += "<img alt=\"loss curve\" width=\"\(Int(chart.size.width))\" height=\"\(Int(chart.size.height))\" src=\"data:image/png;base64,\(Base64.encode(png))\"/>\n"
-            }
+        if !metrics.isEmpty { html += table().html() }
+        let chart = lossChart()
+        if chart.series.contains(where: { $0.count > 1 }), let png = try? chart.png(scale: 1) {
+            html += "<img alt=\"loss curve\" width=\"\(Int(chart.size.width))\" height=\"\(Int(chart.size.height))\" src=\"data:image/png;base64,\(Base64.encode(png))\"/>\n"
         }
         html += "</div>\n"
         return MIMEBundle(plainText: text, data: ["text/html": html])

@@ -124,6 +124,14 @@ final class Evaluator {
             if let op {
                 let old = try eval(target, scope)
                 value = try binary(op, old, value, span: statement.span)
+                // `w -= lr * w.grad` inside noGrad updates the parameter itself, as in PyTorch;
+                // rebinding would leave a new tensor that no longer learns.
+                if case .tensor(let parameter) = old, parameter.requiresGrad, !GradMode.isEnabled,
+                    case .tensor(let updated) = value
+                {
+                    do { try parameter.assign(updated) } catch { throw located(error, statement.span) }
+                    return .normal
+                }
             }
             try assign(target, value, scope)
         case .function(let declaration):
@@ -137,7 +145,7 @@ final class Evaluator {
             }
         case .while(let condition, let body):
             while try truth(try eval(condition, scope), span: condition.span) {
-                try runtime.checkInterrupt()
+                do { try runtime.checkInterrupt() } catch { throw located(error, condition.span) }
                 switch try exec(body, Scope(parent: scope)) {
                 case .breakLoop: return .normal
                 case .returned(let value, let span): return .returned(value, span)
@@ -147,7 +155,7 @@ final class Evaluator {
         case .for(let pattern, let sequence, let body):
             let items = try eval(sequence, scope)
             return try iterate(items, span: sequence.span) { item in
-                try runtime.checkInterrupt()
+                do { try runtime.checkInterrupt() } catch { throw located(error, sequence.span) }
                 let inner = Scope(parent: scope)
                 try bind(pattern, to: item, mutable: false, in: inner, span: sequence.span, origin: .loopVariable)
                 return try exec(body, inner)
@@ -384,7 +392,10 @@ final class Evaluator {
     /// Interpolation shows a one-element tensor as its number, so `"loss \(loss)"` reads well.
     func interpolationText(_ value: Value) -> String {
         if case .tensor(let tensor) = value, tensor.rank == 0, let number = tensor.toDoubles().first {
-            return tensor.dtype == .int32 || tensor.dtype == .int64 ? String(Int(number)) : formatFloat(number)
+            if tensor.dtype == .int32 || tensor.dtype == .int64 { return String(Int(number)) }
+            // float32 in its own shortest form: 1.6666666, not 1.6666666269302368.
+            if tensor.dtype == .float32, number.isFinite { return String(Float(number)) }
+            return formatFloat(number)
         }
         return value.text
     }
@@ -472,7 +483,14 @@ final class Evaluator {
         case .tensor(let tensor):
             try runtime.checkInterrupt()
             do {
-                if indices.count == 1, case .tensor(let positions) = indices[0] {
+                if indices.count == 1, case .tensor(var positions) = indices[0] {
+                    // Literal index tensors are float32; whole numbers in them are positions.
+                    if positions.dtype.isFloatingPoint {
+                        guard positions.toDoubles().allSatisfy({ $0 == $0.rounded() && Swift.abs($0) < 9e15 }) else {
+                            throw LanguageError("TypeError", "a tensor of positions must hold whole numbers", at: span)
+                        }
+                        positions = try positions.converted(to: .int64)
+                    }
                     return .tensor(try tensor.select(indices: positions, axis: 0))
                 }
                 return .tensor(try tensor.index(try tensorIndices(indices, span: span)))

@@ -55,11 +55,12 @@ enum Inspection {
             if let callee = enclosingCallee(scalars, before: start, interpreter: interpreter) {
                 matches += callee.filter { $0.hasPrefix(prefix) }.map { $0 + ": " }
             }
-            var names = Set(interpreter.globals.names.keys)
-            names.formUnion(interpreter.library.functions.keys)
-            names.formUnion(interpreter.library.constants.keys)
-            names.formUnion(keywords)
-            matches += names.filter { $0.hasPrefix(prefix) }.sorted()
+            // The notebook's own names first, then builtins, then keywords.
+            matches += interpreter.globals.names.keys.filter { $0.hasPrefix(prefix) }.sorted()
+            var builtins = Set(interpreter.library.functions.keys)
+            builtins.formUnion(interpreter.library.constants.keys)
+            matches += builtins.filter { $0.hasPrefix(prefix) }.sorted()
+            matches += keywords.filter { $0.hasPrefix(prefix) }.sorted()
         }
         var seen = Set<String>()
         matches = matches.filter { seen.insert($0).inserted }

@@ -94,7 +94,23 @@ struct Parser {
 
     mutating func enter() throws {
         depth += 1
-        if depth > Parser.maxDepth { throw error("this code is nested too deeply (more than \(Parser.maxDepth) levels)") }
+        if depth > Parser.maxDepth {
+            throw error("this code is nested too deeply: split it into smaller pieces with a few let bindings")
+        }
+    }
+
+    /// Links of operator chains (`a + b + c`, `x.f().g`, `else if`) on the way to the current
+    /// token: each makes the tree one level deeper, and the evaluator recurses that deep.
+    var links = 0
+    static let maxLinks = 2000
+
+    /// Counts one more link of a chain; `defer { links -= count }` gives them back.
+    mutating func link(_ count: inout Int) throws {
+        count += 1
+        links += 1
+        if links > Parser.maxLinks {
+            throw error("this expression is too long (over \(Parser.maxLinks) operations in a row): split it with a few let bindings")
+        }
     }
 
     mutating func withNewlines<T>(ignored: Bool, _ body: (inout Parser) throws -> T) rethrows -> T {
@@ -264,6 +280,13 @@ struct Parser {
             let op: BinaryOperator? = next.text == "=" ? nil : BinaryOperator(rawValue: String(next.text.dropLast()))
             return Stmt(kind: .assign(expression, op, value), span: span(from: start, to: previousEnd))
         }
+        if next.is(",") {
+            // `neuron.weight, neuron.bias` on a line of its own shows both, as a tuple.
+            var items = [expression]
+            while accept(",") { items.append(try parseExpression()) }
+            let whole = expression.span.to(items[items.count - 1].span)
+            return Stmt(kind: .expression(Expr(kind: .tuple(items), span: whole)), span: whole)
+        }
         return Stmt(kind: .expression(expression), span: expression.span)
     }
 
@@ -318,6 +341,9 @@ struct Parser {
         if current.is("else") {
             advance()
             if current.is("if") {
+                var count = 0
+                try link(&count)
+                defer { links -= count }
                 otherwise = [try parseIf()]
             } else {
                 otherwise = try parseBlock("the else")
@@ -329,16 +355,22 @@ struct Parser {
     }
 
     mutating func parsePattern() throws -> Pattern {
+        try enter()
+        defer { depth -= 1 }
         let token = current
         if token.is("(") {
             advance()
             return try withNewlines(ignored: true) { parser in
                 var items: [Pattern] = []
+                var comma = false
                 while !parser.check(")") {
                     items.append(try parser.parsePattern())
                     if !parser.accept(",") { break }
+                    comma = true
                 }
                 let close = try parser.expect(")", "')' to close the tuple of names")
+                // `(a)` is the name a, as `(1)` is the number 1.
+                if items.count == 1 && !comma { return items[0] }
                 return .tuple(items, parser.span(from: token.start, to: close.end))
             }
         }
@@ -352,6 +384,8 @@ struct Parser {
 
     /// Skips a type annotation (`: Float`, `: [Int]`, `-> Tensor`): allowed, not checked.
     mutating func skipType() throws {
+        try enter()
+        defer { depth -= 1 }
         if accept("[") {
             try skipType()
             if accept(":") { try skipType() }
@@ -437,8 +471,11 @@ struct Parser {
     }
 
     mutating func parseOr() throws -> Expr {
+        var count = 0
+        defer { links -= count }
         var left = try parseAnd()
         while check("||") {
+            try link(&count)
             advance()
             skipNewlines()
             let right = try parseAnd()
@@ -448,8 +485,11 @@ struct Parser {
     }
 
     mutating func parseAnd() throws -> Expr {
+        var count = 0
+        defer { links -= count }
         var left = try parseComparison()
         while check("&&") {
+            try link(&count)
             advance()
             skipNewlines()
             let right = try parseComparison()
@@ -503,10 +543,13 @@ struct Parser {
     }
 
     mutating func parseAdditive() throws -> Expr {
+        var count = 0
+        defer { links -= count }
         var left = try parseMultiplicative()
         while true {
             let token = current
             guard token.is("+") || token.is("-") else { return left }
+            try link(&count)
             let twin = tokens[position + 1]
             if twin.is(token.text), twin.start == token.end, endsOperand(tokens[position + 2]) {
                 throw error(
@@ -521,10 +564,13 @@ struct Parser {
     }
 
     mutating func parseMultiplicative() throws -> Expr {
+        var count = 0
+        defer { links -= count }
         var left = try parseUnary()
         while true {
             let token = current
             guard token.is("*") || token.is("/") || token.is("%") || token.is("@") else { return left }
+            try link(&count)
             advance()
             skipNewlines()
             if current.is("*") { throw error("'**' is not an operator: use pow(x, 2)", at: token) }
@@ -553,6 +599,8 @@ struct Parser {
     }
 
     mutating func parsePostfix() throws -> Expr {
+        var count = 0
+        defer { links -= count }
         var expression = try parsePrimary()
         while true {
             // A line that starts with `.name` goes on with the expression before it.
@@ -601,8 +649,7 @@ struct Parser {
             } else {
                 return expression
             }
-            try enter()
-            depth -= 1
+            try link(&count)
         }
     }
 

@@ -104,7 +104,7 @@ public final class Runtime: @unchecked Sendable {
     /// loop iteration, call and tensor operation; cheap.
     public func checkInterrupt() throws {
         if context.isInterruptRequested || InterruptFlag.isRaised {
-            throw LanguageError("KeyboardInterrupt", "interrupted")
+            throw LanguageError("KeyboardInterrupt", "interrupted: the cell stopped here, and the variables set before keep their values")
         }
         if let deadline {
             checks &+= 1

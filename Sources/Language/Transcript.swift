@@ -22,8 +22,18 @@ public final class TranscriptContext: ExecutionContext {
         append(stream == .stderr ? text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "[stderr] " + $0 }.joined(separator: "\n") : text)
     }
 
+    /// The latest state of each display updated in place, shown when the cell ends (as the
+    /// notebook keeps it).
+    private var updated: [(id: String, bundle: MimeBundle)] = []
+
     public func display(_ bundle: MimeBundle, id: String?) { show(bundle) }
-    public func updateDisplay(_ bundle: MimeBundle, id: String) {}
+    public func updateDisplay(_ bundle: MimeBundle, id: String) {
+        if let index = updated.firstIndex(where: { $0.id == id }) {
+            updated[index].bundle = bundle
+        } else {
+            updated.append((id, bundle))
+        }
+    }
     public func clearOutput(wait: Bool) {}
     public func input(prompt: String, password: Bool) throws(ExecutionError) -> String {
         throw ExecutionError(name: "StdinNotImplementedError", value: "input is not available when running a file")
@@ -39,6 +49,11 @@ public final class TranscriptContext: ExecutionContext {
 
     /// Records a cell's outcome: its result, or its error without colours.
     public func record(_ outcome: ExecutionOutcome) {
+        for (id, bundle) in updated {
+            append("[display \(id.split(separator: "-").last ?? "") updated to]\n")
+            show(bundle)
+        }
+        updated.removeAll()
         switch outcome {
         case .ok(let bundle?): show(bundle)
         case .ok(nil): break

@@ -189,14 +189,14 @@ func tensorText(_ tensor: Tensor) -> String {
     let shape = tensor.shape
     let values = tensor.toDoubles()
     let isInteger = tensor.dtype == .int32 || tensor.dtype == .int64
+    // Whole numbers print as `2.`; otherwise every element gets four decimals, as PyTorch prints.
+    let allWhole = values.allSatisfy { !$0.isFinite || ($0 == $0.rounded() && Swift.abs($0) < 1e15) }
     func element(_ value: Double) -> String {
-        if isInteger, value.isFinite, abs(value) < 9.0e18 { return String(Int(value)) }
-        if value.isFinite && value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) + "." }
-        if value.isFinite && abs(value) >= 1e-4 && abs(value) < 1e6 {
-            // Four decimals, as PyTorch prints; float64 keeps its digits.
-            if tensor.dtype == .float32 { return String((value * 10_000).rounded() / 10_000) }
-            return String(value)
-        }
+        if isInteger, value.isFinite, Swift.abs(value) < 9.0e18 { return String(Int(value)) }
+        if !value.isFinite { return formatFloat(value) }
+        if allWhole { return String(Int(value)) + "." }
+        if value == 0 { return "0.0000" }
+        if Swift.abs(value) >= 1e-4 && Swift.abs(value) < 1e8 { return fixedDecimals(value, 4) }
         return formatFloat(value)
     }
     func render(_ axis: Int, _ offset: Int, _ strides: [Int]) -> String {
@@ -223,4 +223,17 @@ func tensorText(_ tensor: Tensor) -> String {
     if tensor.dtype != .float32 { text += ", dtype: \(tensor.dtype)" }
     if tensor.requiresGrad { text += ", requiresGrad: true" }
     return text + ")"
+}
+
+/// `value` with exactly `digits` decimals, without Foundation: 1.5 → "1.5000".
+func fixedDecimals(_ value: Double, _ digits: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let scaled = (Swift.abs(value) * scale).rounded()
+    guard scaled < 9e15 else { return formatFloat(value) }
+    let whole = Int(scaled)
+    var fraction = String(whole % Int(scale))
+    fraction = String(repeating: "0", count: max(0, digits - fraction.count)) + fraction
+    let sign = value < 0 && whole != 0 ? "-" : ""
+    return sign + String(whole / Int(scale)) + "." + fraction
 }

@@ -24,7 +24,12 @@ func writeFile(_ path: String, _ bytes: [UInt8]) {
 let arguments = CommandLine.arguments
 guard arguments.count == 2 else { fail("usage: tensorcell-gallery FOLDER") }
 let folder = arguments[1]
-mkdir(folder, 0o755)
+// The folder and any missing parents (a fresh clone has no build/ yet).
+var prefix = folder.hasPrefix("/") ? "/" : ""
+for part in folder.split(separator: "/") {
+    prefix += part + "/"
+    mkdir(prefix, 0o755)
+}
 
 for (name, chart) in Gallery.charts {
     writeFile("\(folder)/\(name).svg", Array(chart.svg().utf8))

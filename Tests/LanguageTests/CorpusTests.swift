@@ -56,9 +56,14 @@ import Testing
         }
     }
 
-    /// What a notebook would show for the file's cells, run in a fresh interpreter.
+    /// What a notebook would show for the file's cells, run in a fresh interpreter whose
+    /// notebook folder is a new empty one (programs that save files write them there).
     static func transcript(of source: String) -> String {
-        Interpreter().transcript(Interpreter.cells(of: source)).text
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tensorcell-corpus-\(getpid())-\(UInt64.random(in: 0...UInt64.max))").path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        return Interpreter(directory: folder).transcript(Interpreter.cells(of: source)).text
     }
 
     /// The transcript without what varies from run to run: `%time`'s durations.

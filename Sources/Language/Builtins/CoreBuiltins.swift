@@ -77,6 +77,9 @@ public enum Builtins {
             let end = Runtime.now() + seconds
             while Runtime.now() < end {
                 try args.runtime.checkInterrupt()
+                if let deadline = args.runtime.deadline, Runtime.now() > deadline {
+                    throw LanguageError("TimeoutError", "the program ran past its time limit")
+                }
                 var request = timespec(tv_sec: 0, tv_nsec: Int(min(0.01, end - Runtime.now()).clamped(to: 0...0.01) * 1e9))
                 nanosleep(&request, nil)
             }

@@ -43,8 +43,11 @@ extension Layer: ScriptObject {
     }
 
     /// Display's Keras-style summary table: Layer (type), Output Shape, Param #.
+    /// A single layer keeps its one-line text beside the table; a model's text is the table.
     public func richDisplay() throws -> DisplayOutput? {
-        DisplayOutput(Visualize.summary(self))
+        var output = DisplayOutput(Visualize.summary(self))
+        if !(self is Sequential) { output.data["text/plain"] = plainText }
+        return output
     }
 
     /// The input shape a layer fixes ([N, features] for Dense), with -1 for the batch size;
@@ -95,7 +98,7 @@ extension Builtins {
         library.add(
             "Dense", denseParameters,
             doc: "A fully connected layer: each of the outputs is a weighted sum of the inputs plus a bias, then the activation (relu, sigmoid, tanh, softmax, leakyRelu, gelu; none by default). The weight is [outputs, inputs], as PyTorch lays it out, drawn by the initializer (glorotUniform, heUniform, heNormal, lecunUniform, normal, zeros, ...) from the seed, or from the session's seed (%seed) when none is given.",
-            example: "let layer = Dense(2, 3, activation: \"relu\", seed: 1)\nlayer(zeros([4, 2])).shape"
+            example: "let layer = Dense(2, 3, activation: relu, seed: 1)\nlayer(zeros([4, 2])).shape"
         ) { args in try dense(args) }
         library.add(
             "Linear", denseParameters,
@@ -181,6 +184,10 @@ extension Builtins {
             let items = try args.array("layers")
             let layers = try items.enumerated().map { index, item -> Layer in
                 guard case .object(let layer as Layer) = item else {
+                    let layers = ["relu": "ReLU()", "sigmoid": "Sigmoid()", "tanh": "Tanh()", "softmax": "Softmax()", "gelu": "GELU()", "leakyRelu": "LeakyReLU()"]
+                    if case .function(let function) = item, let layer = layers[function.name] {
+                        throw args.error("layers", "Sequential's layers must all be layers; item \(index) is the function \(function.name): its layer is \(layer)")
+                    }
                     throw args.error("layers", "Sequential's layers must all be layers; item \(index) is \(describeKind(item))")
                 }
                 return layer

@@ -20,19 +20,16 @@ public final class TrainerObject: ScriptObject, TrainingHistoryHolder {
     public var typeName: String { "Trainer" }
     public var trainingHistory: TrainingHistory { trainer.history }
 
+    /// Three lines: the model, how it learns, and on what.
     public var plainText: String {
         let model = trainer.model
-        var parts = [
-            "Trainer(\(model.shortDescription), \(model.parameterCount) parameters",
-            "loss: \(trainer.loss.name)", "optimizer: \(optimizer.kind)(lr: \(formatFloat(optimizer.optimizer.learningRate)))",
-        ]
+        var how = "loss \(trainer.loss.name), optimizer \(optimizer.kind)(lr: \(formatFloat(optimizer.optimizer.learningRate)))"
+        if !trainer.metrics.isEmpty { how += ", metrics " + trainer.metrics.map(\.name).joined(separator: ", ") }
         var data = "\(trainer.trainingData.count) training"
         if let validation = trainer.validationData { data += " + \(validation.count) validation" }
-        parts.append(data + " examples in batches of \(trainer.batchSize)")
-        if !trainer.metrics.isEmpty { parts.append("metrics: " + trainer.metrics.map(\.name).joined(separator: ", ")) }
         let epochs = trainer.epochsCompleted
-        parts.append("\(epochs) epoch\(epochs == 1 ? "" : "s") done)")
-        return parts.joined(separator: ", ")
+        data += " examples in batches of \(trainer.batchSize); \(epochs) epoch\(epochs == 1 ? "" : "s") done"
+        return "Trainer: \(model.shortDescription), \(model.parameterCount) parameters\n  \(how)\n  \(data)"
     }
 }
 
@@ -205,7 +202,14 @@ extension Builtins {
             case .tuple, .array:
                 let (xv, yv) = try Networks.pair(args, "validation")
                 validation = .data(try Dataset(features: xv, targets: yv))
-            default: validation = .fraction(try args.double("validation"))
+            default:
+                let fraction = try args.double("validation")
+                guard fraction > 0, fraction < 1 else {
+                    throw args.error(
+                        "validation", "validation is the fraction of the data held out, between 0 and 1 (or a pair (xVal, yVal)), got \(formatFloat(fraction))",
+                        kind: "ValueError")
+                }
+                validation = .fraction(fraction)
             }
             let runtime = args.runtime
             let trainer = try Trainer(
@@ -388,6 +392,7 @@ extension Builtins {
             let name = try args.string("name")
             let known = object.series.map(\.name)
             guard let found = object.series.first(where: { $0.name == name }) else {
+                if known.isEmpty { throw args.error("name", "the history is empty: nothing has been trained yet", kind: "ValueError") }
                 let hint = didYouMean(name, among: known)
                 throw args.error(
                     "name", "the history has no \(name)" + (hint.isEmpty ? ": it has " + known.joined(separator: ", ") : hint), kind: "ValueError")
