@@ -853,12 +853,20 @@ final class Evaluator {
             guard b != 0 else { throw LanguageError("ValueError", "remainder by zero: \(a) % 0", at: span) }
             return try checked(a.remainderReportingOverflow(dividingBy: b))
         case .matmul: throw LanguageError("TypeError", "'@' multiplies matrices (tensors), not numbers; use '*'", at: span)
-        case .equal: return .bool(a == b)
-        case .notEqual: return .bool(a != b)
-        case .less: return .bool(a < b)
-        case .lessEqual: return .bool(a <= b)
-        case .greater: return .bool(a > b)
-        case .greaterEqual: return .bool(a >= b)
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return .bool(compare(op, a, b))
+        }
+    }
+
+    /// A comparison operator applied to two numbers of one kind.
+    func compare<T: Comparable>(_ op: BinaryOperator, _ a: T, _ b: T) -> Bool {
+        switch op {
+        case .equal: a == b
+        case .notEqual: a != b
+        case .less: a < b
+        case .lessEqual: a <= b
+        case .greater: a > b
+        case .greaterEqual: a >= b
+        default: false
         }
     }
 
@@ -870,12 +878,7 @@ final class Evaluator {
         case .divide: return .float(a / b)
         case .remainder: return .float(a.truncatingRemainder(dividingBy: b))
         case .matmul: throw LanguageError("TypeError", "'@' multiplies matrices (tensors), not numbers; use '*'", at: span)
-        case .equal: return .bool(a == b)
-        case .notEqual: return .bool(a != b)
-        case .less: return .bool(a < b)
-        case .lessEqual: return .bool(a <= b)
-        case .greater: return .bool(a > b)
-        case .greaterEqual: return .bool(a >= b)
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return .bool(compare(op, a, b))
         }
     }
 
