@@ -329,6 +329,14 @@ func article(_ word: String) -> String {
 
 /// Conversions between values and engine types that several builtins share.
 public enum Convert {
+    /// A tensor of positions: integer tensors as they are, float tensors of whole numbers (what
+    /// `tensor([0, 2])` gives) as int64; nil when some element is not a whole number.
+    public static func positions(_ tensor: Tensor) throws -> Tensor? {
+        if !tensor.dtype.isFloatingPoint { return tensor }
+        guard tensor.toDoubles().allSatisfy({ $0 == $0.rounded() && Swift.abs($0) < 9e15 }) else { return nil }
+        return try tensor.detach().converted(to: .int64)
+    }
+
     /// A tensor from a value: tensors as they are, numbers and nested arrays of numbers as float32.
     public static func tensor(_ value: Value, dtype: DType = .float32) throws -> Tensor {
         switch value {

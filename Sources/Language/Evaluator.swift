@@ -483,13 +483,10 @@ final class Evaluator {
         case .tensor(let tensor):
             try runtime.checkInterrupt()
             do {
-                if indices.count == 1, case .tensor(var positions) = indices[0] {
+                if indices.count == 1, case .tensor(let given) = indices[0] {
                     // Literal index tensors are float32; whole numbers in them are positions.
-                    if positions.dtype.isFloatingPoint {
-                        guard positions.toDoubles().allSatisfy({ $0 == $0.rounded() && Swift.abs($0) < 9e15 }) else {
-                            throw LanguageError("TypeError", "a tensor of positions must hold whole numbers", at: span)
-                        }
-                        positions = try positions.converted(to: .int64)
+                    guard let positions = try Convert.positions(given) else {
+                        throw LanguageError("TypeError", "a tensor of positions must hold whole numbers", at: span)
                     }
                     return .tensor(try tensor.select(indices: positions, axis: 0))
                 }

@@ -116,12 +116,10 @@ extension Builtins {
     /// A whole-number index tensor: integer tensors as they are, float tensors of whole numbers
     /// (what `tensor([0, 2])` gives) converted to int64.
     static func indexTensor(_ args: Arguments, _ name: String) throws -> Tensor {
-        let tensor = try args.tensor(name)
-        if !tensor.dtype.isFloatingPoint { return tensor }
-        guard tensor.toDoubles().allSatisfy({ $0 == $0.rounded() && Swift.abs($0) < 9e15 }) else {
+        guard let positions = try Convert.positions(try args.tensor(name)) else {
             throw args.error(name, "\(args.builtin.name) needs whole-number indices", kind: "ValueError")
         }
-        return try tensor.detach().converted(to: .int64)
+        return positions
     }
 
     /// Two operands of an elementwise function: a tensor and a number take the tensor's dtype
