@@ -58,6 +58,12 @@ public protocol ExecutionContext: AnyObject {
     func input(prompt: String, password: Bool) throws(ExecutionError) -> String
     /// True once the user asked to interrupt the running cell; long work should stop then.
     var isInterruptRequested: Bool { get }
+    /// The comm channel of this request, or nil where the front end has none (a test, `evaluate`).
+    var comms: (any CommSender)? { get }
+}
+
+extension ExecutionContext {
+    public var comms: (any CommSender)? { nil }
 }
 
 public struct Completion: Sendable, Equatable {
@@ -135,10 +141,13 @@ public protocol KernelInterpreter: AnyObject, Sendable {
     func isComplete(_ code: String) -> CodeCompleteness
     /// Called when an `interrupt_request` arrives; the shared flag is already raised.
     func interrupt()
+    /// The language's comm targets (widgets), or nil when it has none.
+    var commHandler: (any CommHandler)? { get }
 }
 
 extension KernelInterpreter {
     public func interrupt() {}
+    public var commHandler: (any CommHandler)? { nil }
 }
 
 /// The process-wide "please stop" flag, raised by SIGINT or by an `interrupt_request`.
