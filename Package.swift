@@ -22,15 +22,17 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // The data formats the other modules exchange: JSON, base64, MIME bundles. No dependencies.
+        .target(name: "Interchange"),
         // Loads OpenBLAS (Debian: libopenblas0-pthread) with dlopen on the first matrix product.
         .target(name: "Tensors", dependencies: ["CBLAS"]),
-        .target(name: "NeuralNetworks", dependencies: ["Tensors", "CZlib"]),
-        .target(name: "Display", dependencies: ["Tensors", "NeuralNetworks", "CCairo", "CZlib"]),
+        .target(name: "NeuralNetworks", dependencies: ["Interchange", "Tensors", "CZlib"]),
+        .target(name: "Display", dependencies: ["Interchange", "Tensors", "NeuralNetworks", "CCairo", "CZlib"]),
         .target(
             name: "Kernel",
-            dependencies: ["ZeroMQ", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Interchange", "ZeroMQ", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "Language", dependencies: ["Kernel", "Tensors", "NeuralNetworks", "Display"]),
+        .target(name: "Language", dependencies: ["Interchange", "Kernel", "Tensors", "NeuralNetworks", "Display"]),
 
         .executableTarget(
             name: "tensorcell",

@@ -1,6 +1,7 @@
 // The values a program computes with: numbers, strings, collections, tensors, functions and the
 // engine's objects (layers, optimizers, trainers, pictures).
 
+import Interchange
 import NeuralNetworks
 import Tensors
 
@@ -163,19 +164,7 @@ extension Value {
     }
 }
 
-func quote(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\t": result += "\\t"
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
-}
+func quote(_ text: String) -> String { JSON.quoted(text) }
 
 /// Swift's shortest round-trip form, with `inf` and `nan` as a learner reads them.
 func formatFloat(_ value: Double) -> String {
