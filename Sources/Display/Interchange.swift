@@ -1,4 +1,4 @@
-// Display draws with the Interchange module's types (`Base64`); a module that imports Display
-// sees them without importing Interchange itself.
+// Display's results are `Interchange.MIMEBundle`s; a module that imports Display sees that
+// type (and `JSON`, `Base64`) without importing Interchange itself.
 
 @_exported import Interchange

@@ -2,22 +2,6 @@
 
 import Synchronization
 
-/// Rich output: a value in one or more MIME types, with per-type metadata.
-public struct MimeBundle: Sendable, Equatable {
-    public var data: [String: JSON]
-    public var metadata: [String: JSON]
-
-    public init(data: [String: JSON], metadata: [String: JSON] = [:]) {
-        self.data = data
-        self.metadata = metadata
-    }
-
-    /// A bundle holding only `text/plain`.
-    public static func plainText(_ text: String) -> MimeBundle {
-        MimeBundle(data: ["text/plain": .string(text)])
-    }
-}
-
 /// An error a cell ended with, as the front end shows it.
 public struct ExecutionError: Error, Sendable, Equatable {
     public var name: String

@@ -47,12 +47,12 @@ public final class Runtime: @unchecked Sendable {
     }
 
     /// Shows display-layer output, with an id that later `update` calls replace in place.
-    public func publish(_ output: DisplayOutput, id: String? = nil) {
-        context.display(RichOutput.kernelBundle(output), id: id)
+    public func publish(_ output: MIMEBundle, id: String? = nil) {
+        context.display(output, id: id)
     }
 
-    public func update(_ output: DisplayOutput, id: String) {
-        context.updateDisplay(RichOutput.kernelBundle(output), id: id)
+    public func update(_ output: MIMEBundle, id: String) {
+        context.updateDisplay(output, id: id)
     }
 
     public func updateDisplay(_ value: Value, id: String) throws {

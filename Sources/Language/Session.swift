@@ -181,7 +181,7 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
         let table = RecordTable(
             columns: ["Name", "Kind", "Shape", "Parameters"], rows: rows,
             caption: names.isEmpty ? "No variables yet" : "\(names.count) variable\(names.count == 1 ? "" : "s")")
-        return RichOutput.kernelBundle(DisplayOutput(table.mimeBundle()))
+        return table.mimeBundle()
     }
 
     // MARK: Front-end help

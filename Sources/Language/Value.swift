@@ -72,23 +72,12 @@ public protocol ScriptObject: AnyObject {
     /// The `text/plain` form.
     var plainText: String { get }
     /// The rich form shown as a cell's result or by `display`; nil shows `plainText` only.
-    func richDisplay() throws -> DisplayOutput?
+    func richDisplay() throws -> MIMEBundle?
 }
 
 extension ScriptObject {
     public var typeNames: [String] { [typeName] }
-    public func richDisplay() throws -> DisplayOutput? { nil }
-}
-
-/// Rich output in the display layer's terms (MIME type to text), before it becomes a kernel bundle.
-public struct DisplayOutput: Sendable {
-    public var data: [String: String]
-    public var metadata: [String: [String: Int]]
-
-    public init(data: [String: String], metadata: [String: [String: Int]] = [:]) {
-        self.data = data
-        self.metadata = metadata
-    }
+    public func richDisplay() throws -> MIMEBundle? { nil }
 }
 
 /// A user function, a closure, a builtin, or a method bound to its receiver.

@@ -392,10 +392,10 @@ public final class HistoryObject: ScriptObject {
             .joined(separator: ", ")
     }
 
-    public func richDisplay() throws -> DisplayOutput? {
+    public func richDisplay() throws -> MIMEBundle? {
         guard !series.isEmpty else { return nil }
-        var output = DisplayOutput(Visualize.plot(history: series, title: nil, xLabel: "step"))
-        output.data["text/plain"] = plainText
+        var output = Visualize.plot(history: series, title: nil, xLabel: "step")
+        output.setText(plainText, for: "text/plain")
         return output
     }
 }

@@ -15,7 +15,7 @@ extension Builtins {
         library.topic = "Display"
         let title = Parameter.labelled("title", default: .void)
 
-        func picture(_ bundle: Display.MIMEBundle, _ kind: String) -> Value { .object(Picture(bundle, kind: kind)) }
+        func picture(_ bundle: MIMEBundle, _ kind: String) -> Value { .object(Picture(bundle, kind: kind)) }
 
         func model(_ args: Arguments, _ name: String) throws -> Layer {
             try args.object(name, as: Layer.self, expected: "a model (a layer or a Sequential)")

@@ -44,9 +44,9 @@ extension Layer: ScriptObject {
 
     /// Display's Keras-style summary table: Layer (type), Output Shape, Param #.
     /// A single layer keeps its one-line text beside the table; a model's text is the table.
-    public func richDisplay() throws -> DisplayOutput? {
-        var output = DisplayOutput(Visualize.summary(self))
-        if !(self is Sequential) { output.data["text/plain"] = plainText }
+    public func richDisplay() throws -> MIMEBundle? {
+        var output = Visualize.summary(self)
+        if !(self is Sequential) { output.setText(plainText, for: "text/plain") }
         return output
     }
 

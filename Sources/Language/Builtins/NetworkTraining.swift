@@ -64,10 +64,10 @@ public final class TrainingHistoryObject: ScriptObject, TrainingHistoryHolder {
     }
 
     /// Display's line chart of the run, epoch by epoch (step by step before an epoch ends).
-    public func richDisplay() throws -> DisplayOutput? {
+    public func richDisplay() throws -> MIMEBundle? {
         guard !history.steps.isEmpty else { return nil }
-        var output = DisplayOutput(Visualize.plot(history, title: "Training history"))
-        output.data["text/plain"] = plainText
+        var output = Visualize.plot(history, title: "Training history")
+        output.setText(plainText, for: "text/plain")
         return output
     }
 }
@@ -95,13 +95,13 @@ public final class StepReportObject: ScriptObject {
             .joined(separator: "\n")
     }
 
-    public func richDisplay() throws -> DisplayOutput? {
+    public func richDisplay() throws -> MIMEBundle? {
         let table = RecordTable(
             columns: ["parameter", "shape", "gradient norm"],
             rows: report.gradients.map { [.text($0.name), .text(shapeText($0.shape)), .number($0.norm)] },
             caption: headline)
-        var output = DisplayOutput(table.mimeBundle())
-        output.data["text/plain"] = plainText
+        var output = table.mimeBundle()
+        output.setText(plainText, for: "text/plain")
         return output
     }
 }
@@ -149,9 +149,9 @@ extension Builtins {
         let id = runtime.newDisplayID("training")
         return LiveTrainingDisplay(interval: 0.25, clock: Runtime.now) { bundle, isUpdate in
             if isUpdate {
-                runtime.update(DisplayOutput(bundle), id: id)
+                runtime.update(bundle, id: id)
             } else {
-                runtime.publish(DisplayOutput(bundle), id: id)
+                runtime.publish(bundle, id: id)
             }
         }
     }
