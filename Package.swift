@@ -42,14 +42,16 @@ let package = Package(
             name: "tensorcell-bench",
             dependencies: ["Tensors", "NeuralNetworks", "Display", "Language"]
         ),
-        .executableTarget(name: "tensorcell-gallery", dependencies: ["Display"]),
+        // The gallery's examples live here, not in Display; DisplayTests import them to pin
+        // their output in golden files.
+        .executableTarget(name: "tensorcell-gallery", dependencies: ["Display", "NeuralNetworks", "Tensors"]),
 
         .testTarget(name: "KernelTests", dependencies: ["Kernel"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], exclude: ["make_fixtures.py"]),
         // Fixtures are read by path: the safetensors files the Python cross-check also reads.
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"], exclude: ["Fixtures"]),
         // Golden files are read from the source tree (see GoldenFileTests.swift), not bundled.
-        .testTarget(name: "DisplayTests", dependencies: ["Display"], exclude: ["Golden"]),
+        .testTarget(name: "DisplayTests", dependencies: ["Display", "tensorcell-gallery"], exclude: ["Golden"]),
         // The corpus (.tc programs and their .out transcripts) is read from the source tree.
         .testTarget(name: "LanguageTests", dependencies: ["Language"], exclude: ["Corpus"]),
     ],

@@ -7,6 +7,7 @@ import Tensors
 import Testing
 
 @testable import Display
+@testable import tensorcell_gallery
 
 // MARK: Golden files
 

@@ -7,6 +7,7 @@ import Foundation
 import Testing
 
 @testable import Display
+@testable import tensorcell_gallery
 
 enum Golden {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Display
+@testable import tensorcell_gallery
 
 @Test func plainTextAlignsNumbersRightAndTextLeft() {
     let table = RecordTable(columns: ["name", "count"], rows: [[.text("a"), .integer(5)], [.text("long name"), .integer(12345)]])
