@@ -13,7 +13,8 @@ import Tensors
     import Darwin
 #endif
 
-public final class Runtime: @unchecked Sendable {
+/// Belongs to its interpreter and, like it, to one thread at a time.
+public final class Runtime {
     public let library: Library
     /// The running cell's link to the front end; a quiet one between cells.
     var context: any ExecutionContext = SilentContext()

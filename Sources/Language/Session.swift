@@ -16,7 +16,11 @@ import Tensors
 #endif
 
 /// The Tensorcell language, serving one kernel session.
-public final class Interpreter: KernelInterpreter, @unchecked Sendable {
+///
+/// Not Sendable: it belongs to the kernel's shell thread. A cell runs on a helper thread with
+/// a large stack while the shell thread waits for it (`onLargeStack`), so only one thread
+/// touches it at a time. Interrupts arrive through `InterruptFlag`, which cells poll.
+public final class Interpreter: KernelInterpreter {
     let library: Library
     let runtime: Runtime
     var globals: Scope
@@ -239,6 +243,9 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
     }
 }
 
+/// The body a large-stack thread runs. Unchecked because the body is not Sendable: it is
+/// handed to the new thread while its creator blocks in `pthread_join`, so it never runs
+/// alongside the thread it came from.
 final class LargeStackBox: @unchecked Sendable {
     let body: () -> Void
     init(_ body: @escaping () -> Void) { self.body = body }
