@@ -46,6 +46,7 @@ let package = Package(
         // their output in golden files.
         .executableTarget(name: "tensorcell-gallery", dependencies: ["Display", "NeuralNetworks", "Tensors"]),
 
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange"]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], exclude: ["make_fixtures.py"]),
         // Fixtures are read by path: the safetensors files the Python cross-check also reads.
