@@ -17,7 +17,7 @@ import Tensors
 
 /// The Tensorcell language, serving one kernel session.
 ///
-/// Not Sendable: it belongs to the kernel's shell thread. A cell runs on a helper thread with
+/// Not Sendable: it belongs to the kernel's shell thread. A cell runs on a thread of its own with
 /// a large stack while the shell thread waits for it (`onLargeStack`), so only one thread
 /// touches it at a time. Interrupts arrive through `InterruptFlag`, which cells poll.
 public final class Interpreter: KernelInterpreter {
