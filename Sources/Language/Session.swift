@@ -66,7 +66,7 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
                     runtime.print("Every variable and the history are cleared.\n")
                 case "seed":
                     guard let seed = Int(magic.argument.trimmingCharacters(in: " ")), seed >= 0 else {
-                        throw LanguageError("ValueError", "%seed needs a whole number ≥ 0, such as %seed 42", at: magic.span)
+                        throw LanguageError(.valueError, "%seed needs a whole number ≥ 0, such as %seed 42", at: magic.span)
                     }
                     runtime.seed = UInt64(seed)
                     runtime.draws = 0
@@ -102,7 +102,7 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
     }
 
     func executionError(_ failure: LanguageError) -> ExecutionError {
-        ExecutionError(name: failure.kind, value: failure.message, traceback: failure.traceback(colors: true))
+        ExecutionError(name: failure.kind.name, value: failure.message, traceback: failure.traceback(colors: true))
     }
 
     public func evaluate(_ expression: String) -> ExecutionOutcome {
@@ -158,7 +158,7 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
             let span = SourceSpan(file: file, start: offset, end: offset + line.unicodeScalars.count)
             guard Interpreter.magicNames.contains(name) else {
                 throw LanguageError(
-                    "SyntaxError",
+                    .syntaxError,
                     "unknown magic %\(name); the magics are %who, %reset, %time and %seed"
                         + didYouMean("%" + name, among: Interpreter.magicNames.map { "%" + $0 }),
                     at: span)

@@ -70,7 +70,7 @@ extension Builtins {
         case "sum": return .sum
         case "none": return .none
         case let other:
-            throw args.error("reduction", "reduction must be \"mean\", \"sum\" or \"none\", not \"\(other)\"", kind: "ValueError")
+            throw args.error("reduction", "reduction must be \"mean\", \"sum\" or \"none\", not \"\(other)\"", kind: .valueError)
         }
     }
 }
@@ -81,7 +81,7 @@ final class Callback: @unchecked Sendable {
     var arguments: Arguments?
 
     func call(_ function: Value, _ values: [Value]) throws -> Value {
-        guard let arguments else { throw LanguageError("ValueError", "a training callback ran outside a call") }
+        guard let arguments else { throw LanguageError(.valueError, "a training callback ran outside a call") }
         return try arguments.call(function, values)
     }
 }
@@ -102,7 +102,7 @@ extension Networks {
                 let result = try callback.call(value, [.tensor(prediction), .tensor(target)])
                 guard case .tensor(let tensor) = result else {
                     throw LanguageError(
-                        "TypeError", "the loss \(function.name) must return a tensor (to call backward() on), not \(describeKind(result))")
+                        .typeError, "the loss \(function.name) must return a tensor (to call backward() on), not \(describeKind(result))")
                 }
                 return tensor
             }
@@ -118,7 +118,7 @@ extension Networks {
         case "crossEntropy": return .crossEntropy
         default:
             text = "unknown loss '\(text)'" + didYouMean(text, among: lossNames)
-            throw args.error(name, text + (text.hasSuffix("?") ? "" : ": use one of \(lossNames.joined(separator: ", "))"), kind: "ValueError")
+            throw args.error(name, text + (text.hasSuffix("?") ? "" : ": use one of \(lossNames.joined(separator: ", "))"), kind: .valueError)
         }
     }
 
@@ -144,7 +144,7 @@ extension Networks {
                     case .float(let number): return number
                     case .tensor(let tensor) where tensor.count == 1: return tensor.toDoubles()[0]
                     default:
-                        throw LanguageError("TypeError", "the metric \(function.name) must return a number, not \(describeKind(result))")
+                        throw LanguageError(.typeError, "the metric \(function.name) must return a number, not \(describeKind(result))")
                     }
                 }
             default:
@@ -156,7 +156,7 @@ extension Networks {
             case "mse": return .mse
             default:
                 text = "unknown metric '\(text)'" + didYouMean(text, among: ["accuracy", "mae", "mse"])
-                throw args.error(name, text + (text.hasSuffix("?") ? "" : ": use accuracy, mae, mse or a function of your own"), kind: "ValueError")
+                throw args.error(name, text + (text.hasSuffix("?") ? "" : ": use accuracy, mae, mse or a function of your own"), kind: .valueError)
             }
         }
     }

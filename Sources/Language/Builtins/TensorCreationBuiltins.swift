@@ -13,7 +13,7 @@ extension Builtins {
             if try args.bool("requiresGrad") {
                 guard tensor.dtype.isFloatingPoint else {
                     throw args.error(
-                        "requiresGrad", "only float tensors can require gradients, not \(tensor.dtype) ones", kind: "TypeError")
+                        "requiresGrad", "only float tensors can require gradients, not \(tensor.dtype) ones", kind: .typeError)
                 }
                 tensor.requiresGrad = true
             }
@@ -127,7 +127,7 @@ extension Builtins {
             var end = 0.0
             if args.has("end") { end = try args.double("end") } else { (start, end) = (0, start) }
             let step = try args.double("step")
-            guard step != 0 else { throw args.error("step", "arange's step cannot be 0", kind: "ValueError") }
+            guard step != 0 else { throw args.error("step", "arange's step cannot be 0", kind: .valueError) }
             let count = ((end - start) / step).rounded(.up)
             guard count < 1e9 else { throw args.error("arange(\(formatFloat(start)), \(formatFloat(end)), step: \(formatFloat(step))) would be too long") }
             return .tensor(try Tensor.arange(start, end, step: step, dtype: try dtype(args)))
@@ -140,7 +140,7 @@ extension Builtins {
             try args.runtime.checkInterrupt()
             let count = try args.int("count")
             guard count >= 0, count < 1_000_000_000 else {
-                throw args.error("count", "linspace needs a count from 0 to 1e9, got \(count)", kind: "ValueError")
+                throw args.error("count", "linspace needs a count from 0 to 1e9, got \(count)", kind: .valueError)
             }
             return .tensor(try Tensor.linspace(try args.double("start"), try args.double("end"), count: count, dtype: try dtype(args)))
         }
@@ -151,7 +151,7 @@ extension Builtins {
         func floatDType(_ args: Arguments) throws -> DType {
             let dtype = try dtype(args)
             guard dtype.isFloatingPoint else {
-                throw args.error("dtype", "\(args.builtin.name) draws real numbers: its dtype must be float32 or float64", kind: "TypeError")
+                throw args.error("dtype", "\(args.builtin.name) draws real numbers: its dtype must be float32 or float64", kind: .typeError)
             }
             return dtype
         }
@@ -172,7 +172,7 @@ extension Builtins {
             try args.runtime.checkInterrupt()
             let shape = try variadicShape(args, "shape")
             let std = try args.double("std")
-            guard std >= 0 else { throw args.error("std", "std cannot be negative, got \(formatFloat(std))", kind: "ValueError") }
+            guard std >= 0 else { throw args.error("std", "std cannot be negative, got \(formatFloat(std))", kind: .valueError) }
             return try finish(
                 try Tensor.randn(shape, mean: try args.double("mean"), std: std, seed: try seed(args), dtype: try floatDType(args)), args)
         }
@@ -204,7 +204,7 @@ extension Builtins {
         ) { args in
             try args.runtime.checkInterrupt()
             let n = try args.int("n")
-            guard n >= 0, n < 100_000_000 else { throw args.error("n", "randperm needs n from 0 to 1e8, got \(n)", kind: "ValueError") }
+            guard n >= 0, n < 100_000_000 else { throw args.error("n", "randperm needs n from 0 to 1e8, got \(n)", kind: .valueError) }
             return .tensor(try Tensor.randperm(n, seed: try seed(args)))
         }
         library.add(
@@ -215,7 +215,7 @@ extension Builtins {
             try args.runtime.checkInterrupt()
             let probability = try args.double("probability")
             guard (0...1).contains(probability) else {
-                throw args.error("probability", "probability must be from 0 to 1, got \(formatFloat(probability))", kind: "ValueError")
+                throw args.error("probability", "probability must be from 0 to 1, got \(formatFloat(probability))", kind: .valueError)
             }
             return .tensor(try Tensor.bernoulli(try args.shape("shape"), probability: probability, seed: try seed(args), dtype: try floatDType(args)))
         }

@@ -206,7 +206,7 @@ extension Builtins {
             try args.runtime.checkInterrupt()
             let classes = try args.int("classes")
             guard classes > 0, classes <= 1_000_000 else {
-                throw args.error("classes", "oneHot needs from 1 to 1,000,000 classes, got \(classes)", kind: "ValueError")
+                throw args.error("classes", "oneHot needs from 1 to 1,000,000 classes, got \(classes)", kind: .valueError)
             }
             return .tensor(try args.tensor("labels").oneHot(classes: classes))
         }
@@ -232,8 +232,8 @@ extension Builtins {
         ) { args in
             try args.runtime.checkInterrupt()
             let stride = try args.int("stride"), padding = try args.int("padding")
-            guard stride >= 1 else { throw args.error("stride", "stride must be at least 1, got \(stride)", kind: "ValueError") }
-            guard padding >= 0 else { throw args.error("padding", "padding cannot be negative, got \(padding)", kind: "ValueError") }
+            guard stride >= 1 else { throw args.error("stride", "stride must be at least 1, got \(stride)", kind: .valueError) }
+            guard padding >= 0 else { throw args.error("padding", "padding cannot be negative, got \(padding)", kind: .valueError) }
             return .tensor(
                 try Tensors.conv2d(
                     try args.tensor("input"), try args.tensor("weight"), bias: try args.tensorIfPresent("bias"), stride: stride,
@@ -247,11 +247,11 @@ extension Builtins {
             ) { args in
                 try args.runtime.checkInterrupt()
                 let kernel = try args.int("kernelSize"), stride = try args.intIfPresent("stride")
-                guard kernel >= 1 else { throw args.error("kernelSize", "kernelSize must be at least 1, got \(kernel)", kind: "ValueError") }
-                if let stride, stride < 1 { throw args.error("stride", "stride must be at least 1, got \(stride)", kind: "ValueError") }
+                guard kernel >= 1 else { throw args.error("kernelSize", "kernelSize must be at least 1, got \(kernel)", kind: .valueError) }
+                if let stride, stride < 1 { throw args.error("stride", "stride must be at least 1, got \(stride)", kind: .valueError) }
                 let x = try args.tensor("x")
                 guard x.rank == 4 else {
-                    throw args.error("x", "\(name) needs an [N, C, H, W] tensor, not one of shape \(Value.tensor(x).shapeText)", kind: "ShapeError")
+                    throw args.error("x", "\(name) needs an [N, C, H, W] tensor, not one of shape \(Value.tensor(x).shapeText)", kind: .shapeError)
                 }
                 return .tensor(name == "maxPool2d" ? try x.maxPool2d(kernelSize: kernel, stride: stride) : try x.avgPool2d(kernelSize: kernel, stride: stride))
             }

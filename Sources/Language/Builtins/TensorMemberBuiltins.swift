@@ -15,7 +15,7 @@ extension Builtins {
 
     private static func tensor(_ value: Value) throws -> Tensor {
         if case .tensor(let tensor) = value { return tensor }
-        throw LanguageError("TypeError", "expected a tensor, not \(describeKind(value))")
+        throw LanguageError(.typeError, "expected a tensor, not \(describeKind(value))")
     }
 
     static func registerTensorProperties(in library: Library) {
@@ -48,11 +48,11 @@ extension Builtins {
             set: { value, newValue in
                 let target = try tensor(value)
                 guard case .bool(let flag) = newValue else {
-                    throw LanguageError("TypeError", "requiresGrad must be true or false, not \(describeKind(newValue))")
+                    throw LanguageError(.typeError, "requiresGrad must be true or false, not \(describeKind(newValue))")
                 }
                 if flag && !target.dtype.isFloatingPoint {
                     throw LanguageError(
-                        "TypeError", "only float tensors can require gradients, not \(target.dtype) ones; convert with .float() first")
+                        .typeError, "only float tensors can require gradients, not \(target.dtype) ones; convert with .float() first")
                 }
                 target.requiresGrad = flag
             })
@@ -76,7 +76,7 @@ extension Builtins {
                 switch newValue {
                 case .string(let text): target.label = text
                 case .void: target.label = nil
-                default: throw LanguageError("TypeError", "a label must be a string, not \(describeKind(newValue))")
+                default: throw LanguageError(.typeError, "a label must be a string, not \(describeKind(newValue))")
                 }
             })
     }
@@ -108,7 +108,7 @@ extension Builtins {
                 try args.runtime.checkInterrupt()
                 let x = try args.receiverTensor()
                 let axes = try reductionAxes(args), keepDims = try args.bool("keepDims"), correction = try args.int("correction")
-                guard correction >= 0 else { throw args.error("correction", "correction cannot be negative", kind: "ValueError") }
+                guard correction >= 0 else { throw args.error("correction", "correction cannot be negative", kind: .valueError) }
                 return .tensor(
                     try isStd
                         ? x.std(axes: axes, keepDims: keepDims, correction: correction)
@@ -232,7 +232,7 @@ extension Builtins {
         ) { args in
             let classes = try args.int("classes")
             guard classes > 0, classes <= 1_000_000 else {
-                throw args.error("classes", "oneHot needs from 1 to 1,000,000 classes, got \(classes)", kind: "ValueError")
+                throw args.error("classes", "oneHot needs from 1 to 1,000,000 classes, got \(classes)", kind: .valueError)
             }
             return .tensor(try args.receiverTensor().oneHot(classes: classes))
         }
