@@ -9,7 +9,6 @@ extension Evaluator {
     func evalCall(_ calleeExpression: Expr, _ argumentExpressions: [Argument], span: SourceSpan, _ scope: Scope) throws
         -> Value
     {
-        try runtime.checkInterrupt()
         // `items.append(x)` changes the array the variable holds.
         if case .member(let target, let name, _) = calleeExpression.kind, name == "append" || name == "removeLast",
             case .array(var items) = try eval(target, scope)
@@ -50,7 +49,11 @@ extension Evaluator {
         return try call(callee, arguments, span: span)
     }
 
+    /// Every call passes here, from the program or from a builtin's callback, so this is where an
+    /// interrupt or the time limit stops a program between calls; builtins need not check
+    /// themselves unless they loop for long inside one call.
     func call(_ callee: Value, _ arguments: [CallArgument], span: SourceSpan) throws -> Value {
+        do { try runtime.checkInterrupt() } catch { throw located(error, span) }
         switch callee {
         case .function(let function):
             switch function.body {

@@ -63,7 +63,6 @@ extension Builtins {
             guard step > 0, tolerance >= 0 else { throw args.error("gradCheck needs step > 0 and tolerance ≥ 0") }
             let wide = try withNoGrad { try inputs.map { try $0.converted(to: .float64).detach() } }
             let report = try checkGradients(wide, step: step, tolerance: tolerance) { leaves in
-                try args.runtime.checkInterrupt()
                 let result = try args.call(function, leaves.map(Value.tensor))
                 switch result {
                 case .tensor(let tensor): return tensor

@@ -267,7 +267,6 @@ public enum Builtins {
             guard case .array(let items) = args.receiver else { return .void }
             let function = args.value("transform")
             return .array(try items.map { item in
-                try args.runtime.checkInterrupt()
                 return try args.call(function, [item])
             })
         }

@@ -119,7 +119,6 @@ extension Builtins {
             let labels = try args.tensor("labels")
             let resolution = try args.int("resolution")
             guard (2...400).contains(resolution) else { throw args.error("resolution", "resolution must be from 2 to 400", kind: .valueError) }
-            try args.runtime.checkInterrupt()
             return picture(try visualize(args) { try Visualize.boundary(network, points, labels, resolution: resolution, title: try args.stringIfPresent("title")) }, "Chart")
         }
         library.add(

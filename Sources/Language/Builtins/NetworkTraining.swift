@@ -242,7 +242,6 @@ extension Builtins {
             guard epochs >= 0, epochs <= 1_000_000 else {
                 throw args.error("epochs", "epochs must be from 0 to 1,000,000, got \(epochs)", kind: .valueError)
             }
-            try args.runtime.checkInterrupt()
             let trainer = object.trainer
             object.callback.arguments = args
             defer { object.callback.arguments = nil }
