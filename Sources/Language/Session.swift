@@ -70,7 +70,7 @@ public final class Interpreter: KernelInterpreter {
                     runtime.print("Every variable and the history are cleared.\n")
                 case "seed":
                     guard let seed = Int(magic.argument.trimmingCharacters(in: " ")), seed >= 0 else {
-                        throw LanguageError("ValueError", "%seed needs a whole number ≥ 0, such as %seed 42", at: magic.span)
+                        throw LanguageError(.valueError, "%seed needs a whole number ≥ 0, such as %seed 42", at: magic.span)
                     }
                     runtime.seed = UInt64(seed)
                     runtime.draws = 0
@@ -106,7 +106,7 @@ public final class Interpreter: KernelInterpreter {
     }
 
     func executionError(_ failure: LanguageError) -> ExecutionError {
-        ExecutionError(name: failure.kind, value: failure.message, traceback: failure.traceback(colors: true))
+        ExecutionError(name: failure.kind.name, value: failure.message, traceback: failure.traceback(colors: true))
     }
 
     public func evaluate(_ expression: String) -> ExecutionOutcome {
@@ -162,7 +162,7 @@ public final class Interpreter: KernelInterpreter {
             let span = SourceSpan(file: file, start: offset, end: offset + line.unicodeScalars.count)
             guard Interpreter.magicNames.contains(name) else {
                 throw LanguageError(
-                    "SyntaxError",
+                    .syntaxError,
                     "unknown magic %\(name); the magics are %who, %reset, %time and %seed"
                         + didYouMean("%" + name, among: Interpreter.magicNames.map { "%" + $0 }),
                     at: span)
