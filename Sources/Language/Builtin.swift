@@ -62,6 +62,12 @@ public final class Builtin: @unchecked Sendable {
     public let example: String
     /// The reference section it is listed under ("Tensors", "Layers", ...).
     public internal(set) var topic: String = ""
+    /// For a function that is also a tensor method (`exp(x)` and `x.exp()`): the method's
+    /// signature, `x.exp()`, which the reference shows in the function's entry.
+    public internal(set) var methodSignature: String?
+    /// Whether this is the method spelling of such a function, listed in the reference under
+    /// the function.
+    public internal(set) var isMethodSpelling = false
     let body: Body
 
     public init(_ name: String, _ parameters: [Parameter] = [], doc: String, example: String = "", body: @escaping Body) {
@@ -124,10 +130,14 @@ public final class Library: @unchecked Sendable {
         _ type: String, _ name: String, _ parameters: [Parameter] = [], doc: String, example: String = "",
         body: @escaping Builtin.Body
     ) {
+        addMethod(type, Builtin(name, parameters, doc: doc, example: example, body: body))
+    }
+
+    /// A method on `type`, made elsewhere (the method spelling of a function).
+    func addMethod(_ type: String, _ builtin: Builtin) {
         if members[type] == nil { typeOrder.append(type) }
-        let builtin = Builtin(name, parameters, doc: doc, example: example, body: body)
         builtin.topic = topic
-        members[type, default: [:]][name] = .method(builtin)
+        members[type, default: [:]][builtin.name] = .method(builtin)
     }
 
     /// Makes objects of `type` callable: `model(x)`.

@@ -32,16 +32,26 @@ extension Library {
                 for (name, member) in properties { text += "| `.\(name)` | \(member.doc) |\n" }
                 text += "\n"
             }
+            var spelledAsFunctions: [String] = []
             for (name, member) in table.sorted(by: { $0.key < $1.key }) {
                 guard case .method(let builtin) = member else { continue }
+                if builtin.isMethodSpelling {
+                    spelledAsFunctions.append("[`.\(name)()`](#\(name.lowercased()))")
+                    continue
+                }
                 text += entry(builtin, heading: name == "()" ? "\(type)(...) (call)" : "\(type).\(name)")
+            }
+            if !spelledAsFunctions.isEmpty {
+                text += "Also methods, described with the function of the same name: \(spelledAsFunctions.joined(separator: ", ")).\n\n"
             }
         }
         return text
     }
 
     private func entry(_ builtin: Builtin, heading: String) -> String {
-        var text = "#### `\(heading)`\n\n```swift\n\(builtin.signature)\n```\n\n\(builtin.doc)\n\n"
+        var signatures = builtin.signature
+        if let methodSignature = builtin.methodSignature { signatures += "\n" + methodSignature }
+        var text = "#### `\(heading)`\n\n```swift\n\(signatures)\n```\n\n\(builtin.doc)\n\n"
         if !builtin.example.isEmpty { text += "```swift\n\(builtin.example)\n```\n\n" }
         return text
     }

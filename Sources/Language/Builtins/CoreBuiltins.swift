@@ -209,17 +209,6 @@ public enum Builtins {
             return .array(zip(first, second).map { .tuple([$0, $1]) })
         }
         library.add(
-            "abs", [.positional("x")], doc: "The absolute value of a number, or of each element of a tensor.", example: "abs(-3)\nabs(tensor([-1.5, 2]))"
-        ) { args in
-            switch args.value("x") {
-            case .int(let number):
-                guard number != Int.min else { throw args.error("x", "too large", kind: .valueError) }
-                return .int(Swift.abs(number))
-            case .float(let number): return .float(Swift.abs(number))
-            default: return .tensor(try args.tensor("x").abs())
-            }
-        }
-        library.add(
             "min", [.variadic("values")], doc: "The smallest of the numbers given, or of an array: min(a, b), min(xs).", example: "min(3, 1, 2)\nmin([0.5, 0.25])"
         ) { args in try extreme(args, smallest: true) }
         library.add(

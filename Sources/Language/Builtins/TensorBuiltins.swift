@@ -129,26 +129,30 @@ extension Builtins {
             if case .tensor(let tensor) = value { return tensor.dtype }
             return nil
         }
-        func convert(_ name: String, like other: DType?) throws -> Tensor {
-            let value = args.value(name)
-            if case .tensor(let tensor) = value { return tensor }
-            var target = DType.float32
-            if let other {
-                if other.isFloatingPoint {
-                    target = other
-                } else if case .int = value {
-                    target = other
-                }
-            }
-            do {
-                return try Convert.tensor(value, dtype: target)
-            } catch let failure as LanguageError {
-                throw args.error(name, "\(args.builtin.name)'s argument \(name): \(failure.message)", kind: failure.kind)
+        let a = try operand(args, first, like: dtype(of: args.value(second)))
+        let b = try operand(args, second, like: dtype(of: args.value(first)))
+        return (a, b)
+    }
+
+    /// One operand of an elementwise operation whose other operand has dtype `other` (nil: not
+    /// a tensor): a tensor as it is; a number takes a float dtype, and an Int any dtype, of the
+    /// other; anything else becomes float32.
+    static func operand(_ args: Arguments, _ name: String, like other: DType?) throws -> Tensor {
+        let value = args.value(name)
+        if case .tensor(let tensor) = value { return tensor }
+        var target = DType.float32
+        if let other {
+            if other.isFloatingPoint {
+                target = other
+            } else if case .int = value {
+                target = other
             }
         }
-        let a = try convert(first, like: dtype(of: args.value(second)))
-        let b = try convert(second, like: dtype(of: args.value(first)))
-        return (a, b)
+        do {
+            return try Convert.tensor(value, dtype: target)
+        } catch let failure as LanguageError {
+            throw args.error(name, "\(args.builtin.name)'s argument \(name): \(failure.message)", kind: failure.kind)
+        }
     }
 
     /// A list of tensors from an array argument (items may be tensors, numbers or arrays).

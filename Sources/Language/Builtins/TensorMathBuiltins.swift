@@ -1,5 +1,6 @@
 // Functions of tensors: elementwise math (which also takes plain numbers), activations,
-// reductions, products, joining and picking. `log` and `abs` live with the basics.
+// reductions, products, joining and picking. Those that are also tensor methods (`exp(x)` and
+// `x.exp()`) are declared once as a TensorOperation. `log` lives with the basics.
 
 import Tensors
 
@@ -18,45 +19,57 @@ extension Builtins {
             ("sign", "-1, 0 or 1 by the sign of a number or of each element (no gradient flows through it).", "sign(tensor([-3, 0, 2]))", { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }, { try $0.sign() }),
         ]
         for (name, doc, example, number, tensor) in elementwise {
-            library.add(name, [.positional("x")], doc: doc, example: example) { args in
-                switch args.value("x") {
-                case .int, .float, .bool: return .float(number(try args.double("x")))
-                default:
-                    return .tensor(try tensor(try args.tensor("x")))
-                }
-            }
+            library.add(
+                TensorOperation(
+                    name, doc: doc, example: example, number: { _, args in .float(number(try args.double("x"))) },
+                    apply: { x, _ in .tensor(try tensor(x)) }))
         }
+        // abs is listed with the basics, being as much about plain numbers as tensors.
+        let topic = library.topic
+        library.topic = "Basics"
         library.add(
-            "leakyRelu", [.positional("x"), .labelled("slope", default: .float(0.01))],
-            doc: "x where x > 0, slope · x elsewhere: a relu that lets a little gradient through for negative inputs.",
-            example: "leakyRelu(tensor([-10, 5]), slope: 0.1)"
-        ) { args in
-            let slope = try args.double("slope")
-            switch args.value("x") {
-            case .int, .float, .bool:
-                let x = try args.double("x")
-                return .float(x > 0 ? x : slope * x)
-            default:
-                return .tensor(try args.tensor("x").leakyRelu(slope: slope))
-            }
-        }
+            TensorOperation(
+                "abs", doc: "The absolute value of a number, or of each element of a tensor.", example: "abs(-3)\nabs(tensor([-1.5, 2]))",
+                number: { x, args in
+                    switch x {
+                    case .int(let number):
+                        guard number != Int.min else { throw args.error("x", "too large", kind: .valueError) }
+                        return .int(Swift.abs(number))
+                    case .float(let number): return .float(Swift.abs(number))
+                    default: return .tensor(try args.tensor("x").abs())
+                    }
+                },
+                apply: { x, _ in .tensor(try x.abs()) }))
+        library.topic = topic
         library.add(
-            "pow", [.positional("base"), .positional("exponent")],
-            doc: "base raised to the power exponent, elementwise; either may be a tensor or a number (two numbers give a number).",
-            example: """
-                print(pow(2, 10))
-                print(pow(tensor([1, 2, 3]), 2))
-                """
-        ) { args in
-            if let base = args.value("base").number, let exponent = args.value("exponent").number {
-                return .float(ScalarMath.pow(base, exponent))
-            }
-            if case .tensor(let base) = args.value("base"), let exponent = args.value("exponent").number {
-                return .tensor(try Tensors.pow(base, exponent))
-            }
-            let (base, exponent) = try tensorPair(args, "base", "exponent")
-            return .tensor(try Tensors.pow(base, exponent))
-        }
+            TensorOperation(
+                "leakyRelu", [.labelled("slope", default: .float(0.01))],
+                doc: "x where x > 0, slope · x elsewhere: a relu that lets a little gradient through for negative inputs.",
+                example: "leakyRelu(tensor([-10, 5]), slope: 0.1)",
+                number: { _, args in
+                    let x = try args.double("x"), slope = try args.double("slope")
+                    return .float(x > 0 ? x : slope * x)
+                },
+                apply: { x, args in .tensor(try x.leakyRelu(slope: try args.double("slope"))) }))
+        library.add(
+            TensorOperation(
+                "pow", operand: "base", [.positional("exponent")],
+                doc: "base raised to the power exponent, elementwise; either may be a tensor or a number (two numbers give a number).",
+                example: """
+                    print(pow(2, 10))
+                    print(pow(tensor([1, 2, 3]), 2))
+                    """,
+                number: { base, args in
+                    if let base = base.number, let exponent = args.value("exponent").number {
+                        return .float(ScalarMath.pow(base, exponent))
+                    }
+                    let (base, exponent) = try tensorPair(args, "base", "exponent")
+                    return .tensor(try Tensors.pow(base, exponent))
+                },
+                apply: { base, args in
+                    if let exponent = args.value("exponent").number { return .tensor(try Tensors.pow(base, exponent)) }
+                    return .tensor(try Tensors.pow(base, try operand(args, "exponent", like: base.dtype)))
+                }))
         library.add(
             "maximum", [.positional("a"), .positional("b")],
             doc: "The larger of a and b, elementwise, broadcasting (max(xs) is the largest element of one tensor).",
@@ -77,81 +90,67 @@ extension Builtins {
         }
         for name in ["clamp", "clip"] {
             library.add(
-                name, [.positional("x"), .labelled("min", default: .void), .labelled("max", default: .void)],
-                doc: name == "clamp"
-                    ? "Each element limited to min...max (either may be left out); the gradient flows only where x was inside."
-                    : "The same as clamp: each element limited to min...max.",
-                example: "\(name)(tensor([-2, 0.5, 3]), min: 0, max: 1)"
-            ) { args in
-                let low = try args.doubleIfPresent("min"), high = try args.doubleIfPresent("max")
-                if let low, let high, low > high {
-                    throw args.error("\(name) needs min <= max, got min \(formatFloat(low)) and max \(formatFloat(high))")
-                }
-                switch args.value("x") {
-                case .int, .float, .bool:
-                    var x = try args.double("x")
-                    if let low { x = Swift.max(x, low) }
-                    if let high { x = Swift.min(x, high) }
-                    return .float(x)
-                default:
-                    return .tensor(try args.tensor("x").clamp(min: low, max: high))
-                }
-            }
+                TensorOperation(
+                    name, [.labelled("min", default: .void), .labelled("max", default: .void)],
+                    doc: name == "clamp"
+                        ? "Each element limited to min...max (either may be left out); the gradient flows only where x was inside."
+                        : "The same as clamp: each element limited to min...max.",
+                    example: "\(name)(tensor([-2, 0.5, 3]), min: 0, max: 1)",
+                    number: { _, args in
+                        let (low, high) = try clampLimits(args)
+                        var x = try args.double("x")
+                        if let low { x = Swift.max(x, low) }
+                        if let high { x = Swift.min(x, high) }
+                        return .float(x)
+                    },
+                    apply: { x, args in
+                        let (low, high) = try clampLimits(args)
+                        return .tensor(try x.clamp(min: low, max: high))
+                    }))
         }
         library.add(
-            "softmax", [.positional("x"), .labelled("axis", default: .int(-1))],
-            doc: "e^x divided by its sum along axis (the last unless given): scores become probabilities that add up to 1.",
-            example: "softmax(tensor([1, 2, 3]))"
-        ) { args in
-            return .tensor(try args.tensor("x").softmax(axis: try args.int("axis")))
-        }
+            TensorOperation(
+                "softmax", [.positional("axis", default: .int(-1))],
+                doc: "e^x divided by its sum along axis (the last unless given): scores become probabilities that add up to 1.",
+                example: "softmax(tensor([1, 2, 3]))",
+                apply: { x, args in .tensor(try x.softmax(axis: try args.int("axis"))) }))
         library.add(
-            "logSoftmax", [.positional("x"), .labelled("axis", default: .int(-1))],
-            doc: "log(softmax(x)) along axis, computed without overflow: the log-probabilities crossEntropy uses.",
-            example: "logSoftmax(tensor([[1, 2, 3]]), axis: 1)"
-        ) { args in
-            return .tensor(try args.tensor("x").logSoftmax(axis: try args.int("axis")))
-        }
-        library.add(
-            "logSumExp", [.positional("x")] + [.labelled("axis", default: .void), .labelled("axes", default: .void), .labelled("keepDims", default: .bool(false))],
-            doc: "log(sum(exp(x))) over axis or axes (all when neither is given), computed without overflow.",
-            example: "logSumExp(tensor([1000, 1000]))"
-        ) { args in
-            return .tensor(try args.tensor("x").logSumExp(axes: try reductionAxes(args), keepDims: try args.bool("keepDims")))
-        }
+            TensorOperation(
+                "logSoftmax", [.positional("axis", default: .int(-1))],
+                doc: "log(softmax(x)) along axis, computed without overflow: the log-probabilities crossEntropy uses.",
+                example: "logSoftmax(tensor([[1, 2, 3]]), axis: 1)",
+                apply: { x, args in .tensor(try x.logSoftmax(axis: try args.int("axis"))) }))
 
-        // Reductions as functions: sum(x, axis: 0) as well as x.sum(axis: 0).
+        // Reductions: sum(x, axis: 0) as well as x.sum(axis: 0).
         let reductions: [(String, String, String, (Tensor, [Int]?, Bool) throws -> Tensor)] = [
             ("sum", "The sum of a tensor's elements over axis or axes (all when neither is given); keepDims: true keeps reduced axes as size 1.", "sum(tensor([[1, 2], [3, 4]]), axis: 0)", { try $0.sum(axes: $1, keepDims: $2) }),
             ("mean", "The mean of a tensor's elements over axis or axes (all when neither is given).", "mean(tensor([[1, 2], [3, 4]]), axis: 1)", { try $0.mean(axes: $1, keepDims: $2) }),
+            ("logSumExp", "log(sum(exp(x))) over axis or axes (all when neither is given), computed without overflow.", "logSumExp(tensor([1000, 1000]))", { try $0.logSumExp(axes: $1, keepDims: $2) }),
         ]
         for (name, doc, example, reduce) in reductions {
             library.add(
-                name, [.positional("x"), .labelled("axis", default: .void), .labelled("axes", default: .void), .labelled("keepDims", default: .bool(false))],
-                doc: doc, example: example
-            ) { args in
-                return .tensor(try reduce(try args.tensor("x"), try reductionAxes(args), try args.bool("keepDims")))
-            }
+                TensorOperation(
+                    name, reductionParameters, doc: doc, example: example,
+                    apply: { x, args in .tensor(try reduce(x, try reductionAxes(args), try args.bool("keepDims"))) }))
         }
         for (name, largest) in [("argmax", true), ("argmin", false)] {
             library.add(
-                name, [.positional("x"), .labelled("axis", default: .void), .labelled("keepDims", default: .bool(false))],
-                doc: "The int64 position of the \(largest ? "largest" : "smallest") element along axis (of the flattened tensor when no axis is given); the first one on ties. argmax(scores, axis: 1) is each row's predicted class.",
-                example: "\(name)(tensor([[1, 9, 3], [7, 2, 5]]), axis: 1)"
-            ) { args in
-                let x = try args.tensor("x")
-                let axis = try args.intIfPresent("axis"), keepDims = try args.bool("keepDims")
-                return .tensor(try largest ? x.argmax(axis: axis, keepDims: keepDims) : x.argmin(axis: axis, keepDims: keepDims))
-            }
+                TensorOperation(
+                    name, [.positional("axis", default: .void), .labelled("keepDims", default: .bool(false))],
+                    doc: "The int64 position of the \(largest ? "largest" : "smallest") element along axis (of the flattened tensor when no axis is given); the first one on ties. argmax(scores, axis: 1) is each row's predicted class.",
+                    example: "\(name)(tensor([[1, 9, 3], [7, 2, 5]]), axis: 1)",
+                    apply: { x, args in
+                        let axis = try args.intIfPresent("axis"), keepDims = try args.bool("keepDims")
+                        return .tensor(try largest ? x.argmax(axis: axis, keepDims: keepDims) : x.argmin(axis: axis, keepDims: keepDims))
+                    }))
         }
 
         library.add(
-            "matmul", [.positional("a"), .positional("b")],
-            doc: "The matrix product a @ b: [n, k] @ [k, m] gives [n, m]; vectors and batches follow NumPy's rules.",
-            example: "matmul(tensor([[1, 2], [3, 4]]), tensor([[1], [1]]))"
-        ) { args in
-            return .tensor(try Tensors.matmul(try args.tensor("a"), try args.tensor("b")))
-        }
+            TensorOperation(
+                "matmul", operand: "a", [.positional("b")],
+                doc: "The matrix product a @ b: [n, k] @ [k, m] gives [n, m]; vectors and batches follow NumPy's rules.",
+                example: "matmul(tensor([[1, 2], [3, 4]]), tensor([[1], [1]]))",
+                apply: { a, args in .tensor(try Tensors.matmul(a, try args.tensor("b"))) }))
         library.add(
             "concat", [.positional("tensors"), .labelled("axis", default: .int(0))],
             doc: "The tensors of an array joined along an existing axis (the first unless given); the other sizes must agree.",
@@ -184,26 +183,29 @@ extension Builtins {
             return .tensor(try Tensors.where(condition, a, b))
         }
         library.add(
-            "oneHot", [.positional("labels"), .labelled("classes")],
-            doc: "One float32 row per whole-number label, all zeros but a 1 at the label's position: shape labels.shape + [classes].",
-            example: "oneHot(tensor([0, 2, 1]), classes: 3)"
-        ) { args in
-            let classes = try args.int("classes")
-            guard classes > 0, classes <= 1_000_000 else {
-                throw args.error("classes", "oneHot needs from 1 to 1,000,000 classes, got \(classes)", kind: .valueError)
-            }
-            return .tensor(try args.tensor("labels").oneHot(classes: classes))
-        }
+            TensorOperation(
+                "oneHot", operand: "labels", [.labelled("classes")],
+                doc: "One float32 row per whole-number label, all zeros but a 1 at the label's position: shape labels.shape + [classes].",
+                example: "oneHot(tensor([0, 2, 1]), classes: 3)",
+                apply: { labels, args in
+                    let classes = try args.int("classes")
+                    guard classes > 0, classes <= 1_000_000 else {
+                        throw args.error("classes", "oneHot needs from 1 to 1,000,000 classes, got \(classes)", kind: .valueError)
+                    }
+                    return .tensor(try labels.oneHot(classes: classes))
+                }))
         library.add(
-            "allClose", [.positional("a"), .positional("b"), .labelled("relativeTolerance", default: .float(1e-5)), .labelled("absoluteTolerance", default: .float(1e-8))],
-            doc: "Whether a and b have one shape and every pair of elements is within absoluteTolerance + relativeTolerance · |b|.",
-            example: "allClose(tensor([1, 2]), tensor([1, 2.000001]))"
-        ) { args in
-            return .bool(
-                Tensors.allClose(
-                    try args.tensor("a"), try args.tensor("b"), relativeTolerance: try args.double("relativeTolerance"),
-                    absoluteTolerance: try args.double("absoluteTolerance")))
-        }
+            TensorOperation(
+                "allClose", operand: "a",
+                [.positional("b"), .labelled("relativeTolerance", default: .float(1e-5)), .labelled("absoluteTolerance", default: .float(1e-8))],
+                doc: "Whether a and b have one shape and every pair of elements is within absoluteTolerance + relativeTolerance · |b|.",
+                example: "allClose(tensor([1, 2]), tensor([1, 2.000001]))",
+                apply: { a, args in
+                    .bool(
+                        Tensors.allClose(
+                            a, try args.tensor("b"), relativeTolerance: try args.double("relativeTolerance"),
+                            absoluteTolerance: try args.double("absoluteTolerance")))
+                }))
         library.add(
             "conv2d", [.positional("input"), .positional("weight"), .labelled("bias", default: .void), .labelled("stride", default: .int(1)), .labelled("padding", default: .int(0))],
             doc: "The 2-d convolution (cross-correlation) of an [N, C, H, W] input with [F, C, kh, kw] filters, plus an optional [F] bias: an [N, F, OH, OW] result.",
@@ -237,5 +239,14 @@ extension Builtins {
                 return .tensor(name == "maxPool2d" ? try x.maxPool2d(kernelSize: kernel, stride: stride) : try x.avgPool2d(kernelSize: kernel, stride: stride))
             }
         }
+    }
+
+    /// The min: and max: of clamp, which may not cross.
+    private static func clampLimits(_ args: Arguments) throws -> (low: Double?, high: Double?) {
+        let low = try args.doubleIfPresent("min"), high = try args.doubleIfPresent("max")
+        if let low, let high, low > high {
+            throw args.error("\(args.builtin.name) needs min <= max, got min \(formatFloat(low)) and max \(formatFloat(high))")
+        }
+        return (low, high)
     }
 }

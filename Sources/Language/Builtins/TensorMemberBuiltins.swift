@@ -83,12 +83,10 @@ extension Builtins {
 
     static func registerTensorReductions(in library: Library) {
         let type = "Tensor"
+        // sum, mean and logSumExp are also functions: TensorMathBuiltins declares both spellings.
         let reductions: [(String, String, String, (Tensor, [Int]?, Bool) throws -> Tensor)] = [
-            ("sum", "The sum of the elements over axis or axes (all when neither is given); keepDims: true keeps the reduced axes as size 1.", "tensor([[1, 2], [3, 4]]).sum(axis: 0)", { try $0.sum(axes: $1, keepDims: $2) }),
-            ("mean", "The mean of the elements over axis or axes (all when neither is given).", "tensor([[1, 2], [3, 4]]).mean(axis: 1, keepDims: true)", { try $0.mean(axes: $1, keepDims: $2) }),
             ("max", "The largest element over axis or axes (all when neither is given); the gradient goes to the largest.", "tensor([[1, 9], [7, 2]]).max(axis: 1)", { try $0.max(axes: $1, keepDims: $2) }),
             ("min", "The smallest element over axis or axes (all when neither is given).", "tensor([[1, 9], [7, 2]]).min()", { try $0.min(axes: $1, keepDims: $2) }),
-            ("logSumExp", "log(sum(exp(x))) over axis or axes (all when neither is given), without overflow.", "tensor([1, 2, 3]).logSumExp()", { try $0.logSumExp(axes: $1, keepDims: $2) }),
         ]
         for (name, doc, example, reduce) in reductions {
             library.addMethod(type, name, reductionParameters, doc: doc, example: example) { args in
@@ -111,17 +109,6 @@ extension Builtins {
                     try isStd
                         ? x.std(axes: axes, keepDims: keepDims, correction: correction)
                         : x.variance(axes: axes, keepDims: keepDims, correction: correction))
-            }
-        }
-        for (name, largest) in [("argmax", true), ("argmin", false)] {
-            library.addMethod(
-                type, name, [.positional("axis", default: .void), .labelled("keepDims", default: .bool(false))],
-                doc: "The int64 position of the \(largest ? "largest" : "smallest") element along axis (of the flattened tensor when no axis is given); the first one on ties.",
-                example: "tensor([[1, 9, 3], [7, 2, 5]]).\(name)(axis: 1)"
-            ) { args in
-                let x = try args.receiverTensor()
-                let axis = try args.intIfPresent("axis"), keepDims = try args.bool("keepDims")
-                return .tensor(try largest ? x.argmax(axis: axis, keepDims: keepDims) : x.argmin(axis: axis, keepDims: keepDims))
             }
         }
         library.addMethod(type, "all", [], doc: "Whether every element is non-zero (true): (x > 0).all().", example: "(tensor([1, 2, 3]) > 0).all()") { args in
@@ -217,82 +204,19 @@ extension Builtins {
             }
             return .tensor(try args.receiverTensor().pad(widths, value: try args.double("value")))
         }
-        library.addMethod(
-            type, "oneHot", [.labelled("classes")],
-            doc: "One float32 row of classes zeros per whole-number label, with a 1 at the label's position.",
-            example: "tensor([0, 2]).oneHot(classes: 3)"
-        ) { args in
-            let classes = try args.int("classes")
-            guard classes > 0, classes <= 1_000_000 else {
-                throw args.error("classes", "oneHot needs from 1 to 1,000,000 classes, got \(classes)", kind: .valueError)
-            }
-            return .tensor(try args.receiverTensor().oneHot(classes: classes))
-        }
     }
 
     static func registerTensorMathMethods(in library: Library) {
+        // The math that is also a function (exp, relu, softmax, pow, matmul, ...) is declared
+        // once, with both spellings, in TensorMathBuiltins; the function log also records metrics.
         let type = "Tensor"
         let unary: [(String, String, (Tensor) throws -> Tensor)] = [
-            ("exp", "e to the power of each element.", { try $0.exp() }),
-            ("log", "The natural logarithm of each element.", { try $0.log() }),
-            ("sqrt", "The square root of each element.", { try $0.sqrt() }),
-            ("abs", "The absolute value of each element.", { try $0.abs() }),
-            ("sin", "The sine of each element (in radians).", { try $0.sin() }),
-            ("cos", "The cosine of each element (in radians).", { try $0.cos() }),
-            ("tanh", "The hyperbolic tangent of each element, in (-1, 1).", { try $0.tanh() }),
-            ("sigmoid", "1 / (1 + e^-x) for each element, in (0, 1).", { try $0.sigmoid() }),
-            ("relu", "max(x, 0) for each element.", { try $0.relu() }),
-            ("gelu", "The Gaussian error linear unit x·Φ(x) of each element.", { try $0.gelu() }),
-            ("sign", "-1, 0 or 1 by the sign of each element (no gradient flows through it).", { try $0.sign() }),
+            ("log", "The natural logarithm of each element.", { try $0.log() })
         ]
         for (name, doc, apply) in unary {
             library.addMethod(type, name, [], doc: doc, example: "tensor([-1, 0, 1]).\(name)()") { args in
                 return .tensor(try apply(try args.receiverTensor()))
             }
-        }
-        library.addMethod(
-            type, "leakyRelu", [.labelled("slope", default: .float(0.01))],
-            doc: "x where x > 0, slope · x elsewhere.", example: "tensor([-10, 5]).leakyRelu(slope: 0.1)"
-        ) { args in
-            return .tensor(try args.receiverTensor().leakyRelu(slope: try args.double("slope")))
-        }
-        library.addMethod(
-            type, "softmax", [.positional("axis", default: .int(-1))],
-            doc: "e^x divided by its sum along axis (the last unless given): probabilities that add up to 1.",
-            example: "tensor([[1, 2, 3]]).softmax(axis: 1)"
-        ) { args in
-            return .tensor(try args.receiverTensor().softmax(axis: try args.int("axis")))
-        }
-        library.addMethod(
-            type, "logSoftmax", [.positional("axis", default: .int(-1))],
-            doc: "log(softmax(x)) along axis (the last unless given), without overflow.",
-            example: "tensor([1, 2, 3]).logSoftmax()"
-        ) { args in
-            return .tensor(try args.receiverTensor().logSoftmax(axis: try args.int("axis")))
-        }
-        library.addMethod(
-            type, "clamp", [.labelled("min", default: .void), .labelled("max", default: .void)],
-            doc: "Each element limited to min...max (either may be left out).",
-            example: "tensor([-2, 0.5, 3]).clamp(min: 0, max: 1)"
-        ) { args in
-            let low = try args.doubleIfPresent("min"), high = try args.doubleIfPresent("max")
-            return .tensor(try args.receiverTensor().clamp(min: low, max: high))
-        }
-        library.addMethod(
-            type, "pow", [.positional("exponent")],
-            doc: "Each element raised to the power exponent (a number or a tensor that broadcasts).",
-            example: "tensor([1, 2, 3]).pow(2)"
-        ) { args in
-            let x = try args.receiverTensor()
-            if let exponent = args.value("exponent").number { return .tensor(try Tensors.pow(x, exponent)) }
-            return .tensor(try Tensors.pow(x, try args.tensor("exponent")))
-        }
-        library.addMethod(
-            type, "matmul", [.positional("other")],
-            doc: "The matrix product with other, the same as x @ other.",
-            example: "tensor([[1, 2]]).matmul(tensor([[3], [4]]))"
-        ) { args in
-            return .tensor(try Tensors.matmul(try args.receiverTensor(), try args.tensor("other")))
         }
         let rounding: [(String, String, (Double) -> Double)] = [
             ("round", "Each element rounded to the nearest whole number (halves away from zero), keeping the dtype; no gradient flows through it.", { $0.rounded() }),
@@ -357,16 +281,6 @@ extension Builtins {
             let x = try args.receiverTensor()
             let other = try Convert.tensor(args.value("other"), dtype: x.dtype.isFloatingPoint ? x.dtype : .float32)
             return .bool(x.shape == other.shape && x.toDoubles() == other.toDoubles())
-        }
-        library.addMethod(
-            type, "allClose", [.positional("other"), .labelled("relativeTolerance", default: .float(1e-5)), .labelled("absoluteTolerance", default: .float(1e-8))],
-            doc: "Whether other has the same shape and every element is within absoluteTolerance + relativeTolerance · |other|.",
-            example: "tensor([0.1 + 0.2]).allClose(tensor([0.3]))"
-        ) { args in
-            return .bool(
-                Tensors.allClose(
-                    try args.receiverTensor(), try args.tensor("other"), relativeTolerance: try args.double("relativeTolerance"),
-                    absoluteTolerance: try args.double("absoluteTolerance")))
         }
     }
 
