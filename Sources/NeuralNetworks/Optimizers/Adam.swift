@@ -7,7 +7,7 @@ import Tensors
 /// Adam (Kingma and Ba), with PyTorch's formulas: g ← ∇ + λθ (L2, AdamW decouples it);
 /// m ← β₁m + (1 - β₁)g; v ← β₂v + (1 - β₂)g²; θ ← θ - η m̂ / (√v̂ + ε) with
 /// m̂ = m / (1 - β₁ᵗ), v̂ = v / (1 - β₂ᵗ).
-public class Adam: Optimizer, @unchecked Sendable {
+public class Adam: Optimizer, ElementwiseOptimizer, @unchecked Sendable {
     public let beta1: Double
     public let beta2: Double
     public let epsilon: Double
@@ -52,14 +52,10 @@ public class Adam: Optimizer, @unchecked Sendable {
     }
 
     override func update(index: Int, parameter: Tensor, gradient: Tensor) throws {
-        if parameter.dtype == .float64 {
-            try update(Double.self, index: index, parameter: parameter, gradient: gradient)
-        } else {
-            try update(Float.self, index: index, parameter: parameter, gradient: gradient)
-        }
+        try updateElements(index: index, parameter: parameter, gradient: gradient)
     }
 
-    private func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
+    final func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
         let (m, _) = try stateTensor("exp_avg", for: index)
         let (v, _) = try stateTensor("exp_avg_sq", for: index)
         let t = Double(advanceStep(of: index))

@@ -55,8 +55,8 @@ open class Optimizer: @unchecked Sendable {
 
     /// Updates one parameter from its gradient (both contiguous, of one float dtype).
     ///
-    /// Subclasses switch on the dtype and call a generic kernel with a concrete element type,
-    /// so the compiler specialises the loop (a generic override would run unspecialised).
+    /// An optimizer whose update is a loop over the elements is an `ElementwiseOptimizer` and
+    /// overrides this with its `updateElements`, which picks the element type.
     func update(index: Int, parameter: Tensor, gradient: Tensor) throws {}
 
     /// Updates of each parameter so far, by index: a parameter frozen for a while counts its
@@ -91,6 +91,30 @@ func withBuffers<T: FloatScalar>(
                 buffers.append(try state.withUnsafeMutableElements(as: T.self) { $0 })
             }
             try body(p, g, buffers)
+        }
+    }
+}
+
+/// An optimizer whose update of a parameter is one loop over its elements, written once for
+/// any float type (`update(_:index:parameter:gradient:)`, which should be `final`).
+///
+/// `updateElements` picks the element type from the dtype. It runs where the optimizer's
+/// concrete type is known (each optimizer's `update(index:parameter:gradient:)` calls it), so
+/// the compiler specialises the loop for Float and Double; a generic method reached through
+/// the base class would run unspecialised.
+protocol ElementwiseOptimizer: Optimizer {
+    /// Updates parameter `index` in place, its elements (and the gradient's) of type `T`.
+    func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws
+}
+
+extension ElementwiseOptimizer {
+    /// Runs the element loop with the element type of the parameter's dtype.
+    @inline(__always)
+    func updateElements(index: Int, parameter: Tensor, gradient: Tensor) throws {
+        if parameter.dtype == .float64 {
+            try update(Double.self, index: index, parameter: parameter, gradient: gradient)
+        } else {
+            try update(Float.self, index: index, parameter: parameter, gradient: gradient)
         }
     }
 }

@@ -2,7 +2,7 @@ import Tensors
 
 /// RMSprop, with PyTorch's formulas: g ← ∇ + λθ; v ← αv + (1 - α)g²;
 /// b ← μb + g / (√v + ε) and θ ← θ - ηb with momentum, else θ ← θ - η g / (√v + ε).
-public final class RMSprop: Optimizer, @unchecked Sendable {
+public final class RMSprop: Optimizer, ElementwiseOptimizer, @unchecked Sendable {
     public let alpha: Double
     public let epsilon: Double
     public let momentum: Double
@@ -35,14 +35,10 @@ public final class RMSprop: Optimizer, @unchecked Sendable {
     }
 
     override func update(index: Int, parameter: Tensor, gradient: Tensor) throws {
-        if parameter.dtype == .float64 {
-            try update(Double.self, index: index, parameter: parameter, gradient: gradient)
-        } else {
-            try update(Float.self, index: index, parameter: parameter, gradient: gradient)
-        }
+        try updateElements(index: index, parameter: parameter, gradient: gradient)
     }
 
-    private func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
+    final func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
         let (square, _) = try stateTensor("square_avg", for: index)
         let buffer = momentum > 0 ? try stateTensor("momentum_buffer", for: index).tensor : nil
         let lr = T(learningRate), a = T(alpha), eps = T(epsilon), mu = T(momentum), decay = T(weightDecay)

@@ -3,7 +3,7 @@ import Tensors
 /// Stochastic gradient descent, with PyTorch's formulas:
 /// g ← ∇ + λθ; b ← μb + (1 - τ)g (b = g on the first step); g ← g + μb (Nesterov) or b;
 /// θ ← θ - η g.
-public final class SGD: Optimizer, @unchecked Sendable {
+public final class SGD: Optimizer, ElementwiseOptimizer, @unchecked Sendable {
     public let momentum: Double
     public let dampening: Double
     public let nesterov: Bool
@@ -38,14 +38,10 @@ public final class SGD: Optimizer, @unchecked Sendable {
     }
 
     override func update(index: Int, parameter: Tensor, gradient: Tensor) throws {
-        if parameter.dtype == .float64 {
-            try update(Double.self, index: index, parameter: parameter, gradient: gradient)
-        } else {
-            try update(Float.self, index: index, parameter: parameter, gradient: gradient)
-        }
+        try updateElements(index: index, parameter: parameter, gradient: gradient)
     }
 
-    private func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
+    final func update<T: FloatScalar>(_: T.Type, index: Int, parameter: Tensor, gradient: Tensor) throws {
         let lr = T(learningRate), decay = T(weightDecay), mu = T(momentum), keep = T(1 - dampening)
         if momentum == 0 {
             try withBuffers(T.self, parameter, gradient, []) { p, g, _ in
