@@ -25,7 +25,7 @@ let package = Package(
         // The data formats the other modules exchange: JSON, base64, MIME bundles. No dependencies.
         .target(name: "Interchange"),
         // Loads OpenBLAS (Debian: libopenblas0-pthread) with dlopen on the first matrix product.
-        .target(name: "Tensors", dependencies: ["CBLAS"]),
+        .target(name: "Tensors", dependencies: ["Interchange", "CBLAS"]),
         .target(name: "NeuralNetworks", dependencies: ["Interchange", "Tensors", "CZlib"]),
         .target(name: "Display", dependencies: ["Interchange", "Tensors", "NeuralNetworks", "CCairo", "CZlib"]),
         .target(

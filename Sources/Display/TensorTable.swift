@@ -1,5 +1,9 @@
 /// A tensor's values as a table, with its shape and dtype above; big ones are summarised with
 /// their first and last rows and columns, as NumPy prints them.
+
+import Interchange
+import Tensors
+
 public struct TensorTable: MIMERepresentable, Sendable {
     /// Row-major values, `shape.reduce(1, *)` of them.
     public var values: [Double]
@@ -25,7 +29,6 @@ public struct TensorTable: MIMERepresentable, Sendable {
         if !rows.allSatisfy({ $0.count == width }) { shape = [values.count] }
     }
 
-    var shapeText: String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
 
     /// Indices to show along an axis of `n`: all, or both ends with `nil` for the gap.
     func shown(_ n: Int) -> [Int?] {
@@ -36,8 +39,8 @@ public struct TensorTable: MIMERepresentable, Sendable {
         let expected = shape.reduce(1, *)
         guard shape.allSatisfy({ $0 >= 0 }), expected == values.count else {
             return RecordTable(
-                columns: ["problem"], rows: [[.text("\(values.count) values do not fill shape \(shapeText)")]],
-                caption: "Tensor \(shapeText) \(dtype)")
+                columns: ["problem"], rows: [[.text("\(values.count) values do not fill shape \(formatShape(shape))")]],
+                caption: "Tensor \(formatShape(shape)) \(dtype)")
         }
         let columnCount = shape.last ?? 1
         return table { r, c in values[r * columnCount + c] }
@@ -47,7 +50,7 @@ public struct TensorTable: MIMERepresentable, Sendable {
     /// column `c` of the first matrix (row 0 for a vector, `(0, 0)` for a scalar). Only the
     /// shown cells are read, so a tensor of millions of values is not copied to be shown.
     func table(element: (Int, Int) -> Double) -> RecordTable {
-        var caption = "Tensor \(shapeText) \(dtype)"
+        var caption = "Tensor \(formatShape(shape)) \(dtype)"
         if shape.isEmpty {
             return RecordTable(columns: ["value"], rows: [[cell(element(0, 0))]], caption: "Scalar \(dtype)")
         }
@@ -86,7 +89,8 @@ public struct TensorTable: MIMERepresentable, Sendable {
 
     /// Whole numbers of an integer dtype are written as integers.
     private func cell(_ v: Double) -> TableCell {
-        dtype.hasPrefix("int") && v.isFinite && v == v.rounded() && abs(v) < 9e15 ? .integer(Int(v)) : .number(v)
+        if dtype.hasPrefix("int"), let whole = v.wholeNumber(below: 9e15) { return .integer(whole) }
+        return .number(v)
     }
 
     public func mimeBundle() -> MIMEBundle { table().mimeBundle() }

@@ -5,6 +5,7 @@
 // message can be shown to the learner as it is; nothing here traps. docs/display.md lists
 // the functions with what each shows.
 
+import Interchange
 import NeuralNetworks
 import Tensors
 
@@ -339,7 +340,7 @@ public enum Visualize {
     public static func heatmap(_ values: Tensor, title: String? = nil) throws -> MIMEBundle {
         guard values.rank == 1 || values.rank == 2 else {
             throw VisualizeError(
-                "heatmap draws a matrix (2-d tensor); this one has shape \(shapeText(values.shape)). Pick one, e.g. x[0], or reshape it"
+                "heatmap draws a matrix (2-d tensor); this one has shape \(formatShape(values.shape)). Pick one, e.g. x[0], or reshape it"
             )
         }
         let rows = values.rank == 1 ? 1 : values.shape[0]
@@ -398,10 +399,10 @@ public enum Visualize {
             (total, height, width) = (s[0], s[1], s[2])
         case 4:
             throw VisualizeError(
-                "images draws one channel; this tensor has shape \(shapeText(s)). Take one channel, e.g. x[.all, 0]")
+                "images draws one channel; this tensor has shape \(formatShape(s)). Take one channel, e.g. x[.all, 0]")
         default:
             throw VisualizeError(
-                "images takes [n, height, width], [n, 1, height, width], [height, width] or [n, side²]; got \(shapeText(s))"
+                "images takes [n, height, width], [n, 1, height, width], [height, width] or [n, side²]; got \(formatShape(s))"
             )
         }
         guard height > 0, width > 0 else {
@@ -417,7 +418,7 @@ public enum Visualize {
         }
         guard flat.count == shown * pixels else {
             throw VisualizeError(
-                "images: could not read \(shown) pictures of \(height)×\(width) from shape \(shapeText(s))")
+                "images: could not read \(shown) pictures of \(height)×\(width) from shape \(formatShape(s))")
         }
         let pictures = (0..<shown).map { Array(flat[($0 * pixels)..<(($0 + 1) * pixels)]) }
         var captions: [String] = []
@@ -425,7 +426,7 @@ public enum Visualize {
             captions = try labelTexts(labels)
             if captions.count != total {
                 throw VisualizeError(
-                    "images: \(total) pictures but \(captions.count) labels (shape \(shapeText(labels.shape)))")
+                    "images: \(total) pictures but \(captions.count) labels (shape \(formatShape(labels.shape)))")
             }
             captions = Array(captions.prefix(shown))
         }
@@ -447,10 +448,10 @@ public enum Visualize {
             return try withNoGrad { try labels.argmax(axis: 1).toInts().map(String.init) }
         }
         guard labels.rank == 1 || (labels.rank == 2 && labels.shape[1] == 1) else {
-            throw VisualizeError("labels must be [n], [n, 1] or one-hot [n, k], got \(shapeText(labels.shape))")
+            throw VisualizeError("labels must be [n], [n, 1] or one-hot [n, k], got \(formatShape(labels.shape))")
         }
         return labels.detach().toDoubles().map { v in
-            v.isFinite && v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : NumberFormat.general(v, significant: 3)
+            v.wholeNumber(below: 1e15).map(String.init) ?? NumberFormat.general(v, significant: 3)
         }
     }
 
@@ -469,7 +470,7 @@ public enum Visualize {
         }
         guard x.rank == 2 && x.shape[1] == 2 else {
             throw VisualizeError(
-                "boundary needs points x of shape [n, 2] for a model with 2 inputs, got \(shapeText(x.shape))")
+                "boundary needs points x of shape [n, 2] for a model with 2 inputs, got \(formatShape(x.shape))")
         }
         let (xs, ys) = try columns(x, "boundary")
         let labels = try classLabels(y, count: xs.count, role: "boundary: y")
@@ -511,7 +512,7 @@ public enum Visualize {
         let probabilities: [[Double]]
         if output.rank == 1 || (output.rank == 2 && output.shape[1] == 1) {
             guard values.count == n * n else {
-                throw VisualizeError("boundary: the model gave \(shapeText(output.shape)) for \(n * n) points")
+                throw VisualizeError("boundary: the model gave \(formatShape(output.shape)) for \(n * n) points")
             }
             let logits = last != .sigmoid && last != .softmax && values.contains { $0.isFinite && ($0 < 0 || $0 > 1) }
             probabilities = values.map { v in
@@ -531,7 +532,7 @@ public enum Visualize {
             }
         } else {
             throw VisualizeError(
-                "boundary needs a model with one output (a probability or logit) or one score per class; it gave \(shapeText(output.shape))"
+                "boundary needs a model with one output (a probability or logit) or one score per class; it gave \(formatShape(output.shape))"
             )
         }
         let scatter = ScatterChart(
@@ -567,7 +568,7 @@ public enum Visualize {
         } else {
             guard predictions.rank == 1 || (predictions.rank == 2 && predictions.shape[1] == 1) else {
                 throw VisualizeError(
-                    "confusion: predictions must be class ids [n], scores [n, classes] or probabilities [n], got \(shapeText(predictions.shape))"
+                    "confusion: predictions must be class ids [n], scores [n, classes] or probabilities [n], got \(formatShape(predictions.shape))"
                 )
             }
             let values = predictions.detach().toDoubles()
@@ -604,7 +605,7 @@ public enum Visualize {
     static func columns(_ x: Tensor, _ name: String) throws -> (x: [Double], y: [Double]) {
         guard x.rank == 2 && x.shape[1] >= 2 else {
             throw VisualizeError(
-                "\(name) needs points x of shape [n, 2] (or more columns, the first two drawn), got \(shapeText(x.shape))"
+                "\(name) needs points x of shape [n, 2] (or more columns, the first two drawn), got \(formatShape(x.shape))"
             )
         }
         let k = x.shape[1]
@@ -621,7 +622,7 @@ public enum Visualize {
         } else {
             guard y.rank == 1 || (y.rank == 2 && y.shape[1] == 1) else {
                 throw VisualizeError(
-                    "\(role) must be class ids [n] or one-hot rows [n, classes], got shape \(shapeText(y.shape))")
+                    "\(role) must be class ids [n] or one-hot rows [n, classes], got shape \(formatShape(y.shape))")
             }
             let values = y.detach().toDoubles()
             if let bad = values.first(where: { !$0.isFinite || $0 != $0.rounded() || $0 < 0 || $0 > 1e6 }) {
@@ -636,5 +637,4 @@ public enum Visualize {
         return labels
     }
 
-    static func shapeText(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
 }

@@ -33,7 +33,7 @@ public enum JSON: Sendable, Equatable {
     public var intValue: Int? {
         switch self {
         case .int(let value): return value
-        case .double(let value) where value.rounded() == value && abs(value) < 1e18: return Int(value)
+        case .double(let value): return value.wholeNumber(below: 1e18)
         default: return nil
         }
     }
@@ -117,8 +117,8 @@ extension JSON {
         case .double(let value):
             // JSON has no infinities or NaN; null is what Python's strict encoders fall back to.
             if value.isFinite {
-                if value.rounded() == value && abs(value) < 1e15 {
-                    output.append(contentsOf: String(Int(value)).utf8)
+                if let whole = value.wholeNumber(below: 1e15) {
+                    output.append(contentsOf: String(whole).utf8)
                     output.append(contentsOf: ".0".utf8)
                 } else {
                     output.append(contentsOf: String(value).utf8)

@@ -1,6 +1,7 @@
 // Builtins: everything that is not syntax. A builtin is a name, a signature with defaults, a
 // doc line and a Swift body; methods and members of values are builtins too, kept per type.
 
+import Interchange
 import NeuralNetworks
 import Tensors
 
@@ -239,10 +240,9 @@ public struct Arguments {
     public func int(_ name: String) throws -> Int {
         switch value(name) {
         case .int(let value): return value
-        case .float(let value) where value == value.rounded() && abs(value) < 9.0e15: return Int(value)
+        case .float(let value) where value.wholeNumber(below: 9e15) != nil: return Int(value)
         case .tensor(let tensor) where tensor.count == 1:
-            let value = tensor.toDoubles()[0]
-            if value == value.rounded() && abs(value) < 9.0e15 { return Int(value) }
+            if let whole = tensor.toDoubles()[0].wholeNumber(below: 9e15) { return whole }
             throw mismatch(name, expected: "a whole number")
         default: throw mismatch(name, expected: "a whole number")
         }
@@ -322,7 +322,7 @@ public struct Arguments {
 /// "a String", "an Int 3", "a Tensor of shape [2, 3]": how errors name what they got.
 func describeKind(_ value: Value) -> String {
     switch value {
-    case .tensor(let tensor): "a tensor of shape [" + tensor.shape.map(String.init).joined(separator: ", ") + "]"
+    case .tensor(let tensor): "a tensor of shape " + formatShape(tensor.shape)
     case .int(let number): "the whole number \(number)"
     case .float(let number): "the number \(formatFloat(number))"
     case .string(let text): "the string \(quote(text.count > 20 ? String(text.prefix(20)) + "…" : text))"
@@ -343,7 +343,7 @@ public enum Convert {
     /// `tensor([0, 2])` gives) as int64; nil when some element is not a whole number.
     public static func positions(_ tensor: Tensor) throws -> Tensor? {
         if !tensor.dtype.isFloatingPoint { return tensor }
-        guard tensor.toDoubles().allSatisfy({ $0 == $0.rounded() && Swift.abs($0) < 9e15 }) else { return nil }
+        guard tensor.toDoubles().allSatisfy({ $0.wholeNumber(below: 9e15) != nil }) else { return nil }
         return try tensor.detach().converted(to: .int64)
     }
 

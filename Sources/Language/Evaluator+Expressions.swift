@@ -1,5 +1,6 @@
 // Evaluating expressions to values.
 
+import Interchange
 import NeuralNetworks
 import Tensors
 
@@ -88,10 +89,9 @@ extension Evaluator {
     func rangeBound(_ value: Value, span: SourceSpan) throws -> Int {
         switch value {
         case .int(let number): return number
-        case .float(let number) where number == number.rounded() && abs(number) < 9e15: return Int(number)
+        case .float(let number) where number.wholeNumber(below: 9e15) != nil: return Int(number)
         case .tensor(let tensor) where tensor.count == 1:
-            let number = tensor.toDoubles()[0]
-            if number == number.rounded() && abs(number) < 9e15 { return Int(number) }
+            if let whole = tensor.toDoubles()[0].wholeNumber(below: 9e15) { return whole }
         default: break
         }
         throw LanguageError(.typeError, "a range's ends must be whole numbers, not \(describeKind(value))", at: span)
@@ -105,7 +105,7 @@ extension Evaluator {
             guard tensor.count == 1 else {
                 throw LanguageError(
                     .valueError,
-                    "a tensor of shape \(value.shapeText) has \(tensor.count) elements, so it is neither true nor false; use .all() or .any()",
+                    "a tensor of shape \(formatShape(tensor.shape)) has \(tensor.count) elements, so it is neither true nor false; use .all() or .any()",
                     at: span)
             }
             return tensor.toDoubles()[0] != 0

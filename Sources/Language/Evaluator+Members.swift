@@ -1,5 +1,6 @@
 // Members (`x.shape`, `t.0`) and indexing (`x[0]`, `t[1..., 2]`).
 
+import Interchange
 import NeuralNetworks
 import Tensors
 
@@ -118,7 +119,7 @@ extension Evaluator {
             case .range(let lower, let upper, let closed):
                 if closed, let upper { return .range(lower, upper == -1 ? nil : upper + 1) }
                 return .range(lower, upper)
-            case .float(let number) where number == number.rounded() && abs(number) < 9e15: return .at(Int(number))
+            case .float(let number) where number.wholeNumber(below: 9e15) != nil: return .at(Int(number))
             default:
                 throw LanguageError(
                     .typeError, "a tensor index must be a whole number, a range or '..', not \(describeKind(index))",

@@ -183,11 +183,3 @@ final class Evaluator {
         }
     }
 }
-
-extension Value {
-    /// `[2, 3]` for tensors, for messages.
-    var shapeText: String {
-        if case .tensor(let tensor) = self { return "[" + tensor.shape.map(String.init).joined(separator: ", ") + "]" }
-        return "[]"
-    }
-}

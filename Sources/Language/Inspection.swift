@@ -12,7 +12,7 @@ enum Inspection {
     /// The shape a `%who` row and inspection show.
     static func shape(of value: Value) -> String {
         switch value {
-        case .tensor(let tensor): return "[" + tensor.shape.map(String.init).joined(separator: ", ") + "]"
+        case .tensor(let tensor): return formatShape(tensor.shape)
         case .array(let items): return "\(items.count) items"
         case .tuple(let items): return "\(items.count) items"
         case .object(let object):

@@ -168,7 +168,7 @@ func tensorText(_ tensor: Tensor) -> String {
     let values = tensor.toDoubles()
     let isInteger = tensor.dtype == .int32 || tensor.dtype == .int64
     // Whole numbers print as `2.`; otherwise every element gets four decimals, as PyTorch prints.
-    let allWhole = values.allSatisfy { !$0.isFinite || ($0 == $0.rounded() && Swift.abs($0) < 1e15) }
+    let allWhole = values.allSatisfy { !$0.isFinite || $0.wholeNumber(below: 1e15) != nil }
     func element(_ value: Double) -> String {
         if isInteger, value.isFinite, Swift.abs(value) < 9.0e18 { return String(Int(value)) }
         if !value.isFinite { return formatFloat(value) }
@@ -198,7 +198,7 @@ func tensorText(_ tensor: Tensor) -> String {
         for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
     }
     var text = "tensor(" + render(0, 0, strides)
-    text += ", shape: [" + shape.map(String.init).joined(separator: ", ") + "]"
+    text += ", shape: " + formatShape(shape)
     if tensor.dtype != .float32 { text += ", dtype: \(tensor.dtype)" }
     if tensor.requiresGrad { text += ", requiresGrad: true" }
     return text + ")"

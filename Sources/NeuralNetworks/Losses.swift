@@ -1,3 +1,4 @@
+import Interchange
 import Tensors
 
 /// How a loss turns per-element losses into its result.
@@ -23,7 +24,7 @@ public enum Reduction: Sendable {
 func requireSameShape(_ prediction: Tensor, _ target: Tensor, _ loss: String) throws {
     guard prediction.shape == target.shape else {
         var message =
-            "\(loss): prediction has shape \(describe(prediction.shape)) but target has shape \(describe(target.shape))"
+            "\(loss): prediction has shape \(formatShape(prediction.shape)) but target has shape \(formatShape(target.shape))"
         if prediction.count == target.count { message += "; reshape one to match the other" }
         throw NeuralNetworkError.shapeMismatch(message)
     }
@@ -92,7 +93,7 @@ public func bceWithLogits(_ logits: Tensor, _ target: Tensor, reduction: Reducti
 public func crossEntropy(_ logits: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
     guard logits.rank >= 1 else {
         throw NeuralNetworkError.shapeMismatch(
-            "crossEntropy needs logits of shape [N, classes], got \(describe(logits.shape))")
+            "crossEntropy needs logits of shape [N, classes], got \(formatShape(logits.shape))")
     }
     let classAxis = logits.rank == 1 ? 0 : 1
     let classes = logits.shape[classAxis]
@@ -105,7 +106,7 @@ public func crossEntropy(_ logits: Tensor, _ target: Tensor, reduction: Reductio
     expectedIndexShape.remove(at: classAxis)
     guard target.shape == expectedIndexShape else {
         throw NeuralNetworkError.shapeMismatch(
-            "crossEntropy: logits of shape \(describe(logits.shape)) need class indices of shape \(describe(expectedIndexShape)) or one-hot targets of shape \(describe(logits.shape)), got \(describe(target.shape))"
+            "crossEntropy: logits of shape \(formatShape(logits.shape)) need class indices of shape \(formatShape(expectedIndexShape, unknownSize: "N")) or one-hot targets of shape \(formatShape(logits.shape)), got \(formatShape(target.shape))"
         )
     }
     let indices = try classIndices(target, classes: classes, context: "crossEntropy")
@@ -162,6 +163,6 @@ public struct Loss: Sendable, CustomStringConvertible {
 extension Double {
     /// The number as a learner would write it: `3` for whole numbers, `2.5` otherwise.
     var formatted: String {
-        isFinite && self == rounded() && Swift.abs(self) < 1e15 ? String(Int64(self)) : String(self)
+        wholeNumber(below: 1e15).map(String.init) ?? String(self)
     }
 }

@@ -8,7 +8,7 @@ public func predictedClasses(_ predictions: Tensor, threshold: Double = 0.5) thr
     }
     guard predictions.rank == 1 || (predictions.rank == 2 && predictions.shape[1] == 1) else {
         throw NeuralNetworkError.shapeMismatch(
-            "predictions must be [N, classes], [N, 1] or [N], got \(describe(predictions.shape))")
+            "predictions must be [N, classes], [N, 1] or [N], got \(formatShape(predictions.shape))")
     }
     return predictions.toDoubles().map { $0 >= threshold ? 1 : 0 }
 }
@@ -18,7 +18,7 @@ public func targetClasses(_ targets: Tensor) throws -> [Int] {
     if targets.rank == 2 && targets.shape[1] > 1 { return try targets.argmax(axis: 1).toInts() }
     guard targets.rank == 1 || (targets.rank == 2 && targets.shape[1] == 1) else {
         throw NeuralNetworkError.shapeMismatch(
-            "targets must be [N], [N, 1] or one-hot [N, classes], got \(describe(targets.shape))")
+            "targets must be [N], [N, 1] or one-hot [N, classes], got \(formatShape(targets.shape))")
     }
     let values = targets.toDoubles()
     if let bad = values.first(where: { !$0.isFinite || $0 != $0.rounded() || Swift.abs($0) > 1e9 }) {
@@ -36,7 +36,7 @@ public func accuracy(_ predictions: Tensor, _ targets: Tensor, threshold: Double
     let actual = try targetClasses(targets)
     guard predicted.count == actual.count else {
         throw NeuralNetworkError.shapeMismatch(
-            "accuracy: \(predicted.count) predictions (shape \(describe(predictions.shape))) but \(actual.count) targets (shape \(describe(targets.shape)))"
+            "accuracy: \(predicted.count) predictions (shape \(formatShape(predictions.shape))) but \(actual.count) targets (shape \(formatShape(targets.shape)))"
         )
     }
     guard !actual.isEmpty else { return 0 }

@@ -34,11 +34,6 @@ public enum NeuralNetworkError: Error, Equatable, Sendable, CustomStringConverti
     }
 }
 
-/// `[2, 3]`, the way every message prints a shape; `-1` (an unknown batch size) prints as `N`.
-func describe(_ shape: [Int]) -> String {
-    "[" + shape.map { $0 < 0 ? "N" : String($0) }.joined(separator: ", ") + "]"
-}
-
 /// Throws `invalidArgument` unless `value` is positive.
 func requirePositive(_ value: Int, _ name: String, in context: String) throws {
     guard value > 0 else { throw NeuralNetworkError.invalidArgument("\(context) needs \(name) > 0, got \(value)") }

@@ -99,13 +99,13 @@ extension Tensor {
             if let gradient {
                 guard gradient.shape == shape else {
                     throw TensorError.shapeMismatch(
-                        "the gradient has shape \(describe(gradient.shape)) but the tensor has shape \(describe(shape))")
+                        "the gradient has shape \(formatShape(gradient.shape)) but the tensor has shape \(formatShape(shape))")
                 }
                 seed = try gradient.converted(to: dtype)
             } else {
                 guard count == 1 else {
                     throw TensorError.autograd(
-                        "backward() without a gradient needs a tensor of one element, not shape \(describe(shape)); reduce it first (for example with sum() or mean())")
+                        "backward() without a gradient needs a tensor of one element, not shape \(formatShape(shape)); reduce it first (for example with sum() or mean())")
                 }
                 seed = try Tensor.full(shape, value: 1, dtype: dtype)
             }

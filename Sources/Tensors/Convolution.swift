@@ -32,7 +32,7 @@ extension Tensor {
     /// Checks an [N, C, H, W] input against a window and returns the window sizes and strides.
     func checkedWindow(_ operation: String, kernel: (Int, Int), stride: (Int, Int)?) throws -> ((Int, Int), (Int, Int)) {
         guard rank == 4 else {
-            throw TensorError.shapeMismatch("\(operation) needs an [N, C, H, W] input, got \(describe(shape))")
+            throw TensorError.shapeMismatch("\(operation) needs an [N, C, H, W] input, got \(formatShape(shape))")
         }
         let stride = stride ?? kernel
         guard kernel.0 > 0, kernel.1 > 0, stride.0 > 0, stride.1 > 0 else {
@@ -40,7 +40,7 @@ extension Tensor {
         }
         guard kernel.0 <= shape[2], kernel.1 <= shape[3] else {
             throw TensorError.shapeMismatch(
-                "\(operation) window \(kernel.0)x\(kernel.1) is larger than the input's \(shape[2])x\(shape[3]) (shape \(describe(shape)))")
+                "\(operation) window \(kernel.0)x\(kernel.1) is larger than the input's \(shape[2])x\(shape[3]) (shape \(formatShape(shape)))")
         }
         return (kernel, stride)
     }
@@ -79,17 +79,17 @@ extension Tensor {
 public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) throws -> Tensor {
     guard input.rank == 4, weight.rank == 4 else {
         throw TensorError.shapeMismatch(
-            "conv2d needs an [N, C, H, W] input and [F, C, kh, kw] weights, got \(describe(input.shape)) and \(describe(weight.shape))")
+            "conv2d needs an [N, C, H, W] input and [F, C, kh, kw] weights, got \(formatShape(input.shape)) and \(formatShape(weight.shape))")
     }
     guard input.shape[1] == weight.shape[1] else {
         throw TensorError.shapeMismatch(
-            "conv2d input \(describe(input.shape)) has \(input.shape[1]) channels but the weights \(describe(weight.shape)) expect \(weight.shape[1])")
+            "conv2d input \(formatShape(input.shape)) has \(input.shape[1]) channels but the weights \(formatShape(weight.shape)) expect \(weight.shape[1])")
     }
     guard stride > 0, padding >= 0 else {
         throw TensorError.invalidArgument("conv2d needs stride > 0 and padding >= 0, got stride \(stride) and padding \(padding)")
     }
     if let bias, bias.shape != [weight.shape[0]] {
-        throw TensorError.shapeMismatch("conv2d bias must have shape [\(weight.shape[0])], got \(describe(bias.shape))")
+        throw TensorError.shapeMismatch("conv2d bias must have shape [\(weight.shape[0])], got \(formatShape(bias.shape))")
     }
     let padded = padding > 0 ? try input.pad([(padding, padding), (padding, padding)]) : input
     let (filters, channels, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])

@@ -20,7 +20,7 @@ extension Tensor {
         let count = try checkedElementCount(shape)
         guard count == scalars.count else {
             throw TensorError.invalidSize(
-                "shape \(describe(shape)) holds \(count) elements but \(scalars.count) were given")
+                "shape \(formatShape(shape)) holds \(count) elements but \(scalars.count) were given")
         }
         try self.init(uninitializedShape: shape, dtype: dtype)
         scalars.withUnsafeBufferPointer { source in
@@ -65,14 +65,14 @@ extension Tensor {
             case .scalar(let number):
                 guard depth == shape.count else {
                     throw TensorError.invalidSize(
-                        "nested list is ragged: element \(describe(path)) is a number where a list of \(shape[depth]) was expected")
+                        "nested list is ragged: element \(formatShape(path)) is a number where a list of \(shape[depth]) was expected")
                 }
                 scalars.append(number)
             case .list(let items):
                 guard depth < shape.count, items.count == shape[depth] else {
                     let expected = depth < shape.count ? "\(shape[depth])" : "a number"
                     throw TensorError.invalidSize(
-                        "nested list is ragged: row \(describe(path)) has \(items.count) element\(items.count == 1 ? "" : "s"), expected \(expected)")
+                        "nested list is ragged: row \(formatShape(path)) has \(items.count) element\(items.count == 1 ? "" : "s"), expected \(expected)")
                 }
                 for (index, item) in items.enumerated().reversed() { stack.append((item, depth + 1, path + [index])) }
             }
@@ -209,7 +209,7 @@ extension Tensor {
     /// The value of a one-element tensor.
     public func item() throws -> Double {
         guard count == 1 else {
-            throw TensorError.invalidSize("item() needs a tensor of one element, not shape \(describe(shape))")
+            throw TensorError.invalidSize("item() needs a tensor of one element, not shape \(formatShape(shape))")
         }
         return toDoubles()[0]
     }

@@ -11,11 +11,11 @@ extension Tensor {
         as type: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> Result
     ) throws -> Result {
         guard T.dtype == dtype else {
-            throw TensorError.dtype("cannot read a \(dtype) tensor of shape \(describe(shape)) as \(T.dtype)")
+            throw TensorError.dtype("cannot read a \(dtype) tensor of shape \(formatShape(shape)) as \(T.dtype)")
         }
         guard isContiguous else {
             throw TensorError.invalidArgument(
-                "direct element access needs a contiguous tensor; shape \(describe(shape)) is a strided view")
+                "direct element access needs a contiguous tensor; shape \(formatShape(shape)) is a strided view")
         }
         return try body(UnsafeMutableBufferPointer(start: pointer(T.self), count: count))
     }

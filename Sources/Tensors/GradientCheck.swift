@@ -42,7 +42,7 @@ public func checkGradients(
     _ inputs: [Tensor], step: Double = 1e-6, tolerance: Double = 1e-6, _ function: ([Tensor]) throws -> Tensor
 ) throws -> GradientCheckReport {
     for input in inputs where input.dtype != .float64 {
-        throw TensorError.dtype("checkGradients needs float64 inputs, got \(input.dtype) of shape \(describe(input.shape))")
+        throw TensorError.dtype("checkGradients needs float64 inputs, got \(input.dtype) of shape \(formatShape(input.shape))")
     }
     // Contiguous copies, so each element can be nudged in place.
     let leaves = try withNoGrad { try inputs.map { try $0.copy() } }

@@ -14,7 +14,7 @@ extension Tensor {
     func checkInPlaceOperand(_ values: Tensor, _ operation: String) throws {
         guard (try? broadcastShapes(values.shape, shape)) == shape else {
             throw TensorError.shapeMismatch(
-                "cannot \(operation) values of shape \(describe(values.shape)) to a tensor of shape \(describe(shape))")
+                "cannot \(operation) values of shape \(formatShape(values.shape)) to a tensor of shape \(formatShape(shape))")
         }
     }
 

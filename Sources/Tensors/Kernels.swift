@@ -169,7 +169,7 @@ public func broadcastShapes(_ a: [Int], _ b: [Int]) throws -> [Int] {
             result[i] = y
         } else {
             throw TensorError.shapeMismatch(
-                "cannot broadcast \(describe(a)) with \(describe(b)): sizes \(x) and \(y) differ on axis \(i - rank)")
+                "cannot broadcast \(formatShape(a)) with \(formatShape(b)): sizes \(x) and \(y) differ on axis \(i - rank)")
         }
     }
     return result

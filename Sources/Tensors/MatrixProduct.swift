@@ -7,7 +7,7 @@
 /// d/dA = G Bᵀ, d/dB = Aᵀ G.
 public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     guard a.rank > 0, b.rank > 0 else {
-        throw TensorError.shapeMismatch("cannot multiply \(describe(a.shape)) by \(describe(b.shape)): matmul needs tensors with at least one axis")
+        throw TensorError.shapeMismatch("cannot multiply \(formatShape(a.shape)) by \(formatShape(b.shape)): matmul needs tensors with at least one axis")
     }
     if a.rank == 1 || b.rank == 1 {
         let left = a.rank == 1 ? try a.unsqueeze(axis: 0) : a
@@ -29,7 +29,7 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         batch = try broadcastShapes(xBatch, yBatch)
     } catch {
         throw TensorError.shapeMismatch(
-            "cannot multiply \(describe(a.shape)) by \(describe(b.shape)): batch shapes \(describe(xBatch)) and \(describe(yBatch)) do not broadcast")
+            "cannot multiply \(formatShape(a.shape)) by \(formatShape(b.shape)): batch shapes \(formatShape(xBatch)) and \(formatShape(yBatch)) do not broadcast")
     }
     let output = try Tensor(uninitializedShape: batch + [m, n], dtype: x.dtype)
     let inputs = [x, y]
@@ -74,7 +74,7 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 
 func innerMismatch(_ a: Tensor, _ b: Tensor) -> TensorError {
     let k1 = a.shape[a.rank - 1], k2 = b.rank == 1 ? b.shape[0] : b.shape[b.rank - 2]
-    return .shapeMismatch("cannot multiply \(describe(a.shape)) by \(describe(b.shape)): inner sizes \(k1) and \(k2) differ")
+    return .shapeMismatch("cannot multiply \(formatShape(a.shape)) by \(formatShape(b.shape)): inner sizes \(k1) and \(k2) differ")
 }
 
 /// Strides of `t`'s batch axes read as broadcast to `batch` (0 where repeated).

@@ -149,7 +149,7 @@ extension Tensor {
     func reduce(_ axes: [Int], keepDims: Bool, kind: ReductionKind) throws -> Tensor {
         if kind != .sum, let empty = axes.first(where: { shape[$0] == 0 }) {
             throw TensorError.invalidSize(
-                "cannot take the \(kind) over axis \(empty) of shape \(describe(shape)): it has no elements")
+                "cannot take the \(kind) over axis \(empty) of shape \(formatShape(shape)): it has no elements")
         }
         let (block, outer, length, inner) = try reductionBlock(axes: axes)
         let output = try Tensor(uninitializedShape: reducedShape(axes, keepDims: keepDims), dtype: dtype)
@@ -216,7 +216,7 @@ extension Tensor {
         let source = axis == nil ? try reshape([count]) : self
         let resolved = try normalizeAxis(axis ?? 0, rank: source.rank)
         guard source.shape[resolved] > 0 else {
-            throw TensorError.invalidSize("cannot take the arg\(largest ? "max" : "min") of an empty axis of shape \(describe(shape))")
+            throw TensorError.invalidSize("cannot take the arg\(largest ? "max" : "min") of an empty axis of shape \(formatShape(shape))")
         }
         let (block, outer, length, inner) = try source.reductionBlock(axes: [resolved])
         let outputShape = axis == nil ? (keepDims ? shape.map { _ in 1 } : []) : source.reducedShape([resolved], keepDims: keepDims)
@@ -279,7 +279,7 @@ extension Tensor {
         if shape == target { return self }
         let lead = rank - target.count
         guard lead >= 0 else {
-            throw TensorError.shapeMismatch("cannot sum \(describe(shape)) down to \(describe(target))")
+            throw TensorError.shapeMismatch("cannot sum \(formatShape(shape)) down to \(formatShape(target))")
         }
         var axes = Array(0..<lead)
         for axis in target.indices where target[axis] == 1 && shape[lead + axis] != 1 { axes.append(lead + axis) }

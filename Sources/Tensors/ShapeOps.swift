@@ -9,18 +9,18 @@ extension Tensor {
         var resolved = newShape
         let inferred = newShape.indices.filter { newShape[$0] == -1 }
         guard inferred.count <= 1, !newShape.contains(where: { $0 < -1 }) else {
-            throw TensorError.invalidSize("cannot reshape \(describe(shape)) to \(describe(newShape)): sizes must be at least 0, with at most one -1")
+            throw TensorError.invalidSize("cannot reshape \(formatShape(shape)) to \(formatShape(newShape)): sizes must be at least 0, with at most one -1")
         }
         if let axis = inferred.first {
             let known = newShape.enumerated().filter { $0.offset != axis }.map(\.element).reduce(1, *)
             guard known > 0, count % known == 0 else {
-                throw TensorError.shapeMismatch("cannot reshape \(describe(shape)) (\(count) elements) to \(describe(newShape))")
+                throw TensorError.shapeMismatch("cannot reshape \(formatShape(shape)) (\(count) elements) to \(formatShape(newShape))")
             }
             resolved[axis] = count / known
         }
         guard try checkedElementCount(resolved) == count else {
             throw TensorError.shapeMismatch(
-                "cannot reshape \(describe(shape)) (\(count) elements) to \(describe(newShape)) (\(resolved.reduce(1, *)) elements)")
+                "cannot reshape \(formatShape(shape)) (\(count) elements) to \(formatShape(newShape)) (\(resolved.reduce(1, *)) elements)")
         }
         if resolved == shape { return self }
         let source = try withNoGrad { try contiguous() }
@@ -42,7 +42,7 @@ extension Tensor {
     /// A view with the axes reordered: axis `i` of the result is axis `axes[i]` of this tensor.
     public func permute(_ axes: [Int]) throws -> Tensor {
         guard axes.count == rank else {
-            throw TensorError.invalidArgument("permute of a tensor of shape \(describe(shape)) needs \(rank) axes, got \(axes.count)")
+            throw TensorError.invalidArgument("permute of a tensor of shape \(formatShape(shape)) needs \(rank) axes, got \(axes.count)")
         }
         let resolved = try axes.map { try normalizeAxis($0, rank: rank) }
         guard Set(resolved).count == rank else {
@@ -68,7 +68,7 @@ extension Tensor {
     public func squeeze(axes: [Int]? = nil) throws -> Tensor {
         let resolved = try axes.map { try normalizeAxes($0, rank: rank) } ?? (0..<rank).filter { shape[$0] == 1 }
         if let wide = resolved.first(where: { shape[$0] != 1 }) {
-            throw TensorError.shapeMismatch("cannot squeeze axis \(wide) of shape \(describe(shape)): its size is \(shape[wide]), not 1")
+            throw TensorError.shapeMismatch("cannot squeeze axis \(wide) of shape \(formatShape(shape)): its size is \(shape[wide]), not 1")
         }
         return try reshape(shape.enumerated().filter { !resolved.contains($0.offset) }.map(\.element))
     }
@@ -91,7 +91,7 @@ extension Tensor {
     /// by NumPy's broadcasting rules; the gradient is summed back.
     public func broadcast(to target: [Int]) throws -> Tensor {
         guard try broadcastShapes(shape, target) == target else {
-            throw TensorError.shapeMismatch("cannot broadcast \(describe(shape)) to \(describe(target))")
+            throw TensorError.shapeMismatch("cannot broadcast \(formatShape(shape)) to \(formatShape(target))")
         }
         if target == shape { return self }
         return view(shape: target, strides: broadcastStrides(self, to: target), offset: offset)
@@ -128,7 +128,7 @@ struct ViewGeometry {
 func indexGeometry(_ indices: [TensorIndex], shape: [Int], strides: [Int], offset: Int) throws -> ViewGeometry {
     let consumed = indices.filter { if case .newAxis = $0 { false } else { true } }.count
     guard consumed <= shape.count else {
-        throw TensorError.invalidArgument("too many indices (\(consumed)) for a tensor of shape \(describe(shape))")
+        throw TensorError.invalidArgument("too many indices (\(consumed)) for a tensor of shape \(formatShape(shape))")
     }
     var result = ViewGeometry(shape: [], strides: [], offset: offset)
     var axis = 0
@@ -202,7 +202,7 @@ extension Tensor {
             (0..<rank).allSatisfy({ $0 == axis || index.shape[$0] <= shape[$0] })
         else {
             throw TensorError.shapeMismatch(
-                "gather along axis \(axis) of \(describe(shape)) needs an index of rank \(rank) no larger off that axis, got \(describe(index.shape))")
+                "gather along axis \(axis) of \(formatShape(shape)) needs an index of rank \(rank) no larger off that axis, got \(formatShape(index.shape))")
         }
         let positions = index.toInts()
         let size = shape[axis]
@@ -301,7 +301,7 @@ extension Tensor {
     public func pad(_ widths: [(before: Int, after: Int)], value: Double = 0) throws -> Tensor {
         guard widths.count <= rank, widths.allSatisfy({ $0.before >= 0 && $0.after >= 0 }) else {
             throw TensorError.invalidArgument(
-                "pad of a tensor of shape \(describe(shape)) needs at most \(rank) (before, after) pairs of sizes >= 0")
+                "pad of a tensor of shape \(formatShape(shape)) needs at most \(rank) (before, after) pairs of sizes >= 0")
         }
         let all = Array(repeating: (before: 0, after: 0), count: rank - widths.count) + widths
         let outputShape = zip(shape, all).map { $0 + $1.before + $1.after }
@@ -339,7 +339,7 @@ public func concat(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
             (0..<first.rank).allSatisfy({ $0 == axis || tensor.shape[$0] == first.shape[$0] })
         else {
             throw TensorError.shapeMismatch(
-                "cannot concatenate \(tensors.map { describe($0.shape) }.joined(separator: " and ")) along axis \(axis): other sizes differ")
+                "cannot concatenate \(tensors.map { formatShape($0.shape) }.joined(separator: " and ")) along axis \(axis): other sizes differ")
         }
     }
     var outputShape = first.shape
@@ -362,7 +362,7 @@ public func concat(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
 public func stack(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
     guard let first = tensors.first else { throw TensorError.invalidArgument("stack needs at least one tensor") }
     if let other = tensors.first(where: { $0.shape != first.shape }) {
-        throw TensorError.shapeMismatch("cannot stack tensors of shapes \(describe(first.shape)) and \(describe(other.shape))")
+        throw TensorError.shapeMismatch("cannot stack tensors of shapes \(formatShape(first.shape)) and \(formatShape(other.shape))")
     }
     let position = try normalizeAxis(axis, rank: first.rank + 1)
     return try concat(tensors.map { try $0.unsqueeze(axis: position) }, axis: position)

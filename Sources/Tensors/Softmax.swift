@@ -1,6 +1,8 @@
 /// Softmax and log-softmax along an axis, computed after subtracting the maximum so that no
 /// exponential overflows.
 
+import Interchange
+
 extension Tensor {
     /// e^x / Σ e^x along `axis`: non-negative, summing to 1 along the axis.
     ///
@@ -50,7 +52,7 @@ extension Tensor: CustomStringConvertible {
         let values = toDoubles()
         func format(_ value: Double) -> String {
             if !dtype.isFloatingPoint { return String(Int64(value)) }
-            if value == value.rounded() && Swift.abs(value) < 1e15 { return String(Int64(value)) + "." }
+            if let whole = value.wholeNumber(below: 1e15) { return String(whole) + "." }
             return dtype == .float32 ? String(Float(value)) : String(value)
         }
         func render(_ axis: Int, _ start: Int) -> String {
@@ -62,6 +64,6 @@ extension Tensor: CustomStringConvertible {
             return "[" + parts.joined(separator: ", ") + "]"
         }
         let body = count == 0 ? "[]" : render(0, 0)
-        return "tensor(\(body), shape: \(describe(shape)), dtype: \(dtype))"
+        return "tensor(\(body), shape: \(formatShape(shape)), dtype: \(dtype))"
     }
 }

@@ -53,11 +53,11 @@ func checkedElementCount(_ shape: [Int]) throws -> Int {
     var count = 1
     for size in shape {
         guard size >= 0 else {
-            throw TensorError.invalidSize("shape \(describe(shape)) has a negative size \(size)")
+            throw TensorError.invalidSize("shape \(formatShape(shape)) has a negative size \(size)")
         }
         let (product, overflow) = count.multipliedReportingOverflow(by: size)
         guard !overflow else {
-            throw TensorError.invalidSize("shape \(describe(shape)) has more elements than can be counted")
+            throw TensorError.invalidSize("shape \(formatShape(shape)) has more elements than can be counted")
         }
         count = product
     }
@@ -77,7 +77,7 @@ final class TensorStorage: @unchecked Sendable {
     init(dtype: DType, count: Int, shape: [Int]) throws {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
         guard !overflow else {
-            throw TensorError.invalidSize("shape \(describe(shape)) has more bytes than can be counted")
+            throw TensorError.invalidSize("shape \(formatShape(shape)) has more bytes than can be counted")
         }
         try TensorMemory.reserve(bytes, shape: shape)
         self.dtype = dtype

@@ -8,7 +8,7 @@ extension Tensor {
         let (expected, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
         guard !overflow, bytes.count == expected else {
             throw TensorError.invalidSize(
-                "a \(dtype) tensor of shape \(describe(shape)) needs \(count * dtype.byteSize) bytes, got \(bytes.count)")
+                "a \(dtype) tensor of shape \(formatShape(shape)) needs \(count * dtype.byteSize) bytes, got \(bytes.count)")
         }
         try self.init(uninitializedShape: shape, dtype: dtype)
         if expected > 0 { storage.base.copyMemory(from: bytes.baseAddress!, byteCount: expected) }
@@ -19,7 +19,7 @@ extension Tensor {
         let count = try checkedElementCount(shape)
         guard bytes.count == count * dtype.byteSize else {
             throw TensorError.invalidSize(
-                "a \(dtype) tensor of shape \(describe(shape)) needs \(count * dtype.byteSize) bytes, got \(bytes.count)")
+                "a \(dtype) tensor of shape \(formatShape(shape)) needs \(count * dtype.byteSize) bytes, got \(bytes.count)")
         }
         try self.init(uninitializedShape: shape, dtype: dtype)
         let base = storage.base

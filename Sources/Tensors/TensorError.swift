@@ -42,9 +42,6 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// `[2, 3]`: the way every message prints a shape.
-func describe(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
-
 func formatBytes(_ bytes: Int) -> String {
     let units = ["bytes", "KB", "MB", "GB", "TB"]
     var value = Double(bytes)

@@ -1,6 +1,7 @@
 // The builtins every program needs whatever it computes: output, input, the history `log`
 // feeds, conversions, numbers, arrays and strings.
 
+import Interchange
 import Display
 import Tensors
 
@@ -228,7 +229,8 @@ public enum Builtins {
                 return .tensor(try mapValues(tensor) { ($0 * scale).rounded() / scale })
             }
             let rounded = (try args.double("x") * scale).rounded() / scale
-            return digits == 0 && rounded.isFinite && Swift.abs(rounded) < 9e15 ? .int(Int(rounded)) : .float(rounded)
+            if digits == 0, let whole = rounded.wholeNumber(below: 9e15) { return .int(whole) }
+            return .float(rounded)
         }
         library.addProperty("Array", "count", doc: "The number of items.") { value in
             if case .array(let items) = value { return .int(items.count) }

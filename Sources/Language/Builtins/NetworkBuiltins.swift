@@ -5,6 +5,7 @@
 // Registration only makes closures: no tensor is made and no BLAS call runs until a program
 // calls a builtin, so an idle kernel stays small.
 
+import Interchange
 import Display
 import NeuralNetworks
 import Tensors
@@ -152,11 +153,7 @@ func shortNumber(_ value: Double) -> String {
     var scale = 1.0
     for _ in 0..<Swift.abs(digits) { scale *= 10 }
     let rounded = digits >= 0 ? (value * scale).rounded() / scale : (value / scale).rounded() * scale
-    if rounded == rounded.rounded() && Swift.abs(rounded) < 1e15 { return String(Int(rounded)) }
+    if let whole = rounded.wholeNumber(below: 1e15) { return String(whole) }
     return String(rounded)
 }
 
-/// `[2, 3]`, with -1 (any batch size) as N.
-func shapeText(_ shape: [Int]) -> String {
-    "[" + shape.map { $0 < 0 ? "N" : String($0) }.joined(separator: ", ") + "]"
-}

@@ -1,6 +1,7 @@
 // Data: toy data sets made on the spot, the shipped Iris and digits, splits and batches,
 // scaling, and CSV and IDX files below the notebook's folder.
 
+import Interchange
 import NeuralNetworks
 import Tensors
 
@@ -151,9 +152,9 @@ extension Builtins {
         ) { args in
             let (given, resolved) = try Networks.path(args)
             let x = try args.tensor("x"), y = try args.tensor("y")
-            guard x.rank == 2 || x.rank == 1 else { throw args.error("x", "saveCSV writes rows: x must be [rows, columns], got \(shapeText(x.shape))", kind: .shapeError) }
+            guard x.rank == 2 || x.rank == 1 else { throw args.error("x", "saveCSV writes rows: x must be [rows, columns], got \(formatShape(x.shape))", kind: .shapeError) }
             guard y.rank == 1 || (y.rank == 2 && y.shape[1] == 1) else {
-                throw args.error("y", "saveCSV writes one target column: y must be [rows] or [rows, 1], got \(shapeText(y.shape))", kind: .shapeError)
+                throw args.error("y", "saveCSV writes one target column: y must be [rows] or [rows, 1], got \(formatShape(y.shape))", kind: .shapeError)
             }
             let rows = x.shape[0], columns = x.rank == 2 ? x.shape[1] : 1
             guard y.shape[0] == rows else {
@@ -161,7 +162,8 @@ extension Builtins {
             }
             let xs = x.toDoubles(), ys = y.toDoubles()
             func cell(_ value: Double, integer: Bool) -> String {
-                integer || (value == value.rounded() && Swift.abs(value) < 1e15) ? String(Int(value)) : formatFloat(value)
+                if integer { return String(Int(value)) }
+                return value.wholeNumber(below: 1e15).map(String.init) ?? formatFloat(value)
             }
             var text = ((0..<columns).map { "x\($0)" } + ["y"]).joined(separator: ",") + "\n"
             for row in 0..<rows {

@@ -72,7 +72,7 @@ extension Layer: ShapeDescribing {
     /// `2 → 16` for `%who`: input features to output features, where the layers tell them.
     var shapeDescription: String {
         guard let input = Layer.inputShape(of: self), let output = try? outputShape(for: input) else { return "" }
-        return shapeText(input) + " → " + shapeText(output)
+        return formatShape(input, unknownSize: "N") + " → " + formatShape(output, unknownSize: "N")
     }
 }
 
@@ -246,7 +246,7 @@ extension Builtins {
             let given = try Convert.tensor(new)
             guard given.shape == target.shape else {
                 throw LanguageError(
-                    .shapeError, "the \(name) has shape \(shapeText(target.shape)); the new value has shape \(shapeText(given.shape))")
+                    .shapeError, "the \(name) has shape \(formatShape(target.shape)); the new value has shape \(formatShape(given.shape))")
             }
             try withNoGrad { try target.assign(given) }
         }

@@ -91,14 +91,14 @@ public final class StepReportObject: ScriptObject {
     }
 
     public var plainText: String {
-        ([headline] + report.gradients.map { "  \($0.name) \(shapeText($0.shape)): gradient norm \(shortNumber($0.norm))" })
+        ([headline] + report.gradients.map { "  \($0.name) \(formatShape($0.shape)): gradient norm \(shortNumber($0.norm))" })
             .joined(separator: "\n")
     }
 
     public func richDisplay() throws -> MIMEBundle? {
         let table = RecordTable(
             columns: ["parameter", "shape", "gradient norm"],
-            rows: report.gradients.map { [.text($0.name), .text(shapeText($0.shape)), .number($0.norm)] },
+            rows: report.gradients.map { [.text($0.name), .text(formatShape($0.shape)), .number($0.norm)] },
             caption: headline)
         var output = table.mimeBundle()
         output.setText(plainText, for: "text/plain")
@@ -180,13 +180,13 @@ extension Builtins {
             let (x, y) = try Networks.pair(args, "data")
             guard x.rank >= 1, y.rank >= 1, x.shape[0] == y.shape[0] else {
                 throw args.error(
-                    "data", "the data needs one target row per example: x is \(shapeText(x.shape)), y is \(shapeText(y.shape))",
+                    "data", "the data needs one target row per example: x is \(formatShape(x.shape)), y is \(formatShape(y.shape))",
                     kind: .shapeError)
             }
             do {
                 _ = try model.outputShape(for: x.shape)
             } catch let failure as NeuralNetworkError {
-                throw args.error("data", "the model does not fit the data x \(shapeText(x.shape)): \(failure.description)", kind: .shapeError)
+                throw args.error("data", "the model does not fit the data x \(formatShape(x.shape)): \(failure.description)", kind: .shapeError)
             }
             try checkFirstBatch(model, loss: loss, metrics: metrics, x: x, y: y, args: args, callback: callback)
             let optimizer: OptimizerObject
@@ -345,11 +345,11 @@ extension Builtins {
             do {
                 let value = try loss(output, targets)
                 guard value.count == 1 else {
-                    throw LanguageError(.shapeError, "the loss must give one number, got a tensor of shape \(shapeText(value.shape))")
+                    throw LanguageError(.shapeError, "the loss must give one number, got a tensor of shape \(formatShape(value.shape))")
                 }
             } catch let failure as NeuralNetworkError {
                 throw args.error(
-                    "loss", "the loss does not fit the model's output \(shapeText(output.shape)) and the targets \(shapeText(targets.shape)): \(failure.description)",
+                    "loss", "the loss does not fit the model's output \(formatShape(output.shape)) and the targets \(formatShape(targets.shape)): \(failure.description)",
                     kind: ErrorKind(named: failure.kind))
             }
             for metric in metrics {
@@ -357,7 +357,7 @@ extension Builtins {
                     _ = try metric(output, targets)
                 } catch let failure as NeuralNetworkError {
                     throw args.error(
-                        "metrics", "the metric \(metric.name) does not fit the model's output \(shapeText(output.shape)) and the targets \(shapeText(targets.shape)): \(failure.description)",
+                        "metrics", "the metric \(metric.name) does not fit the model's output \(formatShape(output.shape)) and the targets \(formatShape(targets.shape)): \(failure.description)",
                         kind: ErrorKind(named: failure.kind))
                 }
             }

@@ -2,6 +2,7 @@
 // methods, and the switches of automatic differentiation. Only closures are registered here;
 // nothing touches the engine (or BLAS) until a program calls one.
 
+import Interchange
 import Tensors
 
 #if canImport(Glibc)
@@ -62,7 +63,7 @@ extension Builtins {
             let size: Int
             switch item {
             case .int(let value): size = value
-            case .float(let value) where value == value.rounded() && Swift.abs(value) < 9e15: size = Int(value)
+            case .float(let value) where value.wholeNumber(below: 9e15) != nil: size = Int(value)
             default:
                 throw args.error(
                     name, "\(args.builtin.name) needs a shape of whole numbers such as [2, 3], not \(describeKind(item))")

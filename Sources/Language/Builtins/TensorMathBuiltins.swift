@@ -234,7 +234,7 @@ extension Builtins {
                 if let stride, stride < 1 { throw args.error("stride", "stride must be at least 1, got \(stride)", kind: .valueError) }
                 let x = try args.tensor("x")
                 guard x.rank == 4 else {
-                    throw args.error("x", "\(name) needs an [N, C, H, W] tensor, not one of shape \(Value.tensor(x).shapeText)", kind: .shapeError)
+                    throw args.error("x", "\(name) needs an [N, C, H, W] tensor, not one of shape \(formatShape(x.shape))", kind: .shapeError)
                 }
                 return .tensor(name == "maxPool2d" ? try x.maxPool2d(kernelSize: kernel, stride: stride) : try x.avgPool2d(kernelSize: kernel, stride: stride))
             }

@@ -13,7 +13,7 @@ public struct Dataset: @unchecked Sendable {
     public init(features: Tensor, targets: Tensor, classNames: [String] = []) throws {
         guard features.rank >= 1, targets.rank >= 1, features.shape[0] == targets.shape[0] else {
             throw NeuralNetworkError.shapeMismatch(
-                "a data set needs as many target rows as feature rows: features \(describe(features.shape)), targets \(describe(targets.shape))"
+                "a data set needs as many target rows as feature rows: features \(formatShape(features.shape)), targets \(formatShape(targets.shape))"
             )
         }
         self.features = features

@@ -42,7 +42,7 @@ public enum IDX {
         }
         guard count <= (bytes.count - headerSize) / elementSize, bytes.count == headerSize + count * elementSize else {
             throw NeuralNetworkError.format(
-                "\(name): shape \(describe(shape)) needs \(count == Int.max ? "more" : String(count * elementSize)) bytes of data, the file has \(bytes.count - headerSize)"
+                "\(name): shape \(formatShape(shape, unknownSize: "N")) needs \(count == Int.max ? "more" : String(count * elementSize)) bytes of data, the file has \(bytes.count - headerSize)"
             )
         }
         func bigEndian(_ index: Int) -> UInt64 {
@@ -86,7 +86,7 @@ public enum IDX {
         let images = try load(find("images-idx3-ubyte"))
         let labels = try load(find("labels-idx1-ubyte"), asFloat: false)
         guard images.rank == 3 else {
-            throw NeuralNetworkError.format("MNIST images must be [N, rows, columns], got \(describe(images.shape))")
+            throw NeuralNetworkError.format("MNIST images must be [N, rows, columns], got \(formatShape(images.shape))")
         }
         return try Dataset(
             features: (images / 255).reshape([images.shape[0], 1, images.shape[1], images.shape[2]]), targets: labels,

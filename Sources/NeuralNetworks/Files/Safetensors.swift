@@ -123,7 +123,7 @@ public enum Safetensors {
             }
             guard end >= start, end - start == expected else {
                 throw failure(
-                    "tensor '\(key)' of shape \(describe(shape)) and dtype \(dtypeName) needs \(expected) bytes, its offsets [\(start), \(end)] give \(end - start)"
+                    "tensor '\(key)' of shape \(formatShape(shape, unknownSize: "N")) and dtype \(dtypeName) needs \(expected) bytes, its offsets [\(start), \(end)] give \(end - start)"
                 )
             }
             guard end <= dataLength else {
@@ -210,7 +210,7 @@ extension Layer {
             guard let loaded = given[name] else { continue }
             if loaded.shape != tensor.shape {
                 problems.append(
-                    "\(name): the model has shape \(describe(tensor.shape)), \(source) has \(describe(loaded.shape))")
+                    "\(name): the model has shape \(formatShape(tensor.shape)), \(source) has \(formatShape(loaded.shape))")
             } else if loaded.dtype != tensor.dtype {
                 problems.append("\(name): the model has dtype \(tensor.dtype), \(source) has \(loaded.dtype)")
             }

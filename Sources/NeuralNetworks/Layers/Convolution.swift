@@ -57,7 +57,7 @@ public final class Conv2D: Layer, @unchecked Sendable {
         let width = (inputShape[3] + 2 * padding - kernelSize) / stride + 1
         guard inputShape[2] + 2 * padding >= kernelSize, inputShape[3] + 2 * padding >= kernelSize else {
             throw NeuralNetworkError.shapeMismatch(
-                "\(self): a \(kernelSize)x\(kernelSize) kernel does not fit an input of shape \(describe(inputShape))")
+                "\(self): a \(kernelSize)x\(kernelSize) kernel does not fit an input of shape \(formatShape(inputShape, unknownSize: "N"))")
         }
         return [inputShape[0], outChannels, height, width]
     }
@@ -127,11 +127,11 @@ public final class AvgPool2D: Layer, @unchecked Sendable {
 func pooledShape(_ inputShape: [Int], kernelSize: Int, stride: Int, layer: Layer) throws -> [Int] {
     guard inputShape.count == 4 else {
         throw NeuralNetworkError.shapeMismatch(
-            "\(layer) expects an [N, C, H, W] input, got shape \(describe(inputShape))")
+            "\(layer) expects an [N, C, H, W] input, got shape \(formatShape(inputShape, unknownSize: "N"))")
     }
     guard inputShape[2] >= kernelSize, inputShape[3] >= kernelSize else {
         throw NeuralNetworkError.shapeMismatch(
-            "\(layer): a \(kernelSize)x\(kernelSize) window does not fit an input of shape \(describe(inputShape))")
+            "\(layer): a \(kernelSize)x\(kernelSize) window does not fit an input of shape \(formatShape(inputShape, unknownSize: "N"))")
     }
     return [
         inputShape[0], inputShape[1], (inputShape[2] - kernelSize) / stride + 1,

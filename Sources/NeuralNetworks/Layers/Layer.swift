@@ -122,15 +122,15 @@ func checkInput(
 ) throws {
     if let rank, shape.count != rank {
         throw NeuralNetworkError.shapeMismatch(
-            "\(layer) expects an input of rank \(rank), got shape \(describe(shape))")
+            "\(layer) expects an input of rank \(rank), got shape \(formatShape(shape, unknownSize: "N"))")
     }
     guard shape.count >= minimumRank else {
         throw NeuralNetworkError.shapeMismatch(
-            "\(layer) expects an input of rank at least \(minimumRank), got shape \(describe(shape))")
+            "\(layer) expects an input of rank at least \(minimumRank), got shape \(formatShape(shape, unknownSize: "N"))")
     }
     let resolved = axis < 0 ? shape.count + axis : axis
     guard shape[resolved] == expected else {
         throw NeuralNetworkError.shapeMismatch(
-            "\(layer) expects \(expected) \(meaning) along axis \(resolved), got input of shape \(describe(shape))")
+            "\(layer) expects \(expected) \(meaning) along axis \(resolved), got input of shape \(formatShape(shape, unknownSize: "N"))")
     }
 }

@@ -88,7 +88,7 @@ public final class BatchNorm: Layer, @unchecked Sendable {
     public override func outputShape(for inputShape: [Int]) throws -> [Int] {
         guard inputShape.count == 2 || inputShape.count == 4 else {
             throw NeuralNetworkError.shapeMismatch(
-                "\(self) expects an [N, C] or [N, C, H, W] input, got shape \(describe(inputShape))")
+                "\(self) expects an [N, C] or [N, C, H, W] input, got shape \(formatShape(inputShape, unknownSize: "N"))")
         }
         try checkInput(inputShape, of: self, axis: 1, size: features, meaning: "channels")
         return inputShape

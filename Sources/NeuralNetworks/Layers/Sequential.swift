@@ -67,7 +67,7 @@ public final class Sequential: Layer, @unchecked Sendable {
         let rows = try summary(inputShape: inputShape)
         let cells =
             [["Layer (type)", "Output Shape", "Param #"]]
-            + rows.map { ["\($0.name) (\($0.type))", describe($0.outputShape), String($0.parameterCount)] }
+            + rows.map { ["\($0.name) (\($0.type))", formatShape($0.outputShape, unknownSize: "N"), String($0.parameterCount)] }
         let widths = (0..<3).map { column in cells.map { $0[column].count }.max()! + 2 }
         func line(_ row: [String]) -> String {
             zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined().trimmingSpaces()

@@ -21,7 +21,7 @@ open class Optimizer: @unchecked Sendable {
         }
         if let bad = parameters.first(where: { !$0.dtype.isFloatingPoint }) {
             throw NeuralNetworkError.invalidArgument(
-                "\(Self.self) can only update float tensors, got \(bad.dtype) of shape \(describe(bad.shape))")
+                "\(Self.self) can only update float tensors, got \(bad.dtype) of shape \(formatShape(bad.shape))")
         }
         self.parameters = parameters
         self.learningRate = learningRate
@@ -43,7 +43,7 @@ open class Optimizer: @unchecked Sendable {
             guard let gradient = parameter.grad else { continue }
             guard gradient.shape == parameter.shape else {
                 throw NeuralNetworkError.shapeMismatch(
-                    "parameter \(index) has shape \(describe(parameter.shape)) but its gradient has shape \(describe(gradient.shape))"
+                    "parameter \(index) has shape \(formatShape(parameter.shape)) but its gradient has shape \(formatShape(gradient.shape))"
                 )
             }
             let dense = try gradient.converted(to: parameter.dtype).contiguous()

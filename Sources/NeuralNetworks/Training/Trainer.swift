@@ -193,7 +193,7 @@ public final class Trainer {
         let lossValue = try loss(output, batch.targets)
         guard lossValue.count == 1 else {
             throw NeuralNetworkError.shapeMismatch(
-                "the loss \(loss.name) must give one number, got shape \(describe(lossValue.shape))")
+                "the loss \(loss.name) must give one number, got shape \(formatShape(lossValue.shape))")
         }
         // Metrics first: a metric that rejects the outputs fails the step before any weight changes.
         let detached = output.detach()
