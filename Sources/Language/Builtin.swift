@@ -101,15 +101,15 @@ public enum Member {
 /// The builtins and member tables a session knows. Each module of builtins registers itself here.
 public final class Library: @unchecked Sendable {
     public private(set) var functions: [String: Builtin] = [:]
-    /// Type name → member name → member. A callable object has the method named `()`.
-    public private(set) var members: [String: [String: Member]] = [:]
+    /// Type → member name → member. A callable object has the method named `()`.
+    public private(set) var members: [ValueType: [String: Member]] = [:]
     /// Named constants such as `pi`, `float32`.
     public private(set) var constants: [String: Value] = [:]
 
     /// The reference section builtins registered from now on belong to.
     public var topic = "Basics"
-    /// Type names in the order their members were first registered, for the reference.
-    public private(set) var typeOrder: [String] = []
+    /// Types in the order their members were first registered, for the reference.
+    public private(set) var typeOrder: [ValueType] = []
 
     public init() {}
 
@@ -128,14 +128,14 @@ public final class Library: @unchecked Sendable {
 
     /// A method on `type`; its body finds the receiver in `arguments.receiver`.
     public func addMethod(
-        _ type: String, _ name: String, _ parameters: [Parameter] = [], doc: String, example: String = "",
+        _ type: ValueType, _ name: String, _ parameters: [Parameter] = [], doc: String, example: String = "",
         body: @escaping Builtin.Body
     ) {
         addMethod(type, Builtin(name, parameters, doc: doc, example: example, body: body))
     }
 
     /// A method on `type`, made elsewhere (the method spelling of a function).
-    func addMethod(_ type: String, _ builtin: Builtin) {
+    func addMethod(_ type: ValueType, _ builtin: Builtin) {
         if members[type] == nil { typeOrder.append(type) }
         builtin.topic = topic
         members[type, default: [:]][builtin.name] = .method(builtin)
@@ -143,22 +143,22 @@ public final class Library: @unchecked Sendable {
 
     /// Makes objects of `type` callable: `model(x)`.
     public func addCall(
-        _ type: String, _ parameters: [Parameter], doc: String, example: String = "", body: @escaping Builtin.Body
+        _ type: ValueType, _ parameters: [Parameter], doc: String, example: String = "", body: @escaping Builtin.Body
     ) {
         addMethod(type, "()", parameters, doc: doc, example: example, body: body)
     }
 
     public func addProperty(
-        _ type: String, _ name: String, doc: String, get: @escaping (Value) throws -> Value,
+        _ type: ValueType, _ name: String, doc: String, get: @escaping (Value) throws -> Value,
         set: ((Value, Value) throws -> Void)? = nil
     ) {
         if members[type] == nil { typeOrder.append(type) }
         members[type, default: [:]][name] = .property(get: get, set: set, doc: doc)
     }
 
-    /// The member `name` of a value, looking through its type names in order.
+    /// The member `name` of a value, looking through its types in order.
     func member(_ name: String, of value: Value) -> Member? {
-        for type in value.memberTypeNames {
+        for type in value.memberTypes {
             if let member = members[type]?[name] { return member }
         }
         return nil
@@ -167,7 +167,7 @@ public final class Library: @unchecked Sendable {
     /// Every member name of a value, for completion and "did you mean".
     func memberNames(of value: Value) -> [String] {
         var names = Set<String>()
-        for type in value.memberTypeNames { names.formUnion(members[type]?.keys ?? [:].keys) }
+        for type in value.memberTypes { names.formUnion(members[type]?.keys ?? [:].keys) }
         names.remove("()")
         return names.sorted()
     }

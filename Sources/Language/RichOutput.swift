@@ -42,7 +42,9 @@ public final class Picture: ScriptObject {
         self.kind = kind
     }
 
-    public var typeName: String { kind }
+    public static let valueType = ValueType(named: "Picture")
+    /// Chart, Table, ...: what the display builtin made.
+    public var type: ValueType { ValueType(named: kind) }
     public var plainText: String { output.text("text/plain") ?? "<\(kind)>" }
     public func richDisplay() throws -> MIMEBundle? { output }
 }

@@ -21,28 +21,31 @@ public enum Value: @unchecked Sendable {
     case function(Function)
     case object(any ScriptObject)
 
-    /// The name a learner sees in messages and in `%who`: "Int", "Tensor", "Dense", ...
-    public var typeName: String {
+    /// The value's type: the one messages, `type(of:)` and `%who` name.
+    public var type: ValueType {
         switch self {
-        case .void: "Void"
-        case .bool: "Bool"
-        case .int: "Int"
-        case .float: "Float"
-        case .string: "String"
-        case .array: "Array"
-        case .tuple: "Tuple"
-        case .range: "Range"
-        case .tensor: "Tensor"
-        case .function(let function): function.isBuiltin ? "Builtin" : "Function"
-        case .object(let object): object.typeName
+        case .void: .void
+        case .bool: .bool
+        case .int: .int
+        case .float: .float
+        case .string: .string
+        case .array: .array
+        case .tuple: .tuple
+        case .range: .range
+        case .tensor: .tensor
+        case .function(let function): function.isBuiltin ? .builtin : .function
+        case .object(let object): object.type
         }
     }
 
-    /// The type names whose members this value has, most specific first ("Dense", "Layer").
-    var memberTypeNames: [String] {
+    /// The name a learner sees in messages and in `%who`: "Int", "Tensor", "Dense", ...
+    public var typeName: String { type.name }
+
+    /// The types whose members this value has, most specific first (Dense, Layer).
+    var memberTypes: [ValueType] {
         switch self {
-        case .object(let object): object.typeNames
-        default: [typeName]
+        case .object(let object): object.types
+        default: [type]
         }
     }
 
@@ -63,12 +66,16 @@ public enum Value: @unchecked Sendable {
 
 /// An engine object a program holds: a layer, an optimizer, a trainer, a picture, a history.
 ///
-/// Members and methods come from the member table (`Members`), found by `typeNames`.
+/// Members and methods come from the library's member tables, found by `types`.
 public protocol ScriptObject: AnyObject {
-    /// The most specific type name, "Dense".
-    var typeName: String { get }
-    /// Every type name whose members apply, most specific first: ["Dense", "Layer"].
-    var typeNames: [String] { get }
+    /// The type of this class's objects, the key of the member table that serves them:
+    /// `static let valueType = ValueType(named: "Trainer")`.
+    static var valueType: ValueType { get }
+    /// The object's own type, the one messages name: the class's unless more specific
+    /// (a Dense layer, an SGD optimizer).
+    var type: ValueType { get }
+    /// Every type whose members apply, most specific first: [Dense, Layer].
+    var types: [ValueType] { get }
     /// The `text/plain` form.
     var plainText: String { get }
     /// The rich form shown as a cell's result or by `display`; nil shows `plainText` only.
@@ -76,7 +83,10 @@ public protocol ScriptObject: AnyObject {
 }
 
 extension ScriptObject {
-    public var typeNames: [String] { [typeName] }
+    public var type: ValueType { Self.valueType }
+    public var types: [ValueType] { [type] }
+    /// The name of the object's type, for messages.
+    public var typeName: String { type.name }
     public func richDisplay() throws -> MIMEBundle? { nil }
 }
 

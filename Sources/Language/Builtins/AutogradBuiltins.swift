@@ -73,11 +73,11 @@ extension Builtins {
             }
             return .object(GradientCheckObject(report: report))
         }
-        library.addProperty("GradientCheck", "passed", doc: "Whether autograd and finite differences agreed within the tolerance.") { value in
+        library.addProperty(GradientCheckObject.valueType, "passed", doc: "Whether autograd and finite differences agreed within the tolerance.") { value in
             guard case .object(let object) = value, let check = object as? GradientCheckObject else { return .void }
             return .bool(check.report.passed)
         }
-        library.addProperty("GradientCheck", "worstError", doc: "The largest |autograd - numeric| / (1 + |numeric|) over every element.") { value in
+        library.addProperty(GradientCheckObject.valueType, "worstError", doc: "The largest |autograd - numeric| / (1 + |numeric|) over every element.") { value in
             guard case .object(let object) = value, let check = object as? GradientCheckObject else { return .void }
             return .float(check.report.worstError)
         }
@@ -89,7 +89,7 @@ final class GradientCheckObject: ScriptObject {
     let report: GradientCheckReport
     init(report: GradientCheckReport) { self.report = report }
 
-    var typeName: String { "GradientCheck" }
+    static let valueType = ValueType(named: "GradientCheck")
 
     var plainText: String {
         let verdict = report.passed ? "passed" : "FAILED"

@@ -232,58 +232,58 @@ public enum Builtins {
             if digits == 0, let whole = rounded.wholeNumber(below: 9e15) { return .int(whole) }
             return .float(rounded)
         }
-        library.addProperty("Array", "count", doc: "The number of items.") { value in
+        library.addProperty(.array, "count", doc: "The number of items.") { value in
             if case .array(let items) = value { return .int(items.count) }
             return .int(0)
         }
-        library.addProperty("Array", "isEmpty", doc: "Whether the array has no items.") { value in
+        library.addProperty(.array, "isEmpty", doc: "Whether the array has no items.") { value in
             if case .array(let items) = value { return .bool(items.isEmpty) }
             return .bool(true)
         }
-        library.addProperty("Array", "first", doc: "The first item.") { value in
+        library.addProperty(.array, "first", doc: "The first item.") { value in
             guard case .array(let items) = value, let first = items.first else { throw LanguageError(.valueError, "the array is empty") }
             return first
         }
-        library.addProperty("Array", "last", doc: "The last item.") { value in
+        library.addProperty(.array, "last", doc: "The last item.") { value in
             guard case .array(let items) = value, let last = items.last else { throw LanguageError(.valueError, "the array is empty") }
             return last
         }
-        library.addMethod("Array", "append", [.positional("item")], doc: "Adds an item at the end (of the array a variable holds).", example: "var losses = [0.9]\nlosses.append(0.5)\nlosses") { args in
+        library.addMethod(.array, "append", [.positional("item")], doc: "Adds an item at the end (of the array a variable holds).", example: "var losses = [0.9]\nlosses.append(0.5)\nlosses") { args in
             throw args.error("append changes the array a variable holds: write items.append(x) with a var")
         }
-        library.addMethod("Array", "removeLast", [], doc: "Removes the last item and returns it.", example: "var items = [1, 2, 3]\nitems.removeLast()") { args in
+        library.addMethod(.array, "removeLast", [], doc: "Removes the last item and returns it.", example: "var items = [1, 2, 3]\nitems.removeLast()") { args in
             throw args.error("removeLast changes the array a variable holds: write items.removeLast() with a var")
         }
-        library.addMethod("Array", "map", [.positional("transform")], doc: "A new array of transform(item) for each item: xs.map { x in x * 2 }.", example: "[1, 2, 3].map { x in x * x }") { args in
+        library.addMethod(.array, "map", [.positional("transform")], doc: "A new array of transform(item) for each item: xs.map { x in x * 2 }.", example: "[1, 2, 3].map { x in x * x }") { args in
             guard case .array(let items) = args.receiver else { return .void }
             let function = args.value("transform")
             return .array(try items.map { item in
                 return try args.call(function, [item])
             })
         }
-        library.addMethod("Array", "filter", [.positional("isIncluded")], doc: "The items for which isIncluded(item) is true.", example: "[1, 2, 3, 4].filter { x in x % 2 == 0 }") { args in
+        library.addMethod(.array, "filter", [.positional("isIncluded")], doc: "The items for which isIncluded(item) is true.", example: "[1, 2, 3, 4].filter { x in x % 2 == 0 }") { args in
             guard case .array(let items) = args.receiver else { return .void }
             let function = args.value("isIncluded")
             return .array(try items.filter { item in
                 try args.evaluator.truth(try args.call(function, [item]), span: args.span)
             })
         }
-        library.addMethod("Array", "contains", [.positional("item")], doc: "Whether an item equals the one given.", example: "[1, 2, 3].contains(2)") { args in
+        library.addMethod(.array, "contains", [.positional("item")], doc: "Whether an item equals the one given.", example: "[1, 2, 3].contains(2)") { args in
             guard case .array(let items) = args.receiver else { return .void }
             let wanted = args.value("item")
             return .bool(items.contains { args.evaluator.equal($0, wanted) })
         }
-        library.addMethod("Array", "reversed", [], doc: "The items in reverse order.", example: "[1, 2, 3].reversed()") { args in
+        library.addMethod(.array, "reversed", [], doc: "The items in reverse order.", example: "[1, 2, 3].reversed()") { args in
             guard case .array(let items) = args.receiver else { return .void }
             return .array(items.reversed())
         }
-        library.addMethod("Array", "sum", [], doc: "The sum of the numbers (or tensors) in the array.", example: "[1, 2, 3].sum()") { args in
+        library.addMethod(.array, "sum", [], doc: "The sum of the numbers (or tensors) in the array.", example: "[1, 2, 3].sum()") { args in
             guard case .array(let items) = args.receiver else { return .void }
             var total: Value = .int(0)
             for item in items { total = try args.evaluator.binary(.add, total, item, span: args.span) }
             return total
         }
-        library.addMethod("Array", "sorted", [], doc: "The numbers or strings in increasing order.", example: "[3, 1, 2].sorted()") { args in
+        library.addMethod(.array, "sorted", [], doc: "The numbers or strings in increasing order.", example: "[3, 1, 2].sorted()") { args in
             guard case .array(let items) = args.receiver else { return .void }
             if items.allSatisfy({ $0.number != nil }) { return .array(items.sorted { $0.number! < $1.number! }) }
             let strings = try items.map { item -> String in
@@ -292,40 +292,40 @@ public enum Builtins {
             }
             return .array(strings.sorted().map(Value.string))
         }
-        library.addMethod("Array", "joined", [.labelled("separator", default: .string(""))], doc: "The items as text, joined by the separator.", example: "[\"a\", \"b\", \"c\"].joined(separator: \"-\")") { args in
+        library.addMethod(.array, "joined", [.labelled("separator", default: .string(""))], doc: "The items as text, joined by the separator.", example: "[\"a\", \"b\", \"c\"].joined(separator: \"-\")") { args in
             guard case .array(let items) = args.receiver else { return .void }
             return .string(items.map(\.text).joined(separator: try args.string("separator")))
         }
-        library.addProperty("Tuple", "count", doc: "The number of items.") { value in
+        library.addProperty(.tuple, "count", doc: "The number of items.") { value in
             if case .tuple(let items) = value { return .int(items.count) }
             return .int(0)
         }
-        library.addProperty("String", "count", doc: "The number of characters.") { value in
+        library.addProperty(.string, "count", doc: "The number of characters.") { value in
             if case .string(let text) = value { return .int(text.count) }
             return .int(0)
         }
-        library.addProperty("String", "isEmpty", doc: "Whether the string has no characters.") { value in
+        library.addProperty(.string, "isEmpty", doc: "Whether the string has no characters.") { value in
             if case .string(let text) = value { return .bool(text.isEmpty) }
             return .bool(true)
         }
-        library.addMethod("String", "uppercased", [], doc: "The text in capitals.", example: "\"relu\".uppercased()") { args in
+        library.addMethod(.string, "uppercased", [], doc: "The text in capitals.", example: "\"relu\".uppercased()") { args in
             guard case .string(let text) = args.receiver else { return .void }
             return .string(text.uppercased())
         }
-        library.addMethod("String", "lowercased", [], doc: "The text in small letters.", example: "\"ReLU\".lowercased()") { args in
+        library.addMethod(.string, "lowercased", [], doc: "The text in small letters.", example: "\"ReLU\".lowercased()") { args in
             guard case .string(let text) = args.receiver else { return .void }
             return .string(text.lowercased())
         }
-        library.addMethod("String", "contains", [.positional("text")], doc: "Whether the text appears in the string.", example: "[1, 2, 3].contains(2)") { args in
+        library.addMethod(.string, "contains", [.positional("text")], doc: "Whether the text appears in the string.", example: "[1, 2, 3].contains(2)") { args in
             guard case .string(let text) = args.receiver else { return .void }
             let part = try args.string("text")
             return .bool(part.isEmpty || text.contains(part))
         }
-        library.addProperty("Range", "count", doc: "The number of whole numbers in the range.") { value in
+        library.addProperty(.range, "count", doc: "The number of whole numbers in the range.") { value in
             guard case .range(let lower?, let upper?, let closed) = value else { throw LanguageError(.valueError, "an open range has no count") }
             return .int(max(0, upper - lower + (closed ? 1 : 0)))
         }
-        for kind in ["Int", "Float"] {
+        for kind in [ValueType.int, .float] {
             library.addMethod(kind, "rounded", [], doc: "The nearest whole number.", example: "(2.6).rounded()") { args in
                 guard let number = args.receiver?.number, number.isFinite, Swift.abs(number) < 9e15 else { return args.receiver ?? .void }
                 return .int(Int(number.rounded()))
@@ -374,7 +374,7 @@ public final class HistoryObject: ScriptObject {
 
     public init(series: [(name: String, values: [Double])]) { self.series = series }
 
-    public var typeName: String { "History" }
+    public static let valueType = ValueType(named: "History")
 
     public var plainText: String {
         if series.isEmpty { return "History (empty: record values with log(name: value))" }

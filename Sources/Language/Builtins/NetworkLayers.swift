@@ -8,7 +8,12 @@ import Tensors
 /// An engine layer is the program's value itself: `model.layers[0]` is the same object as the
 /// `Dense` the program made, so changing one changes the other.
 extension Layer: ScriptObject {
-    public var typeNames: [String] { [typeName, "Layer"] }
+    /// Layer for `Layer.valueType`, Sequential for `Sequential.valueType`.
+    public static var valueType: ValueType { ValueType(self) }
+    /// The layer's class: Dense, Conv2D, ...
+    public var type: ValueType { ValueType(Swift.type(of: self)) }
+    /// A layer's own members, then those of every layer.
+    public var types: [ValueType] { [type, Layer.valueType] }
 
     /// `Dense(2 → 16, relu)`; a Sequential lists its layers, one a line.
     public var plainText: String {
@@ -215,7 +220,7 @@ extension Builtins {
 
     static func registerLayerMembers(in library: Library) {
         library.addCall(
-            "Layer", [.positional("input")],
+            Layer.valueType, [.positional("input")],
             doc: "The layer's (or model's) output for the input: model(x). Arrays of numbers become tensors.",
             example: "let neuron = Dense(1, 1, seed: 0)\nneuron([[1.0], [2.0]])"
         ) { args in
@@ -223,7 +228,7 @@ extension Builtins {
             return .tensor(try layer.forward(try args.tensor("input")))
         }
         library.addMethod(
-            "Layer", "forward", [.positional("input")], doc: "The same as calling the layer: layer.forward(x) is layer(x).",
+            Layer.valueType, "forward", [.positional("input")], doc: "The same as calling the layer: layer.forward(x) is layer(x).",
             example: "Dense(2, 1, seed: 0).forward(ones([3, 2])).shape"
         ) { args in
             .tensor(try args.receiverObject(as: Layer.self).forward(try args.tensor("input")))
@@ -252,35 +257,35 @@ extension Builtins {
         }
         for name in ["weight", "bias"] {
             library.addProperty(
-                "Layer", name,
+                Layer.valueType, name,
                 doc: name == "weight"
                     ? "The layer's weight tensor (Dense: [outputs, inputs]). Assigning a tensor of the same shape copies its values in."
                     : "The layer's bias tensor (Dense: [outputs]). Assigning a tensor of the same shape copies its values in.",
                 get: { .tensor(try ownTensor($0, name)) }, set: { try setOwnTensor($0, name, $1) })
         }
-        library.addProperty("Layer", "parameters", doc: "Every parameter tensor of the layer and the layers inside it, in order.") { value in
+        library.addProperty(Layer.valueType, "parameters", doc: "Every parameter tensor of the layer and the layers inside it, in order.") { value in
             guard case .object(let layer as Layer) = value else { return .array([]) }
             return .array(layer.parameters().map(Value.tensor))
         }
         library.addProperty(
-            "Layer", "namedParameters", doc: "Every parameter as a (name, tensor) pair, named as in saved files: (\"0.weight\", ...)."
+            Layer.valueType, "namedParameters", doc: "Every parameter as a (name, tensor) pair, named as in saved files: (\"0.weight\", ...)."
         ) { value in
             guard case .object(let layer as Layer) = value else { return .array([]) }
             return .array(layer.namedParameters().map { .tuple([.string($0.name), .tensor($0.tensor)]) })
         }
-        library.addProperty("Layer", "parameterCount", doc: "The number of numbers the layer learns (weights and biases).") { value in
+        library.addProperty(Layer.valueType, "parameterCount", doc: "The number of numbers the layer learns (weights and biases).") { value in
             guard case .object(let layer as Layer) = value else { return .int(0) }
             return .int(layer.parameterCount)
         }
-        library.addProperty("Layer", "trainableCount", doc: "The number of parameters training changes (those not frozen).") { value in
+        library.addProperty(Layer.valueType, "trainableCount", doc: "The number of parameters training changes (those not frozen).") { value in
             guard case .object(let layer as Layer) = value else { return .int(0) }
             return .int(layer.trainableParameterCount)
         }
-        library.addProperty("Layer", "isTraining", doc: "Whether the layer is in training mode (train()) rather than eval mode (eval()).") { value in
+        library.addProperty(Layer.valueType, "isTraining", doc: "Whether the layer is in training mode (train()) rather than eval mode (eval()).") { value in
             guard case .object(let layer as Layer) = value else { return .bool(false) }
             return .bool(layer.isTraining)
         }
-        library.addProperty("Layer", "isFrozen", doc: "Whether every parameter is frozen (freeze()).") { value in
+        library.addProperty(Layer.valueType, "isFrozen", doc: "Whether every parameter is frozen (freeze()).") { value in
             guard case .object(let layer as Layer) = value else { return .bool(false) }
             return .bool(layer.isFrozen)
         }
@@ -293,14 +298,14 @@ extension Builtins {
         ]
         for (name, doc, apply, example) in modes {
             library.addMethod(
-                "Layer", name, [], doc: doc, example: "let model = Sequential([Dense(2, 2, seed: 0), Dropout(0.5)])\n" + example
+                Layer.valueType, name, [], doc: doc, example: "let model = Sequential([Dense(2, 2, seed: 0), Dropout(0.5)])\n" + example
             ) { args in
                 apply(try args.receiverObject(as: Layer.self))
                 return .void
             }
         }
         library.addMethod(
-            "Layer", "outputShape", [.positional("inputShape")],
+            Layer.valueType, "outputShape", [.positional("inputShape")],
             doc: "The shape of the output for an input of the given shape, without computing it; -1 stands for any batch size. A shape that does not fit is a ShapeError naming the layer.",
             example: "let model = Sequential([Conv2D(1, 4, kernelSize: 3), MaxPool2D(2), Flatten()])\nmodel.outputShape([-1, 1, 8, 8])"
         ) { args in
@@ -316,22 +321,22 @@ extension Builtins {
             }
             return .array(try layer.outputShape(for: shape).map(Value.int))
         }
-        library.addProperty("Sequential", "layers", doc: "The model's layers, in order (the same objects, so changing one changes the model).") { value in
+        library.addProperty(Sequential.valueType, "layers", doc: "The model's layers, in order (the same objects, so changing one changes the model).") { value in
             guard case .object(let model as Sequential) = value else { return .array([]) }
             return .array(model.layers.map { .object($0) })
         }
-        library.addProperty("Sequential", "count", doc: "The number of layers.") { value in
+        library.addProperty(Sequential.valueType, "count", doc: "The number of layers.") { value in
             guard case .object(let model as Sequential) = value else { return .int(0) }
             return .int(model.layers.count)
         }
         library.addMethod(
-            "Sequential", "[]", [.positional("index")], doc: "The layer at an index: model[0] is the first, model[-1] the last.",
+            Sequential.valueType, "[]", [.positional("index")], doc: "The layer at an index: model[0] is the first, model[-1] the last.",
             example: "let model = Sequential([Dense(2, 4, seed: 0), Dense(4, 1, seed: 1)])\nmodel[-1]"
         ) { args in
             .object(try args.receiverObject(as: Sequential.self)[try args.int("index")])
         }
         library.addMethod(
-            "Sequential", "append", [.positional("layer")], doc: "Adds a layer at the end of the model.",
+            Sequential.valueType, "append", [.positional("layer")], doc: "Adds a layer at the end of the model.",
             example: "let model = Sequential([Dense(2, 4, activation: relu, seed: 0)])\nmodel.append(Dense(4, 1, seed: 1))\nmodel.count"
         ) { args in
             try args.receiverObject(as: Sequential.self).append(try Networks.layer(args, "layer"))

@@ -16,8 +16,10 @@ public final class OptimizerObject: ScriptObject {
         self.settings = settings
     }
 
-    public var typeName: String { kind }
-    public var typeNames: [String] { [kind, "Optimizer"] }
+    public static let valueType = ValueType(named: "Optimizer")
+    /// SGD, Adam, ...: the kind made, with the members of every optimizer.
+    public var type: ValueType { ValueType(named: kind) }
+    public var types: [ValueType] { [type, Self.valueType] }
 
     public var plainText: String {
         let count = optimizer.parameters.reduce(0) { $0 + $1.count }
@@ -37,8 +39,10 @@ public final class SchedulerObject: ScriptObject {
         self.kind = kind
     }
 
-    public var typeName: String { kind }
-    public var typeNames: [String] { [kind, "Scheduler"] }
+    public static let valueType = ValueType(named: "Scheduler")
+    /// StepLR, CosineLR, ...: the schedule made, with the members of every scheduler.
+    public var type: ValueType { ValueType(named: kind) }
+    public var types: [ValueType] { [type, Self.valueType] }
     public var plainText: String {
         "\(kind): lr \(formatFloat(scheduler.optimizer.learningRate)) after \(scheduler.stepCount) step\(scheduler.stepCount == 1 ? "" : "s")"
     }
@@ -129,14 +133,14 @@ extension Builtins {
 
         let optimizerExample = "let model = Dense(1, 1, seed: 0)\nlet opt = SGD(model, lr: 0.1)\nlet loss = mse(model(tensor([[1.0]])), tensor([[3.0]]))\nopt.zeroGrad()\nloss.backward()\nopt.step()\n"
         library.addMethod(
-            "Optimizer", "step", [], doc: "Moves every parameter by its gradient (after loss.backward()), by the optimizer's rule.",
+            OptimizerObject.valueType, "step", [], doc: "Moves every parameter by its gradient (after loss.backward()), by the optimizer's rule.",
             example: optimizerExample + "model.weight"
         ) { args in
             try args.receiverObject(as: OptimizerObject.self).optimizer.step()
             return .void
         }
         library.addMethod(
-            "Optimizer", "zeroGrad", [],
+            OptimizerObject.valueType, "zeroGrad", [],
             doc: "Forgets the parameters' gradients; call it before each loss.backward(), since gradients add up otherwise.",
             example: optimizerExample + "opt.zeroGrad()"
         ) { args in
@@ -144,7 +148,7 @@ extension Builtins {
             return .void
         }
         library.addProperty(
-            "Optimizer", "lr", doc: "The learning rate (step size); assign to change it: opt.lr = 0.01.",
+            OptimizerObject.valueType, "lr", doc: "The learning rate (step size); assign to change it: opt.lr = 0.01.",
             get: { value in
                 guard case .object(let object as OptimizerObject) = value else { return .void }
                 return .float(object.optimizer.learningRate)
@@ -156,11 +160,11 @@ extension Builtins {
                 }
                 object.optimizer.learningRate = rate
             })
-        library.addProperty("Optimizer", "stepCount", doc: "The number of step() calls so far.") { value in
+        library.addProperty(OptimizerObject.valueType, "stepCount", doc: "The number of step() calls so far.") { value in
             guard case .object(let object as OptimizerObject) = value else { return .int(0) }
             return .int(object.optimizer.stepCount)
         }
-        library.addProperty("Optimizer", "parameters", doc: "The tensors the optimizer updates.") { value in
+        library.addProperty(OptimizerObject.valueType, "parameters", doc: "The tensors the optimizer updates.") { value in
             guard case .object(let object as OptimizerObject) = value else { return .array([]) }
             return .array(object.optimizer.parameters.map(Value.tensor))
         }
@@ -210,17 +214,17 @@ extension Builtins {
                 args, "OneCycleLR", .oneCycle(maximum: try args.double("maxLR"), steps: try positive(args, "steps"), warmupFraction: warmup))
         }
         library.addMethod(
-            "Scheduler", "step", [], doc: "Advances the schedule by one step and sets the optimizer's learning rate.",
+            SchedulerObject.valueType, "step", [], doc: "Advances the schedule by one step and sets the optimizer's learning rate.",
             example: "let opt = SGD(Dense(2, 1, seed: 0), lr: 0.1)\nlet schedule = StepLR(opt, every: 1, factor: 0.5)\nschedule.step()\nopt.lr"
         ) { args in
             try args.receiverObject(as: SchedulerObject.self).scheduler.step()
             return .void
         }
-        library.addProperty("Scheduler", "lr", doc: "The learning rate the schedule has set now.") { value in
+        library.addProperty(SchedulerObject.valueType, "lr", doc: "The learning rate the schedule has set now.") { value in
             guard case .object(let object as SchedulerObject) = value else { return .void }
             return .float(object.scheduler.optimizer.learningRate)
         }
-        library.addProperty("Scheduler", "stepCount", doc: "The number of step() calls so far.") { value in
+        library.addProperty(SchedulerObject.valueType, "stepCount", doc: "The number of step() calls so far.") { value in
             guard case .object(let object as SchedulerObject) = value else { return .int(0) }
             return .int(object.scheduler.stepCount)
         }

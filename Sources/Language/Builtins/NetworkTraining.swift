@@ -17,7 +17,7 @@ public final class TrainerObject: ScriptObject, TrainingHistoryHolder {
         self.callback = callback
     }
 
-    public var typeName: String { "Trainer" }
+    public static let valueType = ValueType(named: "Trainer")
     public var trainingHistory: TrainingHistory { trainer.history }
 
     /// Three lines: the model, how it learns, and on what.
@@ -38,9 +38,10 @@ public final class TrainingHistoryObject: ScriptObject, TrainingHistoryHolder {
     public let history: TrainingHistory
     init(_ history: TrainingHistory) { self.history = history }
 
-    public var typeName: String { "TrainingHistory" }
+    public static let valueType = ValueType(named: "TrainingHistory")
     public var trainingHistory: TrainingHistory { history }
-    public var typeNames: [String] { ["TrainingHistory", "History"] }
+    /// A training history has the members of a recorded History too.
+    public var types: [ValueType] { [Self.valueType, HistoryObject.valueType] }
 
     /// Per-epoch series, named as Keras names them: loss, val_loss, accuracy, val_accuracy.
     public var series: [(name: String, values: [Double])] { Visualize.series(of: history) }
@@ -83,7 +84,7 @@ public final class StepReportObject: ScriptObject {
         self.batches = batches
     }
 
-    public var typeName: String { "StepReport" }
+    public static let valueType = ValueType(named: "StepReport")
 
     var headline: String {
         let record = report.record
@@ -116,7 +117,7 @@ public final class EvaluationObject: ScriptObject {
         self.metrics = metrics
     }
 
-    public var typeName: String { "Evaluation" }
+    public static let valueType = ValueType(named: "Evaluation")
     public var plainText: String {
         (["loss \(shortNumber(loss))"] + metrics.map { "\($0.name) \(shortNumber($0.value))" }).joined(separator: ", ")
     }
@@ -233,7 +234,7 @@ extension Builtins {
 
         let setup = "let (x, y) = dataset(\"moons\", n: 64, seed: 0)\nlet model = Sequential([Dense(2, 8, activation: relu, seed: 1), Dense(8, 2, seed: 2)])\nlet run = Trainer(model, loss: crossEntropy, optimizer: Adam(model, lr: 0.01), data: (x, y), validation: 0.25, batchSize: 16, metrics: [accuracy], seed: 3)\n"
         library.addMethod(
-            "Trainer", "fit", [.labelled("epochs", default: .int(1)), .labelled("live", default: .bool(true))],
+            TrainerObject.valueType, "fit", [.labelled("epochs", default: .int(1)), .labelled("live", default: .bool(true))],
             doc: "Trains for the given number of epochs (each one pass over the training data in shuffled batches: forward, loss, backward, optimizer step), then measures the validation data. With live: true, one output shows a progress bar, the epoch table and the loss curve, updated in place as it goes. The next fit goes on from where this one stopped. An interrupt stops it between two batches, keeping the weights of the last step (and raises KeyboardInterrupt). Returns nothing: run.history has the numbers.",
             example: setup + "run.fit(epochs: 2, live: false)\nrun.history"
         ) { args in
@@ -269,7 +270,7 @@ extension Builtins {
             return .void
         }
         library.addMethod(
-            "Trainer", "step", [],
+            TrainerObject.valueType, "step", [],
             doc: "Trains on one batch (the next of the current epoch) and reports it: the batch's loss before and after the update, and the gradient norm of each parameter.",
             example: setup + "run.step()"
         ) { args in
@@ -279,7 +280,7 @@ extension Builtins {
             return .object(StepReportObject(try object.trainer.step(), batches: object.trainer.batchesPerEpoch))
         }
         library.addMethod(
-            "Trainer", "evaluate", [.positional("x", default: .void), .positional("y", default: .void)],
+            TrainerObject.valueType, "evaluate", [.positional("x", default: .void), .positional("y", default: .void)],
             doc: "The loss and metrics of the model on x and y (the validation data when none are given), in eval mode and without gradients: shows as \"loss 0.31, accuracy 0.91\"; result.loss, result.accuracy or result[\"name\"] give one number.",
             example: setup + "run.fit(epochs: 1, live: false)\nlet result = run.evaluate(x, y)\nprint(result, result.accuracy)"
         ) { args in
@@ -296,30 +297,30 @@ extension Builtins {
             return .object(EvaluationObject(loss: result.loss, metrics: metrics))
         }
         library.addMethod(
-            "Trainer", "predict", [.positional("x")],
+            TrainerObject.valueType, "predict", [.positional("x")],
             doc: "The model's output for x, in eval mode and without gradients (Dropout off, BatchNorm on its running averages).",
             example: setup + "run.predict(x[0..<3])"
         ) { args in
             let object = try args.receiverObject(as: TrainerObject.self)
             return .tensor(try object.trainer.predict(try args.tensor("x")))
         }
-        library.addProperty("Trainer", "history", doc: "What the run did so far, one row per epoch (loss, val_loss, each metric): shows as a line chart.") { value in
+        library.addProperty(TrainerObject.valueType, "history", doc: "What the run did so far, one row per epoch (loss, val_loss, each metric): shows as a line chart.") { value in
             guard case .object(let object as TrainerObject) = value else { return .void }
             return .object(TrainingHistoryObject(object.trainer.history))
         }
-        library.addProperty("Trainer", "model", doc: "The model being trained.") { value in
+        library.addProperty(TrainerObject.valueType, "model", doc: "The model being trained.") { value in
             guard case .object(let object as TrainerObject) = value else { return .void }
             return .object(object.trainer.model)
         }
-        library.addProperty("Trainer", "optimizer", doc: "The optimizer the run steps (its lr can be changed between fits).") { value in
+        library.addProperty(TrainerObject.valueType, "optimizer", doc: "The optimizer the run steps (its lr can be changed between fits).") { value in
             guard case .object(let object as TrainerObject) = value else { return .void }
             return .object(object.optimizer)
         }
-        library.addProperty("Trainer", "epochs", doc: "The number of epochs finished so far.") { value in
+        library.addProperty(TrainerObject.valueType, "epochs", doc: "The number of epochs finished so far.") { value in
             guard case .object(let object as TrainerObject) = value else { return .int(0) }
             return .int(object.trainer.epochsCompleted)
         }
-        library.addProperty("Trainer", "batchesPerEpoch", doc: "The number of batches (steps) in one epoch.") { value in
+        library.addProperty(TrainerObject.valueType, "batchesPerEpoch", doc: "The number of batches (steps) in one epoch.") { value in
             guard case .object(let object as TrainerObject) = value else { return .int(0) }
             return .int(object.trainer.batchesPerEpoch)
         }
@@ -370,20 +371,20 @@ extension Builtins {
             return nil
         }
         func floats(_ values: [Double]) -> Value { .array(values.map(Value.float)) }
-        library.addProperty("TrainingHistory", "loss", doc: "The training loss of each epoch (the mean over its batches).") { value in
+        library.addProperty(TrainingHistoryObject.valueType, "loss", doc: "The training loss of each epoch (the mean over its batches).") { value in
             floats(history(value)?.history.epochLosses ?? [])
         }
-        library.addProperty("TrainingHistory", "valLoss", doc: "The validation loss after each epoch (empty without validation data).") { value in
+        library.addProperty(TrainingHistoryObject.valueType, "valLoss", doc: "The validation loss after each epoch (empty without validation data).") { value in
             floats(history(value)?.history.validationLosses ?? [])
         }
-        library.addProperty("TrainingHistory", "stepLosses", doc: "The loss of every batch, in order.") { value in
+        library.addProperty(TrainingHistoryObject.valueType, "stepLosses", doc: "The loss of every batch, in order.") { value in
             floats(history(value)?.history.stepLosses ?? [])
         }
-        library.addProperty("TrainingHistory", "epochs", doc: "The number of epochs recorded.") { value in
+        library.addProperty(TrainingHistoryObject.valueType, "epochs", doc: "The number of epochs recorded.") { value in
             .int(history(value)?.history.epochs.count ?? 0)
         }
         library.addMethod(
-            "TrainingHistory", "metric", [.positional("name")],
+            TrainingHistoryObject.valueType, "metric", [.positional("name")],
             doc: "A metric per epoch by name: \"accuracy\" for training, \"val_accuracy\" for validation.",
             example: "let (x, y) = dataset(\"moons\", n: 64, seed: 0)\nlet model = Dense(2, 2, seed: 1)\nlet run = Trainer(model, loss: crossEntropy, data: (x, y), validation: 0.25, metrics: [accuracy], seed: 2)\nrun.fit(epochs: 2, live: false)\nrun.history.metric(\"val_accuracy\")"
         ) { args in
@@ -399,29 +400,29 @@ extension Builtins {
             return floats(found.values)
         }
 
-        library.addProperty("StepReport", "lossBefore", doc: "The batch's loss before the update.") { value in
+        library.addProperty(StepReportObject.valueType, "lossBefore", doc: "The batch's loss before the update.") { value in
             guard case .object(let object as StepReportObject) = value else { return .void }
             return .float(object.report.lossBefore)
         }
-        library.addProperty("StepReport", "lossAfter", doc: "The same batch's loss after the update.") { value in
+        library.addProperty(StepReportObject.valueType, "lossAfter", doc: "The same batch's loss after the update.") { value in
             guard case .object(let object as StepReportObject) = value else { return .void }
             return .float(object.report.lossAfter)
         }
-        library.addProperty("StepReport", "gradientNorms", doc: "Each parameter's gradient norm, as (name, norm) pairs.") { value in
+        library.addProperty(StepReportObject.valueType, "gradientNorms", doc: "Each parameter's gradient norm, as (name, norm) pairs.") { value in
             guard case .object(let object as StepReportObject) = value else { return .array([]) }
             return .array(object.report.gradients.map { .tuple([.string($0.name), .float($0.norm)]) })
         }
 
-        library.addProperty("Evaluation", "loss", doc: "The mean loss over the data.") { value in
+        library.addProperty(EvaluationObject.valueType, "loss", doc: "The mean loss over the data.") { value in
             guard case .object(let object as EvaluationObject) = value else { return .void }
             return .float(object.loss)
         }
-        library.addProperty("Evaluation", "accuracy", doc: "The accuracy, when the run measures it (metrics: [accuracy]).") { value in
+        library.addProperty(EvaluationObject.valueType, "accuracy", doc: "The accuracy, when the run measures it (metrics: [accuracy]).") { value in
             guard case .object(let object as EvaluationObject) = value else { return .void }
             return .float(try object.value("accuracy"))
         }
         library.addMethod(
-            "Evaluation", "[]", [.positional("name")], doc: "One measure by name: result[\"loss\"], result[\"accuracy\"].",
+            EvaluationObject.valueType, "[]", [.positional("name")], doc: "One measure by name: result[\"loss\"], result[\"accuracy\"].",
             example: "let (x, y) = dataset(\"blobs\", n: 60, classes: 3, seed: 0)\nlet model = Dense(2, 3, seed: 1)\nlet run = Trainer(model, loss: crossEntropy, data: (x, y), metrics: [accuracy], seed: 2)\nrun.evaluate(x, y)[\"accuracy\"]"
         ) { args in
             .float(try args.receiverObject(as: EvaluationObject.self).value(try args.string("name")))

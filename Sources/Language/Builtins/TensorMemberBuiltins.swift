@@ -19,7 +19,7 @@ extension Builtins {
     }
 
     static func registerTensorProperties(in library: Library) {
-        let type = "Tensor"
+        let type = ValueType.tensor
         library.addProperty(type, "shape", doc: "The size of each axis, as an array of whole numbers: [2, 3] for 2 rows of 3.") { value in
             .array(try tensor(value).shape.map(Value.int))
         }
@@ -82,7 +82,7 @@ extension Builtins {
     }
 
     static func registerTensorReductions(in library: Library) {
-        let type = "Tensor"
+        let type = ValueType.tensor
         // sum, mean and logSumExp are also functions: TensorMathBuiltins declares both spellings.
         let reductions: [(String, String, String, (Tensor, [Int]?, Bool) throws -> Tensor)] = [
             ("max", "The largest element over axis or axes (all when neither is given); the gradient goes to the largest.", "tensor([[1, 9], [7, 2]]).max(axis: 1)", { try $0.max(axes: $1, keepDims: $2) }),
@@ -120,7 +120,7 @@ extension Builtins {
     }
 
     static func registerTensorShapeMethods(in library: Library) {
-        let type = "Tensor"
+        let type = ValueType.tensor
         library.addMethod(
             type, "reshape", [.variadic("shape")],
             doc: "The same elements in another shape with as many elements: x.reshape([3, 2]) or x.reshape(3, 2); one size may be -1, meaning 'the rest'.",
@@ -209,7 +209,7 @@ extension Builtins {
     static func registerTensorMathMethods(in library: Library) {
         // The math that is also a function (exp, relu, softmax, pow, matmul, ...) is declared
         // once, with both spellings, in TensorMathBuiltins; the function log also records metrics.
-        let type = "Tensor"
+        let type = ValueType.tensor
         let unary: [(String, String, (Tensor) throws -> Tensor)] = [
             ("log", "The natural logarithm of each element.", { try $0.log() })
         ]
@@ -233,7 +233,7 @@ extension Builtins {
     }
 
     static func registerTensorValueMethods(in library: Library) {
-        let type = "Tensor"
+        let type = ValueType.tensor
         library.addMethod(
             type, "item", [],
             doc: "The value of a one-element tensor as a plain number: a Float, or an Int for an integer tensor.",
@@ -285,7 +285,7 @@ extension Builtins {
     }
 
     static func registerTensorGradMethods(in library: Library) {
-        let type = "Tensor"
+        let type = ValueType.tensor
         library.addMethod(
             type, "backward", [.positional("gradient", default: .void)],
             doc: "Computes the gradient of this one-element tensor (a loss) with respect to every tensor it was computed from that requires gradients, and adds it to their .grad. Gradients add up over calls: clear them with zeroGrad().",

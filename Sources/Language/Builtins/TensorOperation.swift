@@ -52,7 +52,8 @@ extension Library {
             }
             return try operation.apply(try args.tensor(operation.operand), args)
         }
-        let method = Builtin(operation.name, operation.parameters, doc: operation.doc, example: operation.example) { args in
+        let method = Builtin(operation.name, operation.parameters, doc: operation.doc, example: operation.example) {
+            args in
             try operation.apply(try args.receiverTensor(), args)
         }
         function.methodSignature = "\(operation.operand)." + method.signature
@@ -64,5 +65,5 @@ extension Library {
 
 extension TensorOperation {
     /// The member table the method spellings are registered in.
-    static let receiverType = "Tensor"
+    static let receiverType = ValueType.tensor
 }

@@ -1,0 +1,65 @@
+import Foundation
+import NeuralNetworks
+import Testing
+
+@testable import Language
+
+/// The library's structure: operations spelled both ways share one declaration, and member
+/// tables are found through the value's own type.
+@Suite struct LibraryTests {
+    func output(_ code: String) -> (text: String, failed: Bool) {
+        Interpreter(directory: FileManager.default.temporaryDirectory.path).transcript([code])
+    }
+
+    @Test func bothSpellingsOfAnOperationShareOneDoc() throws {
+        let library = Interpreter.standardLibrary()
+        for name in ["exp", "abs", "relu", "softmax", "sum", "argmax", "pow", "matmul", "clamp", "oneHot", "allClose"] {
+            let function = try #require(library.functions[name], "\(name) is no function")
+            guard case .method(let method) = library.members[.tensor]?[name] else {
+                Issue.record("\(name) is no Tensor method")
+                continue
+            }
+            #expect(method.doc == function.doc)
+            #expect(method.isMethodSpelling && !function.isMethodSpelling)
+            #expect(function.methodSignature?.hasSuffix("." + method.signature) == true)
+        }
+        let reference = library.referenceMarkdown()
+        #expect(!reference.contains("#### `Tensor.exp`"))
+        #expect(reference.contains("exp(_ x)\nx.exp()"))
+    }
+
+    @Test func bothSpellingsGiveTheSameValues() {
+        let cases = [
+            "exp(tensor([0, 1])).equals(tensor([0, 1]).exp())",
+            "softmax(tensor([[1, 2], [3, 5]]), axis: 0).equals(tensor([[1, 2], [3, 5]]).softmax(0))",
+            "sum(tensor([[1, 2], [3, 4]]), 1).equals(tensor([[1, 2], [3, 4]]).sum(axis: 1))",
+            "pow(tensor([1, 2, 3]), [2, 1, 0]).equals(tensor([1, 2, 3]).pow([2, 1, 0]))",
+            "abs(tensor([-1, 2])).equals(tensor([-1, 2]).abs())",
+        ]
+        for code in cases {
+            let (text, failed) = output(code)
+            #expect(!failed && text.trimmingCharacters(in: .whitespacesAndNewlines) == "true", "\(code): \(text)")
+        }
+        // A number operand keeps giving a number, only in the function spelling.
+        #expect(output("exp(0)").text.contains("1.0"))
+        #expect(output("abs(-3)").text.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
+    }
+
+    @Test func theMethodSpellingChecksItsArgumentsAsTheFunctionDoes() {
+        let (text, failed) = output("tensor([1, 2]).clamp(min: 2, max: 1)")
+        #expect(failed)
+        #expect(text.contains("clamp needs min <= max"))
+    }
+
+    @Test func typesComeFromTheValue() {
+        let dense = Value.object(try! Dense(2, 3, seed: 0))
+        #expect(dense.type == ValueType(Dense.self))
+        #expect(dense.typeName == "Dense")
+        #expect(dense.memberTypes == [ValueType(Dense.self), Layer.valueType])
+        #expect(Value.tensor(try! .zeros([1])).memberTypes == [.tensor])
+        #expect(Value.int(1).typeName == "Int")
+        let library = Interpreter.standardLibrary()
+        #expect(library.member("parameterCount", of: dense) != nil)
+        #expect(library.member("shape", of: .tensor(try! .zeros([1]))) != nil)
+    }
+}
