@@ -360,8 +360,14 @@ private final class LiveHarness {
     #expect(h.published.map(\.isUpdate) == [false, true])
     let final = h.published.last!.bundle
     #expect(final.plainText.hasPrefix("[██████████████████████████████] 100%  done: 3/3 epochs · train loss"))
-    #expect(final.plainText.contains("epoch  train loss  validation loss  accuracy  validation accuracy  time"))
+    // The finished state, the one a notebook saves, carries no wall time: a re-run is identical.
+    #expect(final.plainText.contains("epoch  train loss  validation loss  accuracy  validation accuracy\n"))
+    #expect(!final.plainText.contains(" s\n") && !final.plainText.hasSuffix(" s"))
+    #expect(!final.data["text/html"]!.contains(">time<"))
     #expect(final.data["text/html"]!.contains("#009e73"))
+    // The bar is a block of its own, not squeezed beside a status line that cannot wrap.
+    #expect(!final.data["text/html"]!.contains("nowrap"))
+    #expect(!final.data["text/html"]!.contains("display:flex"))
     #expect(h.display.lastBundle == final)
 }
 
@@ -393,8 +399,11 @@ private final class LiveHarness {
     #expect(h.published.first!.isUpdate == false)
     #expect(h.published.dropFirst().allSatisfy { $0.isUpdate })
     #expect(h.published.last!.bundle.plainText.contains("done: 10/10 epochs"))
-    // Epoch times come from the display's clock: 4 batches of 0.1 s.
-    #expect(h.published.last!.bundle.plainText.contains("0.4 s"))
+    // While the run goes on, epoch times from the display's clock (4 batches of 0.1 s) show;
+    // the finished state drops them.
+    let running = h.published.dropLast().last!.bundle.plainText
+    #expect(running.contains("0.40 s") && running.contains("time"))
+    #expect(!h.published.last!.bundle.plainText.contains("0.40 s"))
 }
 
 @Test func liveDisplayMarksInterruptedAndFailedRuns() throws {
