@@ -233,4 +233,5 @@ func decodeBase64(_ text: String) -> [UInt8] {
     return output
 }
 
+useShippedFonts()
 Tensorcell.main()
