@@ -58,5 +58,5 @@ extension Chart {
 /// How a chart goes into a notebook.
 public enum ChartBundle {
     /// The largest SVG, in bytes, a chart's bundle carries beside its PNG.
-    public static let svgLimit = 16 * 1024
+    public static let svgLimit = 8 * 1024
 }

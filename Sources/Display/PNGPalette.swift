@@ -6,16 +6,21 @@
 /// antialiasing blends at their edges. When the picture has 256 colours or fewer the palette is
 /// exact. When it has more, the 255 most frequent are kept and every other colour is replaced
 /// by the nearest kept one; that is done only when those others cover a small share of the
-/// pixels (edge shades, which move to a shade next to them), never for a picture made of many
-/// colours such as a grid of photographs, which stays truecolour (`nil`).
+/// pixels (edge shades, which move to a shade next to them) or each of them has a kept colour
+/// close by (the shades of a smooth field, as a decision boundary's), never for a picture made
+/// of many distant colours such as a grid of photographs, which stays truecolour (`nil`).
 struct PNGPalette {
     /// The colours as `0xRRGGBB`, in order of first use.
     let colors: [UInt32]
     /// One index into `colors` per pixel, row after row.
     let indices: [UInt8]
 
-    /// The share of pixels whose colour may be replaced by a near one, at most.
-    static let replaceableShare = 0.03
+    /// The share of pixels whose colour may be replaced by the nearest kept one, whatever the
+    /// distance.
+    static let replaceableShare = 0.05
+    /// Beyond that share, how far a replaced colour may move: a squared RGB distance, about
+    /// 12 levels of 255 in each channel, below what the eye tells apart in a smooth field.
+    static let nearDistance = 3 * 12 * 12
 
     /// - Parameters:
     ///   - pixels: rows of 32-bit words `0x__RRGGBB` (cairo's RGB24 layout), `stride` bytes apart.
@@ -44,11 +49,13 @@ struct PNGPalette {
             let byFrequency = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             let kept = byFrequency.prefix(255)
             let replaced = byFrequency.dropFirst(255).reduce(0) { $0 + $1.value }
-            guard Double(replaced) <= PNGPalette.replaceableShare * Double(width * height) else { return nil }
+            let anyDistance = Double(replaced) <= PNGPalette.replaceableShare * Double(width * height)
             colors = kept.map(\.key).sorted()
             for (i, color) in colors.enumerated() { index[color] = UInt8(i) }
             for (color, _) in byFrequency.dropFirst(255) {
-                index[color] = UInt8(PNGPalette.nearest(color, among: colors))
+                let (position, distance) = PNGPalette.nearest(color, among: colors)
+                if !anyDistance && distance > PNGPalette.nearDistance { return nil }
+                index[color] = UInt8(position)
             }
         }
         for (i, color) in colors.enumerated() where index[color] == nil { index[color] = UInt8(i) }
@@ -73,8 +80,8 @@ struct PNGPalette {
         self.indices = indices
     }
 
-    /// The position in `colors` of the colour closest to `color` (squared RGB distance).
-    static func nearest(_ color: UInt32, among colors: [UInt32]) -> Int {
+    /// The position in `colors` of the colour closest to `color`, and its squared RGB distance.
+    static func nearest(_ color: UInt32, among colors: [UInt32]) -> (position: Int, distance: Int) {
         func channels(_ c: UInt32) -> (Int, Int, Int) { (Int(c >> 16 & 0xFF), Int(c >> 8 & 0xFF), Int(c & 0xFF)) }
         let (r, g, b) = channels(color)
         var best = 0
@@ -87,6 +94,6 @@ struct PNGPalette {
                 bestDistance = distance
             }
         }
-        return best
+        return (best, bestDistance)
     }
 }
