@@ -43,13 +43,13 @@ extension Chart {
         let svg = svg()
         var bundle = MIMEBundle(plainText: summary)
         if let png = try? png(scale: pngScale) {
-            bundle.data["image/png"] = Base64.encode(png)
+            bundle.data["image/png"] = .string(Base64.encode(png))
             bundle.metadata["image/png"] = [
-                "width": Int(size.width.rounded()), "height": Int(size.height.rounded()),
+                "width": .int(Int(size.width.rounded())), "height": .int(Int(size.height.rounded())),
             ]
-            if svg.utf8.count < ChartBundle.svgLimit { bundle.data["image/svg+xml"] = svg }
+            if svg.utf8.count < ChartBundle.svgLimit { bundle.setText(svg, for: "image/svg+xml") }
         } else {
-            bundle.data["image/svg+xml"] = svg
+            bundle.setText(svg, for: "image/svg+xml")
         }
         return bundle
     }

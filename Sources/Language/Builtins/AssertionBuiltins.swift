@@ -15,7 +15,7 @@ extension Builtins {
             let condition = args.value("condition")
             if try args.evaluator.truth(condition, span: args.span(of: "condition")) { return .void }
             let message = try args.string("message")
-            throw args.error(message.isEmpty ? "assertion failed" : message, kind: "AssertionError")
+            throw args.error(message.isEmpty ? "assertion failed" : message, kind: .assertionError)
         }
     }
 }
