@@ -31,7 +31,7 @@ export TENSORCELL_BIN := $(abspath $(RELEASE_BIN))
 
 help:
 	@echo "make lab       install what is needed, build, install the kernel, open JupyterLab on notebooks/"
-	@echo "make test      install what tests need, build, run the Swift, protocol, notebook and browser tests"
+	@echo "make test      install what tests need, build, run the Swift, protocol, notebook, browser and wheel tests"
 	@echo "make notebooks run every notebooks/*.ipynb with the kernel and save it with its outputs"
 	@echo "make wheel     build dist/tensorcell-VERSION-py3-none-PLATFORM.whl, a self-contained wheel"
 	@echo "make bench     run every benchmark beside its peers and rewrite docs/benchmarks.md"

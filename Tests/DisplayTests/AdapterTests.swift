@@ -23,6 +23,9 @@ func adapterMatchesGoldenFiles(name: String) throws {
         }
     }
     try Golden.check(bundle.plainText + "\n", "\(name).txt")
+    // A picture whose SVG is too large to go beside its PNG is checked as a PNG of its size in
+    // adapterPicturesAreValidPNGsOfTheirSize; its drawing, by the chart kinds' golden SVGs.
+    if bundle.text("image/png") != nil { checked += 1 }
     #expect(checked > 0, "\(name) has neither a picture nor a table")
 }
 
@@ -37,7 +40,7 @@ func adapterPicturesAreValidPNGsOfTheirSize(name: String) throws {
     // A 2x picture, shown at its CSS size: the metadata says half its pixels.
     let bitmap = try Bitmap(png: png)
     let size = try #require(bundle.metadata["image/png"])
-    #expect(bitmap.width == 2 * size["width"]!.intValue! && bitmap.height == 2 * size["height"]!.intValue!)
+    #expect(size["width"]?.intValue.map { 2 * $0 } == bitmap.width && size["height"]?.intValue.map { 2 * $0 } == bitmap.height)
     #expect(png.count < 150 * 1024)
     #expect((bundle.text("image/svg+xml")?.utf8.count ?? 0) < ChartBundle.svgLimit)
 }
@@ -61,7 +64,8 @@ private func trainedModel() throws -> (model: Sequential, data: Dataset, trainer
     return (model, data, trainer)
 }
 
-/// A bundle a notebook can show: text always; a picture with an SVG document and a PNG.
+/// A bundle a notebook can show: text always; a picture as a PNG, with an SVG document beside
+/// it when that is small.
 private func expectReadable(_ bundle: MIMEBundle, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(!bundle.plainText.isEmpty, "\(what): no text/plain", sourceLocation: sourceLocation)
     if let svg = bundle.text("image/svg+xml") {
@@ -69,6 +73,8 @@ private func expectReadable(_ bundle: MIMEBundle, _ what: String, sourceLocation
         #expect(
             !svg.contains("nan\"") && !svg.contains("inf\""), "\(what): a non-finite number in an SVG attribute",
             sourceLocation: sourceLocation)
+    }
+    if bundle.text("image/svg+xml") != nil || bundle.text("image/png") != nil {
         #expect(
             bundle.pngBytes.map { (try? Bitmap(png: $0)) != nil } == true, "\(what): no valid PNG",
             sourceLocation: sourceLocation)
@@ -302,7 +308,13 @@ private func expectRefused(
     #expect(try Visualize.images(try Tensor.zeros([28, 28])).plainText.hasPrefix("<ImageGrid: 1 images of 28×28"))
     let many = try Visualize.images(try Tensor.zeros([1000, 16]), labels: try Tensor.zeros([1000], dtype: .int64))
     #expect(many.plainText.hasPrefix("<ImageGrid: 100 images of 4×4"))
-    #expect(many.text("image/svg+xml")!.contains("(first 100 of 1,000)"))
+    // A grid of 100 pictures makes an SVG too large to go beside the PNG; the caption that says
+    // only the first 100 are shown is in the drawing.
+    if let svg = many.text("image/svg+xml") {
+        #expect(svg.contains("(first 100 of 1,000)"))
+    } else {
+        #expect(many.pngBytes != nil)
+    }
     let oneHot = try Visualize.images(try Tensor.zeros([2, 4, 4]), labels: try Tensor([0, 1, 1, 0], shape: [2, 2]))
     #expect(oneHot.plainText.contains("labels 1 0"))
 }
@@ -317,11 +329,11 @@ private func expectRefused(
     let oneHot = try Tensor([1, 0, 0, 1, 0, 1, 1, 0], shape: [4, 2])
     let fromScores = try Visualize.confusion(predictions: scores, targets: oneHot, classes: 3, title: "Mine")
     #expect(fromScores.plainText.contains("<ConfusionMatrix: 3 classes, accuracy 75% (3 of 4)>"))
-    #expect(fromScores.text("image/svg+xml")!.contains(">Mine<"))
+    #expect((fromScores.text("image/svg+xml") ?? "").contains(">Mine<"))
 }
 
-@Test func activationsAreTheSmallMultiples() {
-    #expect(Visualize.activations().text("image/svg+xml") == SmallMultiples.activationFunctions().svg())
+@Test func activationsAreTheSmallMultiples() throws {
+    #expect(Visualize.activations().pngBytes == (try SmallMultiples.activationFunctions().png(scale: 2)))
 }
 
 @Test func graphsShowValuesGradientsAndOperations() throws {
@@ -406,8 +418,8 @@ private final class LiveHarness {
     // While the run goes on, epoch times from the display's clock (4 batches of 0.1 s) show;
     // the finished state drops them.
     let running = h.published.dropLast().last!.bundle.plainText
-    #expect(running.contains("0.40 s") && running.contains("time"))
-    #expect(!h.published.last!.bundle.plainText.contains("0.40 s"))
+    #expect(running.contains("0.4 s") && running.contains("time"))
+    #expect(!h.published.last!.bundle.plainText.contains("0.4 s"))
 }
 
 @Test func liveDisplayMarksInterruptedAndFailedRuns() throws {
