@@ -507,7 +507,7 @@ final class Evaluator {
                 return items[resolved]
             case .range(let lower, let upper, let closed):
                 let start = lower ?? 0
-                let end = upper.map { closed ? $0 + 1 : $0 } ?? items.count
+                let end = upper.map { closed && $0 < .max ? $0 + 1 : $0 } ?? items.count
                 guard start >= 0 && end <= items.count && start <= end else {
                     throw LanguageError(
                         "ValueError", "the range \(indices[0].text) does not fit \(items.count) items", at: span)
@@ -541,7 +541,7 @@ final class Evaluator {
             switch index {
             case .int(let position): return .at(position)
             case .range(let lower, let upper, let closed):
-                if closed, let upper { return .range(lower, upper == -1 ? nil : upper + 1) }
+                if closed, let upper { return .range(lower, upper == -1 ? nil : (upper < .max ? upper + 1 : upper)) }
                 return .range(lower, upper)
             case .float(let number) where number == number.rounded() && abs(number) < 9e15: return .at(Int(number))
             default:
@@ -803,9 +803,16 @@ final class Evaluator {
         default: break
         }
         switch (op, left, right) {
-        case (.add, .string(let a), .string(let b)): return .string(a + b)
-        case (.add, .string(let a), _): return .string(a + right.text)
-        case (.add, .array(let a), .array(let b)): return .array(a + b)
+        case (.add, .string(let a), .string(let b)):
+            try ValueMemory.check(ValueMemory.string(a.utf8.count &+ b.utf8.count), "the joined string")
+            return .string(a + b)
+        case (.add, .string(let a), _):
+            let b = right.text
+            try ValueMemory.check(ValueMemory.string(a.utf8.count &+ b.utf8.count), "the joined string")
+            return .string(a + b)
+        case (.add, .array(let a), .array(let b)):
+            try ValueMemory.check(ValueMemory.array(a.count &+ b.count), "the joined array")
+            return .array(a + b)
         case (.less, .string(let a), .string(let b)): return .bool(a < b)
         case (.lessEqual, .string(let a), .string(let b)): return .bool(a <= b)
         case (.greater, .string(let a), .string(let b)): return .bool(a > b)
