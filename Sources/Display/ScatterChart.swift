@@ -36,7 +36,7 @@ public struct ScatterChart: Chart, Sendable {
 
     /// Past this many points, markers become plain dots drawn as one path per class.
     static let denseLimit = 1500
-    /// Past this many points, each class draws one dot a pixel.
+    /// Past this many points, each class draws one dot in each 2×2 pixel cell.
     static let thinningLimit = 20_000
 
     func classOf(_ i: Int) -> Int {
@@ -113,7 +113,7 @@ public struct ScatterChart: Chart, Sendable {
         if dense {
             // Thousands of points: one dot path per class, circles and squares alternating so
             // neighbouring classes still differ in shape, not only in colour.
-            // Past `thinningLimit` points, a class's points on the same pixel are drawn once:
+            // Past `thinningLimit` points, a class's points in the same 2×2 pixel cell are drawn once:
             // the picture is the same, and the work stays linear in the points, where drawing
             // a million overlapping dots costs the renderer far more than a million.
             var byClass: [Int: [Point]] = [:]
@@ -122,7 +122,8 @@ public struct ScatterChart: Chart, Sendable {
             for i in drawable {
                 let point = axes.point(x[i], y[i]), c = classOf(i)
                 if thin {
-                    let key = (Int(point.x.rounded()) & 0xFFFF) | (Int(point.y.rounded()) & 0xFFFF) << 16 | c << 32
+                    // Cells of one dot radius: dots closer than that overlap almost wholly.
+                    let key = (Int(point.x / 2) & 0xFFFF) | (Int(point.y / 2) & 0xFFFF) << 16 | c << 32
                     guard drawn.insert(key).inserted else { continue }
                 }
                 byClass[c, default: []].append(point)
