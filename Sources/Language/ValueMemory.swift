@@ -9,7 +9,7 @@ enum ValueMemory {
         // Small values are always let through: checking costs more than they can hurt.
         guard bytes > 1 << 20, bytes > TensorMemory.roomBytes else { return }
         throw LanguageError(
-            "MemoryError",
+            .memoryError,
             "\(what()) would need \(byteText(bytes)), more than the memory limit leaves (\(byteText(TensorMemory.roomBytes)) of \(byteText(TensorMemory.limitBytes)))"
         )
     }

@@ -67,7 +67,7 @@ enum Networks {
                 name,
                 "unknown activation '\(text)'" + (didYouMean(text, among: activationNames).isEmpty
                     ? ": use one of \(activationNames.joined(separator: ", "))" : didYouMean(text, among: activationNames)),
-                kind: "ValueError")
+                kind: .valueError)
         }
     }
 
@@ -135,7 +135,7 @@ enum Networks {
         do {
             return try body()
         } catch let failure as NeuralNetworkError {
-            throw LanguageError(failure.kind, failure.description)
+            throw LanguageError(ErrorKind(named: failure.kind), failure.description)
         }
     }
 }
