@@ -10,8 +10,12 @@ enum MarkdownText {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "|", "*", "`", "[", "]", "~":
+            case "|", "*", "`", "~":
                 out += "\\" + String(character)
+            case "(" where index > 0 && characters[index - 1] == "]":
+                // `[text](url)` is a link only with the parenthesis right after the bracket;
+                // escaping it leaves brackets, as in shapes ([4, 2]), as they are.
+                out += "\\("
             case "\\":
                 // A backslash is literal unless punctuation follows (then it would escape it).
                 let next = index + 1 < characters.count ? characters[index + 1] : " "

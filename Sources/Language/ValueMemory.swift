@@ -6,11 +6,13 @@ import Tensors
 enum ValueMemory {
     /// Throws a MemoryError when a new value of `bytes` would not fit in what the limit leaves.
     static func check(_ bytes: Int, _ what: @autoclosure () -> String) throws {
-        // Small values are always let through: checking costs more than they can hurt.
-        guard bytes > 1 << 20, bytes > TensorMemory.roomBytes else { return }
+        // Small values are always let through: checking costs more than they can hurt. A large
+        // one may take a quarter of the room: building it copies its parts (which stay alive
+        // until it is assigned), and a string or array may reserve up to twice what it holds.
+        guard bytes > 1 << 20, bytes > TensorMemory.roomBytes / 4 else { return }
         throw LanguageError(
             .memoryError,
-            "\(what()) would need \(byteText(bytes)), more than the memory limit leaves (\(byteText(TensorMemory.roomBytes)) of \(byteText(TensorMemory.limitBytes)))"
+            "\(what()) would need \(byteText(bytes)), more than the memory limit allows (a quarter of the \(byteText(TensorMemory.roomBytes)) left of \(byteText(TensorMemory.limitBytes)))"
         )
     }
 

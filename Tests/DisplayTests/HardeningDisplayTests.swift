@@ -19,7 +19,8 @@ func logAxesCoverExtremeValues(_ low: Double, _ high: Double) {
     let markdown = table.markdown()
     #expect(!markdown.contains("<img"))
     #expect(markdown.contains("&lt;img src=x onerror=alert(1)&gt;"))
-    #expect(markdown.contains("\\*\\*b\\*\\* \\_i\\_ \\`c\\` \\[l\\](j:x) a\\\\\\*"))
+    #expect(markdown.contains("\\*\\*b\\*\\* \\_i\\_ \\`c\\` [l]\\(j:x) a\\\\\\*"))
+    #expect(MarkdownText.escape("Tensor [4, 2]") == "Tensor [4, 2]")
     // Underscores inside a word and backslashes before a space stay as they are.
     #expect(markdown.contains("| name | val_loss |"))
     #expect(MarkdownText.escape("true \\ predicted") == "true \\ predicted")

@@ -23,16 +23,16 @@ def save(name, figures):
 
 def test_wire_fuzz_kills_nothing(binary, tmp_path):
     fuzzer = wire_fuzz.Fuzzer(kernel_argv(binary), SEED, tmp_path)
-    figures = fuzzer.run(2000)
+    figures = fuzzer.run(1000)
     save("wire-fuzz.json", {**figures, "seed": SEED, "failures": fuzzer.deaths + fuzzer.hangs})
     print("wire fuzz:", figures)
-    assert figures["messages"] == 2000
+    assert figures["messages"] == 1000
     assert fuzzer.deaths == [] and fuzzer.hangs == []
 
 
 def test_cell_fuzz_kills_nothing(binary, tmp_path):
-    figures = cell_fuzz.run(kernel_argv(binary), 800, SEED, tmp_path)
+    figures = cell_fuzz.run(kernel_argv(binary), 400, SEED, tmp_path)
     save("cell-fuzz.json", {**figures, "seed": SEED})
     print("cell fuzz:", {k: v for k, v in figures.items() if k != "failures"})
-    assert figures["cells"] == 800
+    assert figures["cells"] == 400
     assert figures["deaths"] == 0 and figures["hangs"] == 0, figures["failures"][:5]

@@ -136,7 +136,7 @@ def test_table_markdown_escapes_data(binary, folder):
             "table([(\"<img src=x onerror=alert(1)>\", 1), (\"**bold** | [link](javascript:x)\", 2)], columns: [\"name\", \"n\"])")
         markdown = next(m["content"]["data"]["text/markdown"] for m in outputs if m["msg_type"] in ("display_data", "execute_result"))
         assert "<img" not in markdown and "&lt;img src=x onerror=alert(1)&gt;" in markdown
-        assert "\\*\\*bold\\*\\* \\| \\[link\\](javascript:x)" in markdown
+        assert "\\*\\*bold\\*\\* \\| [link]\\(javascript:x)" in markdown
     finally:
         kernel.close()
 
