@@ -81,9 +81,7 @@ public struct RecordTable: MIMERepresentable, Sendable, Equatable {
 
     /// A GitHub-flavoured Markdown table, with the caption and footer as plain lines.
     public func markdown() -> String {
-        func escape(_ s: String) -> String {
-            String(s.flatMap { $0 == "|" ? ["\\", "|"] : [$0] }).replacingNewlines()
-        }
+        func escape(_ s: String) -> String { MarkdownText.escape(s).replacingNewlines() }
         var out: [String] = []
         if let caption { out.append(escape(caption)); out.append("") }
         out.append("| " + columns.map(escape).joined(separator: " | ") + " |")

@@ -69,7 +69,9 @@ struct Scale {
                 b += 0.5
             }
             let pad = (b - a) * padding
-            return Scale(kind: .log, lower: pow(10, a - pad), upper: pow(10, b + pad))
+            // Padding must not push past the normal doubles: 10^-330 is 0 and 10^310 infinite,
+            // and neither has a logarithm to place ticks by.
+            return Scale(kind: .log, lower: pow(10, max(a - pad, -307)), upper: pow(10, min(b + pad, 308)))
         }
         if includeZero {
             lo = min(lo, 0)
@@ -127,7 +129,7 @@ struct Scale {
         if wholeTicks && step < 1 { (step, exponent) = (1, 0) }
         let first = (lower / step).rounded(.up)
         let last = (upper / step).rounded(.down)
-        guard first <= last, last - first < 1000 else { return [] }
+        guard first.isFinite, last.isFinite, first <= last, last - first < 1000 else { return [] }
         let magnitude = max(abs(lower), abs(upper))
         let scientific = magnitude >= 1e6 || exponent < -4
         var ticks: [Tick] = []
@@ -149,9 +151,9 @@ struct Scale {
     /// Powers of ten (with 2 and 5 between them when the interval spans few decades);
     /// nil when no power of ten falls inside, and linear ticks serve better.
     private func decadeTicks(count: Int) -> [Tick]? {
-        let a = Int(ceil(log10(lower) - 1e-9))
-        let b = Int(floor(log10(upper) + 1e-9))
-        guard a <= b else { return nil }
+        let low = ceil(log10(lower) - 1e-9), high = floor(log10(upper) + 1e-9)
+        guard low.isFinite, high.isFinite, low <= high else { return nil }
+        let a = Int(low), b = Int(high)
         let decades = b - a + 1
         var values: [Double] = []
         if decades <= 2 {

@@ -36,6 +36,8 @@ public struct ScatterChart: Chart, Sendable {
 
     /// Past this many points, markers become plain dots drawn as one path per class.
     static let denseLimit = 1500
+    /// Past this many points, each class draws one dot in each 2×2 pixel cell.
+    static let thinningLimit = 20_000
 
     func classOf(_ i: Int) -> Int {
         guard let labels, i < labels.count else { return 0 }
@@ -111,8 +113,21 @@ public struct ScatterChart: Chart, Sendable {
         if dense {
             // Thousands of points: one dot path per class, circles and squares alternating so
             // neighbouring classes still differ in shape, not only in colour.
+            // Past `thinningLimit` points, a class's points in the same 2×2 pixel cell are drawn once:
+            // the picture is the same, and the work stays linear in the points, where drawing
+            // a million overlapping dots costs the renderer far more than a million.
             var byClass: [Int: [Point]] = [:]
-            for i in drawable { byClass[classOf(i), default: []].append(axes.point(x[i], y[i])) }
+            var drawn = Set<Int>()
+            let thin = drawable.count > ScatterChart.thinningLimit
+            for i in drawable {
+                let point = axes.point(x[i], y[i]), c = classOf(i)
+                if thin {
+                    // Cells of one dot radius: dots closer than that overlap almost wholly.
+                    let key = (Int(point.x / 2) & 0xFFFF) | (Int(point.y / 2) & 0xFFFF) << 16 | c << 32
+                    guard drawn.insert(key).inserted else { continue }
+                }
+                byClass[c, default: []].append(point)
+            }
             for c in byClass.keys.sorted() {
                 canvas.dots(byClass[c]!, radius: 2, color: CategoricalPalette.color(c).withAlpha(0.75), square: c % 2 != 0)
             }

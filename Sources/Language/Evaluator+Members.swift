@@ -83,7 +83,7 @@ extension Evaluator {
                 return items[resolved]
             case .range(let lower, let upper, let closed):
                 let start = lower ?? 0
-                let end = upper.map { closed ? $0 + 1 : $0 } ?? items.count
+                let end = upper.map { closed && $0 < .max ? $0 + 1 : $0 } ?? items.count
                 guard start >= 0 && end <= items.count && start <= end else {
                     throw LanguageError(
                         .valueError, "the range \(indices[0].text) does not fit \(items.count) items", at: span)
@@ -117,7 +117,7 @@ extension Evaluator {
             switch index {
             case .int(let position): return .at(position)
             case .range(let lower, let upper, let closed):
-                if closed, let upper { return .range(lower, upper == -1 ? nil : upper + 1) }
+                if closed, let upper { return .range(lower, upper == -1 ? nil : (upper < .max ? upper + 1 : upper)) }
                 return .range(lower, upper)
             case .float(let number) where number.wholeNumber(below: 9e15) != nil: return .at(Int(number))
             default:

@@ -40,9 +40,16 @@ extension Evaluator {
         default: break
         }
         switch (op, left, right) {
-        case (.add, .string(let a), .string(let b)): return .string(a + b)
-        case (.add, .string(let a), _): return .string(a + right.text)
-        case (.add, .array(let a), .array(let b)): return .array(a + b)
+        case (.add, .string(let a), .string(let b)):
+            try ValueMemory.check(ValueMemory.string(a.utf8.count &+ b.utf8.count), "the joined string")
+            return .string(a + b)
+        case (.add, .string(let a), _):
+            let b = right.text
+            try ValueMemory.check(ValueMemory.string(a.utf8.count &+ b.utf8.count), "the joined string")
+            return .string(a + b)
+        case (.add, .array(let a), .array(let b)):
+            try ValueMemory.check(ValueMemory.array(a.count &+ b.count), "the joined array")
+            return .array(a + b)
         case (.less, .string(let a), .string(let b)): return .bool(a < b)
         case (.lessEqual, .string(let a), .string(let b)): return .bool(a <= b)
         case (.greater, .string(let a), .string(let b)): return .bool(a > b)

@@ -94,13 +94,16 @@ enum Inspection {
             var start = position
             while start > 0 && isNameScalar(scalars[start - 1]) { start -= 1 }
             guard start < position else { return nil }
-            parts.insert(String(String.UnicodeScalarView(scalars[start..<position])), at: 0)
+            // Appended and reversed at the end: inserting at the front made a long chain
+            // (a cell of a million `x.`) quadratic.
+            parts.append(String(String.UnicodeScalarView(scalars[start..<position])))
             if start > 0 && scalars[start - 1] == "." {
                 position = start - 1
             } else {
                 break
             }
         }
+        parts.reverse()
         guard var value = lookup(parts[0], interpreter) else { return nil }
         for name in parts.dropFirst() {
             guard let member = interpreter.library.member(name, of: value), case .property(let getter, _, _) = member,

@@ -126,19 +126,13 @@ public final class Runtime {
 
     // MARK: Files
 
-    /// A path relative to the notebook's directory. Absolute paths and `..` are refused: the
-    /// language reads and writes only below the notebook.
-    public func resolve(_ path: String, span: SourceSpan) throws -> String {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        if path.isEmpty { throw LanguageError(.valueError, "an empty file name", at: span) }
-        if path.hasPrefix("/") || path.hasPrefix("~") {
-            throw LanguageError(
-                .valueError, "'\(path)' is not inside the notebook's folder: use a path relative to it", at: span)
-        }
-        if parts.contains("..") {
-            throw LanguageError(.valueError, "'\(path)' leaves the notebook's folder ('..' is not allowed)", at: span)
-        }
-        return directory == "." ? path : directory + "/" + path
+    /// The notebook's folder, through which every builtin reads and writes files.
+    public var folder: NotebookFolder { NotebookFolder(path: directory) }
+
+    /// Checks that `path` names a file inside the notebook's folder (relative, no `..`, no NUL),
+    /// with the error at `span`; the folder itself refuses links that lead out.
+    public func checkFileName(_ path: String, span: SourceSpan) throws {
+        if let problem = NotebookFolder.problem(with: path) { throw LanguageError(.valueError, problem, at: span) }
     }
 }
 

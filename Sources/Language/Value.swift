@@ -175,10 +175,18 @@ func formatFloat(_ value: Double) -> String {
 /// `tensor([[1.0, 2.0], [3.0, 4.0]], shape: [2, 2], dtype: float32)`, summarised past a few items.
 func tensorText(_ tensor: Tensor) -> String {
     let shape = tensor.shape
-    let values = tensor.toDoubles()
+    let summarized = tensor.count > 1000
+    var strides = [Int](repeating: 1, count: shape.count)
+    if shape.count > 1 {
+        for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
+    }
+    // A long tensor shows a few elements of each axis; only those are read (a tensor of 300
+    // million elements shows six), and, as in PyTorch, only they decide the number format.
+    let values = summarized ? shownElements(tensor) : tensor.toDoubles()
     let isInteger = tensor.dtype == .int32 || tensor.dtype == .int64
     // Whole numbers print as `2.`; otherwise every element gets four decimals, as PyTorch prints.
     let allWhole = values.allSatisfy { !$0.isFinite || $0.wholeNumber(below: 1e15) != nil }
+    var next = 0
     func element(_ value: Double) -> String {
         if isInteger, value.isFinite, Swift.abs(value) < 9.0e18 { return String(Int(value)) }
         if !value.isFinite { return formatFloat(value) }
@@ -188,12 +196,17 @@ func tensorText(_ tensor: Tensor) -> String {
         return formatFloat(value)
     }
     func render(_ axis: Int, _ offset: Int, _ strides: [Int]) -> String {
-        if axis == shape.count { return offset < values.count ? element(values[offset]) : "?" }
+        if axis == shape.count {
+            // Summarized, the values are the shown ones in the order they are shown.
+            let position = summarized ? next : offset
+            next += 1
+            return position < values.count ? element(values[position]) : "?"
+        }
         let size = shape[axis]
         var parts: [String] = []
         let edge = 3
         // Like PyTorch: only tensors of more than 1,000 elements are shortened.
-        if size > 2 * edge + 1 && values.count > 1000 {
+        if size > 2 * edge + 1 && summarized {
             for index in 0..<edge { parts.append(render(axis + 1, offset + index * strides[axis], strides)) }
             parts.append("...")
             for index in (size - edge)..<size { parts.append(render(axis + 1, offset + index * strides[axis], strides)) }
@@ -202,10 +215,6 @@ func tensorText(_ tensor: Tensor) -> String {
         }
         let separator = axis == shape.count - 1 ? ", " : ",\n" + String(repeating: " ", count: 8 + axis)
         return "[" + parts.joined(separator: separator) + "]"
-    }
-    var strides = [Int](repeating: 1, count: shape.count)
-    if shape.count > 1 {
-        for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
     }
     var text = "tensor(" + render(0, 0, strides)
     text += ", shape: " + formatShape(shape)
@@ -225,4 +234,27 @@ func fixedDecimals(_ value: Double, _ digits: Int) -> String {
     fraction = String(repeating: "0", count: max(0, digits - fraction.count)) + fraction
     let sign = value < 0 && whole != 0 ? "-" : ""
     return sign + String(whole / Int(scale)) + "." + fraction
+}
+
+/// The elements a summarized tensor shows (three at each end of a long axis), in the order
+/// they are shown, read one by one.
+private func shownElements(_ tensor: Tensor) -> [Double] {
+    let shape = tensor.shape
+    var values: [Double] = []
+    var position: [TensorIndex] = []
+    func walk(_ axis: Int) {
+        if axis == shape.count {
+            values.append((try? tensor.index(position).detach().toDoubles().first) ?? .nan)
+            return
+        }
+        let size = shape[axis]
+        let indices = size > 7 ? Array(0..<3) + Array((size - 3)..<size) : Array(0..<size)
+        for index in indices {
+            position.append(.at(index))
+            walk(axis + 1)
+            position.removeLast()
+        }
+    }
+    walk(0)
+    return values
 }

@@ -136,7 +136,12 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError.invalidArgument("arange needs finite bounds and a non-zero step, got \(start), \(end), step \(step)")
         }
-        let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        // The count in Double first: (end - start) / step can overflow to ±infinity or exceed Int.
+        let steps = ((end - start) / step).rounded(.up)
+        guard !(steps >= 9e15) else {
+            throw TensorError.invalidSize("arange(\(start), \(end), step: \(step)) would have \(steps) values")
+        }
+        let count = steps > 0 ? Int(steps) : 0
         let whole = [start, end, step].allSatisfy { $0 == $0.rounded() }
         let dtype = dtype ?? (whole ? .int64 : .float32)
         return try Tensor(shape: [count], scalars: (0..<count).map { start + Double($0) * step }, dtype: dtype)

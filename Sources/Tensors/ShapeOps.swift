@@ -158,7 +158,7 @@ func indexGeometry(_ indices: [TensorIndex], shape: [Int], strides: [Int], offse
             }
             let lower = clampBound(start, default: 0)
             let upper = clampBound(end, default: size)
-            let length = upper > lower ? (upper - lower + step - 1) / step : 0
+            let length = upper > lower ? (upper - lower - 1) / step + 1 : 0
             result.offset += length > 0 ? lower * strides[axis] : 0
             result.shape.append(length)
             result.strides.append(strides[axis] * step)

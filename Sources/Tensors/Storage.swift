@@ -12,7 +12,8 @@ public enum TensorMemory {
     private static let liveBytesCounter = Atomic<Int>(0)
     private static let liveStoragesCounter = Atomic<Int>(0)
 
-    /// The most bytes all live tensors may hold together. Default: half the physical memory.
+    /// The most bytes all live tensors may hold together. Default: half of what the host allows
+    /// (`MemoryCeiling`: physical memory, RLIMIT_AS, the cgroup's memory.max).
     public static var limitBytes: Int {
         get { limit.load(ordering: .relaxed) }
         set { limit.store(max(0, newValue), ordering: .relaxed) }
@@ -24,12 +25,7 @@ public enum TensorMemory {
     /// Tensor buffers currently alive (views share one).
     public static var liveStorages: Int { liveStoragesCounter.load(ordering: .relaxed) }
 
-    static func defaultLimit() -> Int {
-        let pages = sysconf(Int32(_SC_PHYS_PAGES))
-        let pageSize = sysconf(Int32(_SC_PAGESIZE))
-        guard pages > 0, pageSize > 0 else { return 1 << 32 }
-        return pages / 2 * pageSize
-    }
+    static func defaultLimit() -> Int { MemoryCeiling.bytes() / 2 }
 
     /// Reserves `bytes` against the limit, or throws naming `shape`.
     static func reserve(_ bytes: Int, shape: [Int]) throws {
@@ -80,14 +76,22 @@ final class TensorStorage: @unchecked Sendable {
             throw TensorError.invalidSize("shape \(formatShape(shape)) has more bytes than can be counted")
         }
         try TensorMemory.reserve(bytes, shape: shape)
+        // posix_memalign, not allocate(byteCount:alignment:): the system can still refuse
+        // (another process took the memory), and a refusal must be an error, not an abort.
+        var fresh: UnsafeMutableRawPointer? = BufferCache.take(byteCount: bytes)
+        if fresh == nil, posix_memalign(&fresh, 64, max(bytes, 1)) != 0 { fresh = nil }
+        guard let base = fresh else {
+            TensorMemory.release(bytes)
+            throw TensorError.tooLarge(requestedBytes: bytes, limitBytes: TensorMemory.limitBytes, shape: shape)
+        }
         self.dtype = dtype
         self.count = count
         self.byteCount = bytes
-        self.base = BufferCache.take(byteCount: bytes) ?? UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 64)
+        self.base = base
     }
 
     deinit {
-        if !BufferCache.keep(base, byteCount: byteCount) { base.deallocate() }
+        if !BufferCache.keep(base, byteCount: byteCount) { free(base) }
         TensorMemory.release(byteCount)
     }
 
@@ -140,7 +144,7 @@ enum BufferCache {
             state.buffers.append((byteCount, pointer))
             state.cachedBytes += byteCount
         }
-        for buffer in evicted { buffer.deallocate() }
+        for buffer in evicted { free(buffer) }
         return true
     }
 
@@ -153,7 +157,7 @@ enum BufferCache {
             }
             return state.buffers
         }
-        for buffer in buffers { buffer.pointer.deallocate() }
+        for buffer in buffers { free(buffer.pointer) }
     }
 }
 

@@ -194,9 +194,9 @@ import Testing
         let model = Sequential([
             try Conv2D(1, 4, kernelSize: 3, padding: 1, activation: .relu), try MaxPool2D(kernelSize: 2),
         ])
-        model.append(Flatten())
-        model.append(try Dense(64, 10))
-        model.append(LeakyReLU(slope: 0.2))
+        try model.append(Flatten())
+        try model.append(Dense(64, 10))
+        try model.append(LeakyReLU(slope: 0.2))
         #expect(try model.layers.count == 5 && model[3] is Dense && model[-1] is LeakyReLU)
         #expect(
             model.description
@@ -205,7 +205,7 @@ import Testing
         #expect(try model.outputShape(for: [-1, 1, 8, 8]) == [-1, 10])
         #expect(try model(Tensor.zeros([3, 1, 8, 8])).shape == [3, 10])
         model.eval()
-        model.append(try Dropout(0.5))
+        try model.append(Dropout(0.5))
         #expect(try !model[5].isTraining)
         #expect(errorMessage { try model[6] } == "index 6 is out of range for a Sequential of 6 layers")
         #expect(

@@ -183,7 +183,7 @@ public enum Builtins {
             case .tensor(let tensor):
                 guard let first = tensor.shape.first else { throw args.error("value", "a tensor with no axes has no length") }
                 return .int(first)
-            case .range(let lower?, let upper?, let closed): return .int(max(0, upper - lower + (closed ? 1 : 0)))
+            case .range(let lower?, let upper?, let closed): return .int(try rangeCount(lower, upper, closed))
             default: throw args.error("value", "\(describeKind(args.value("value"))) has no length")
             }
         }
@@ -196,7 +196,9 @@ public enum Builtins {
             if args.has("end") { end = try args.int("end") } else { (start, end) = (0, start) }
             let step = try args.int("step")
             guard step != 0 else { throw args.error("step", "step cannot be 0", kind: .valueError) }
-            let count = step > 0 ? max(0, (end - start + step - 1) / step) : max(0, (start - end - step - 1) / -step)
+            // end - start overflows Int for ends near Int.min and Int.max: such a range is too long.
+            let (distance, overflow) = step > 0 ? end.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(end)
+            let count = overflow ? Int.max : (distance <= 0 ? 0 : Int((UInt(distance) - 1) / step.magnitude + 1))
             guard count <= 10_000_000 else { throw args.error("a range of \(count) numbers is too long for an array; loop over start..<end instead") }
             return .array((0..<count).map { .int(start + $0 * step) })
         }
@@ -298,7 +300,10 @@ public enum Builtins {
         }
         library.addMethod(.array, "joined", [.labelled("separator", default: .string(""))], doc: "The items as text, joined by the separator.", example: "[\"a\", \"b\", \"c\"].joined(separator: \"-\")") { args in
             guard case .array(let items) = args.receiver else { return .void }
-            return .string(items.map(\.text).joined(separator: try args.string("separator")))
+            let texts = items.map(\.text), separator = try args.string("separator")
+            let length = texts.reduce(separator.utf8.count &* max(0, texts.count - 1)) { $0 &+ $1.utf8.count }
+            try ValueMemory.check(ValueMemory.string(length), "the joined string")
+            return .string(texts.joined(separator: separator))
         }
         library.addProperty(.tuple, "count", doc: "The number of items.") { value in
             if case .tuple(let items) = value { return .int(items.count) }
@@ -327,7 +332,7 @@ public enum Builtins {
         }
         library.addProperty(.range, "count", doc: "The number of whole numbers in the range.") { value in
             guard case .range(let lower?, let upper?, let closed) = value else { throw LanguageError(.valueError, "an open range has no count") }
-            return .int(max(0, upper - lower + (closed ? 1 : 0)))
+            return .int(try rangeCount(lower, upper, closed))
         }
         for kind in [ValueType.int, .float] {
             library.addMethod(kind, "rounded", [], doc: "The nearest whole number.", example: "(2.6).rounded()") { args in
@@ -404,4 +409,14 @@ func Foundation_log(_ x: Double) -> Double {
 
 extension Double {
     func clamped(to range: ClosedRange<Double>) -> Double { Swift.min(Swift.max(self, range.lowerBound), range.upperBound) }
+}
+
+/// How many whole numbers a range holds, or a ValueError when that is more than an Int counts.
+private func rangeCount(_ lower: Int, _ upper: Int, _ closed: Bool) throws -> Int {
+    let (difference, overflow) = upper.subtractingReportingOverflow(lower)
+    let (count, overflowAgain) = difference.addingReportingOverflow(closed ? 1 : 0)
+    guard !overflow, !overflowAgain else {
+        throw LanguageError(.valueError, "the range \(lower)\(closed ? "..." : "..<")\(upper) holds more numbers than an Int can count")
+    }
+    return max(0, count)
 }

@@ -123,19 +123,20 @@ enum Networks {
     /// `(x, y)` as a value.
     static func pairValue(_ data: Dataset) -> Value { .tuple([.tensor(data.features), .tensor(data.targets)]) }
 
-    /// A path below the notebook's folder.
-    static func path(_ args: Arguments, _ name: String = "path") throws -> (given: String, resolved: String) {
+    /// A file name inside the notebook's folder, checked; reads and writes go through
+    /// `args.runtime.folder`.
+    static func path(_ args: Arguments, _ name: String = "path") throws -> String {
         let given = try args.string(name)
-        return (given, try args.runtime.resolve(given, span: args.span(of: name)))
+        try args.runtime.checkFileName(given, span: args.span(of: name))
+        return given
     }
 
-    /// Engine file errors, named by the path the program wrote rather than the resolved one.
-    static func fileErrors<T>(_ given: String, _ resolved: String, _ body: () throws -> T) throws -> T {
+    /// Engine file errors as the language's.
+    static func fileErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let failure as NeuralNetworkError {
-            let message = resolved == given ? failure.description : failure.description.replacing(resolved, with: given)
-            throw LanguageError(ErrorKind(named: failure.kind), message)
+            throw LanguageError(ErrorKind(named: failure.kind), failure.description)
         }
     }
 }

@@ -127,7 +127,7 @@ extension Builtins {
             doc: "Reads a table of numbers from a CSV file in the notebook's folder as a pair (x, y): y is the target column (the last unless target: names it or gives its number), x the other columns (float32). A target of numbers becomes y [rows, 1]; a target of words becomes class indices [rows], numbered in sorted order.",
             example: "saveCSV(tensor([[1, 2], [3, 4], [5, 6]]), tensor([0, 1, 0]), \"small.csv\")\nlet (x, y) = loadCSV(\"small.csv\")\nprint(x.shape, y.shape)"
         ) { args in
-            let (given, resolved) = try Networks.path(args)
+            let name = try Networks.path(args)
             var target: String? = nil
             switch args.value("target") {
             case .void: break
@@ -140,8 +140,11 @@ extension Builtins {
                 throw args.error("delimiter", "the delimiter is one character, such as \",\" or \";\"", kind: .valueError)
             }
             let header = try args.bool("header")
-            let data = try Networks.fileErrors(given, resolved) {
-                try CSV.load(resolved, target: target, hasHeader: header, delimiter: separator)
+            let data = try Networks.fileErrors {
+                let bytes = try args.runtime.folder.read(name)
+                return try CSV.parse(
+                    String(decoding: bytes, as: UTF8.self), target: target, hasHeader: header, delimiter: separator,
+                    name: name)
             }
             return Networks.pairValue(data)
         }
@@ -150,7 +153,7 @@ extension Builtins {
             doc: "Writes the rows of x and y to a CSV file in the notebook's folder, with a header x0, x1, ..., y; loadCSV reads it back. y is one column ([rows] or [rows, 1]).",
             example: "saveCSV(tensor([[0.5, 1], [2, 3]]), tensor([1, 0]), \"pairs.csv\")"
         ) { args in
-            let (given, resolved) = try Networks.path(args)
+            let name = try Networks.path(args)
             let x = try args.tensor("x"), y = try args.tensor("y")
             guard x.rank == 2 || x.rank == 1 else { throw args.error("x", "saveCSV writes rows: x must be [rows, columns], got \(formatShape(x.shape))", kind: .shapeError) }
             guard y.rank == 1 || (y.rank == 2 && y.shape[1] == 1) else {
@@ -165,13 +168,14 @@ extension Builtins {
                 if integer { return String(Int(value)) }
                 return value.wholeNumber(below: 1e15).map(String.init) ?? formatFloat(value)
             }
-            var text = ((0..<columns).map { "x\($0)" } + ["y"]).joined(separator: ",") + "\n"
+            let separator = name.lowercased().hasSuffix(".tsv") ? "\t" : ","
+            var text = ((0..<columns).map { "x\($0)" } + ["y"]).joined(separator: separator) + "\n"
             for row in 0..<rows {
                 try args.runtime.checkInterrupt()
                 let cells = (0..<columns).map { cell(xs[row * columns + $0], integer: !x.dtype.isFloatingPoint) }
-                text += (cells + [cell(ys[row], integer: !y.dtype.isFloatingPoint)]).joined(separator: ",") + "\n"
+                text += (cells + [cell(ys[row], integer: !y.dtype.isFloatingPoint)]).joined(separator: separator) + "\n"
             }
-            try writeFile(Array(text.utf8), given: given, resolved: resolved)
+            try Networks.fileErrors { try args.runtime.folder.write(Array(text.utf8), to: name, as: .table) }
             return .void
         }
         library.add(
@@ -179,16 +183,17 @@ extension Builtins {
             doc: "Reads a tensor from an IDX file in the notebook's folder (the format of MNIST; gzip-compressed or not). Bytes become float32 0...255, or int64 with asFloat: false (for labels).",
             example: "saveIDX(tensor([[0, 128], [255, 64]]), \"tiny.idx\")\nloadIDX(\"tiny.idx\")"
         ) { args in
-            let (given, resolved) = try Networks.path(args)
+            let name = try Networks.path(args)
             let asFloat = try args.bool("asFloat")
-            return .tensor(try Networks.fileErrors(given, resolved) { try IDX.load(resolved, asFloat: asFloat) })
+            return .tensor(
+                try Networks.fileErrors { try IDX.decode(args.runtime.folder.read(name), name: name, asFloat: asFloat) })
         }
         library.add(
             "saveIDX", [.positional("tensor"), .positional("path")],
             doc: "Writes a tensor to an IDX file in the notebook's folder: whole numbers 0...255 as bytes, other values as float32.",
             example: "saveIDX(tensor([[1, 2], [3, 4]]), \"small.idx\")"
         ) { args in
-            let (given, resolved) = try Networks.path(args)
+            let name = try Networks.path(args)
             let tensor = try args.tensor("tensor")
             guard tensor.rank >= 1, tensor.rank <= 255 else { throw args.error("tensor", "IDX files hold tensors of 1 to 255 axes", kind: .shapeError) }
             let values = tensor.toDoubles()
@@ -207,20 +212,8 @@ extension Builtins {
                     bytes += [UInt8(bits >> 24 & 0xFF), UInt8(bits >> 16 & 0xFF), UInt8(bits >> 8 & 0xFF), UInt8(bits & 0xFF)]
                 }
             }
-            try writeFile(bytes, given: given, resolved: resolved)
+            try Networks.fileErrors { try args.runtime.folder.write(bytes, to: name, as: .idx) }
             return .void
-        }
-    }
-
-    /// Writes a whole file; errors name the path the program gave.
-    static func writeFile(_ bytes: [UInt8], given: String, resolved: String) throws {
-        guard let file = fopen(resolved, "wb") else {
-            throw LanguageError(.ioError, "\(given): cannot open for writing (\(String(cString: strerror(errno))))")
-        }
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        let closed = fclose(file)
-        guard written == bytes.count, closed == 0 else {
-            throw LanguageError(.ioError, "\(given): could write only \(written) of \(bytes.count) bytes")
         }
     }
 }

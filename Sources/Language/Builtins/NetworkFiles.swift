@@ -12,8 +12,10 @@ extension Builtins {
             example: "let model = Sequential([Dense(2, 4, activation: relu, seed: 0), Dense(4, 1, seed: 1)])\nsave(model, \"model.safetensors\")"
         ) { args in
             let model = try Networks.layer(args, "model")
-            let (given, resolved) = try Networks.path(args)
-            try Networks.fileErrors(given, resolved) { try model.save(to: resolved) }
+            let name = try Networks.path(args)
+            try Networks.fileErrors {
+                try args.runtime.folder.write(model.safetensorsBytes(), to: name, as: .model)
+            }
             return .void
         }
         library.add(
@@ -22,9 +24,10 @@ extension Builtins {
             example: "let model = Sequential([Dense(2, 4, activation: relu, seed: 0), Dense(4, 1, seed: 1)])\nsave(model, \"weights.safetensors\")\nlet copy = Sequential([Dense(2, 4, activation: relu, seed: 5), Dense(4, 1, seed: 6)])\nload(copy, \"weights.safetensors\")\ncopy.layers[0].bias"
         ) { args in
             let model = try Networks.layer(args, "model")
-            let (given, resolved) = try Networks.path(args)
-            try Networks.fileErrors(given, resolved) {
-                try model.loadStateDict(Safetensors.load(resolved).tensors, source: given)
+            let name = try Networks.path(args)
+            try Networks.fileErrors {
+                let bytes = try args.runtime.folder.read(name)
+                try model.loadStateDict(Safetensors.decode(bytes, name: name).tensors, source: name)
             }
             return .void
         }

@@ -173,7 +173,11 @@ extension Builtins {
     static func nestedArray(_ tensor: Tensor) -> Value {
         let values = tensor.toDoubles()
         let isInteger = !tensor.dtype.isFloatingPoint
-        func element(_ value: Double) -> Value { isInteger ? .int(Int(value)) : .float(value) }
+        // An int64 tensor saturated at 2^63 reads back as a Double that no Int holds.
+        func element(_ value: Double) -> Value {
+            guard isInteger else { return .float(value) }
+            return .int(value >= 0x1p63 ? .max : (value <= -0x1p63 ? .min : Int(value)))
+        }
         if tensor.rank == 0 { return values.first.map(element) ?? .void }
         let shape = tensor.shape
         var strides = [Int](repeating: 1, count: shape.count)

@@ -182,10 +182,15 @@ extension Layer {
     /// Saves the parameters and buffers as a safetensors file, named as PyTorch names them
     /// (`0.weight` [out, in]), with metadata giving the architecture.
     public func save(to path: String, metadata: [String: String] = [:]) throws {
+        try FileBytes.write(safetensorsBytes(metadata: metadata), to: path)
+    }
+
+    /// The bytes `save(to:)` writes, for a caller that writes them itself.
+    public func safetensorsBytes(metadata: [String: String] = [:]) throws -> [UInt8] {
         var all = metadata
         all["format"] = "pt"
         all["architecture"] = description
-        try Safetensors.save(stateDict(), metadata: all, to: path)
+        return try Safetensors.encode(stateDict(), metadata: all)
     }
 
     /// Loads weights saved by `save(to:)` or by PyTorch's `safetensors.torch.save_file`.

@@ -28,6 +28,11 @@ open class Layer: CustomStringConvertible, @unchecked Sendable {
     /// Layers inside this one, by local name.
     open var children: [(name: String, layer: Layer)] { [] }
 
+    /// Whether `layer` is this layer or one of its descendants.
+    public func contains(_ layer: Layer) -> Bool {
+        self === layer || children.contains { $0.layer.contains(layer) }
+    }
+
     /// The output shape for an input of `inputShape`; a leading `-1` stands for any batch size.
     open func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
 

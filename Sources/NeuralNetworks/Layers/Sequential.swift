@@ -9,8 +9,14 @@ public final class Sequential: Layer, @unchecked Sendable {
         self.layers = layers
     }
 
-    /// Adds a layer at the end.
-    public func append(_ layer: Layer) {
+    /// Adds a layer at the end. A model cannot contain itself, directly or through another:
+    /// every walk over its layers (showing, counting, saving, calling) would never end.
+    public func append(_ layer: Layer) throws {
+        guard !layer.contains(self) else {
+            throw NeuralNetworkError.invalidArgument(
+                layer === self
+                    ? "a Sequential cannot contain itself" : "this layer already contains the Sequential, which cannot contain itself")
+        }
         layer.setTraining(isTraining)
         layers.append(layer)
     }
