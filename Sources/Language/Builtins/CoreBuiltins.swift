@@ -16,9 +16,12 @@ public enum Builtins {
     /// Every builtin of the language, registered once per session.
     public static func registerAll(in library: Library) {
         registerCore(in: library)
+        registerHelp(in: library)
         registerCollections(in: library)
+        registerCollectionMethods(in: library)
         registerDisplay(in: library)
         registerTensors(in: library)
+        registerTensorOrdering(in: library)
         registerNetworks(in: library)
     }
 
