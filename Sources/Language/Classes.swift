@@ -69,12 +69,11 @@ final class ObjectInstance: Layer, @unchecked Sendable {
 
     override func forward(_ input: Tensor) throws -> Tensor {
         guard let evaluator = definition.evaluator else {
-            throw LanguageError("ValueError", "the session that declared \(className) has ended")
+            throw LanguageError(.valueError, "the session that declared \(className) has ended")
         }
         let result = try evaluator.callMethod(of: self, "callAsFunction", [.tensor(input)], span: definition.declaration.span)
         guard case .tensor(let output) = result else {
-            throw LanguageError(
-                "TypeError", "\(className)'s callAsFunction must return a tensor to be used as a layer, not \(describeKind(result))")
+            throw LanguageError(.typeError, "\(className)'s callAsFunction must return a tensor to be used as a layer, not \(describeKind(result))")
         }
         return output
     }
@@ -181,7 +180,7 @@ final class ValueList: Layer, @unchecked Sendable {
     }
 
     override func forward(_ input: Tensor) throws -> Tensor {
-        throw LanguageError("TypeError", "an array of layers is not called itself: call its layers, or make a Sequential of them")
+        throw LanguageError(.typeError, "an array of layers is not called itself: call its layers, or make a Sequential of them")
     }
 }
 
@@ -205,11 +204,10 @@ final class FunctionLayer: Layer, @unchecked Sendable {
     }
 
     override func forward(_ input: Tensor) throws -> Tensor {
-        guard let evaluator else { throw LanguageError("ValueError", "the session that made this function has ended") }
+        guard let evaluator else { throw LanguageError(.valueError, "the session that made this function has ended") }
         let result = try evaluator.callFunction(function, [.tensor(input)], span: span)
         guard case .tensor(let output) = result else {
-            throw LanguageError(
-                "TypeError", "a function in a Sequential must return a tensor, not \(describeKind(result))")
+            throw LanguageError(.typeError, "a function in a Sequential must return a tensor, not \(describeKind(result))")
         }
         return output
     }

@@ -77,5 +77,5 @@ func missingKeyError(_ key: Value, in dictionary: ScriptDictionary, span: Source
     if dictionary.count > 0 && dictionary.count <= 10 && !message.contains("did you mean") {
         message += ": its keys are " + dictionary.keys.map(\.value.literalText).joined(separator: ", ")
     }
-    return LanguageError("KeyError", message, at: span)
+    return LanguageError(.keyError, message, at: span)
 }

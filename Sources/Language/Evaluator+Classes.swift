@@ -8,13 +8,11 @@ extension Evaluator {
     /// `class Name { ... }` binds the name to the class; running the declaration again replaces it.
     func declareClass(_ declaration: ClassDeclaration, _ scope: Scope) throws {
         guard scope === globals else {
-            throw LanguageError(
-                "SyntaxError", "declare class \(declaration.name) at the top level of a cell, not inside a function or block",
+            throw LanguageError(.syntaxError, "declare class \(declaration.name) at the top level of a cell, not inside a function or block",
                 at: declaration.span)
         }
         if library.functions[declaration.name] != nil {
-            throw LanguageError(
-                "NameError", "\(declaration.name) is a builtin: give the class another name", at: declaration.span)
+            throw LanguageError(.nameError, "\(declaration.name) is a builtin: give the class another name", at: declaration.span)
         }
         globals.names[declaration.name] = Binding(
             value: .object(ClassDefinition(declaration, evaluator: self)), mutable: true)
@@ -42,14 +40,12 @@ extension Evaluator {
         } else {
             for argument in arguments {
                 guard let label = argument.label else {
-                    throw LanguageError(
-                        "TypeError",
+                    throw LanguageError(.typeError,
                         "\(declaration.name) has no init, so its properties are given by name: \(declaration.name)(\(declaration.properties.map { "\($0.name): ..." }.joined(separator: ", ")))",
                         at: argument.span)
                 }
                 guard instance.property(label) != nil else {
-                    throw LanguageError(
-                        "TypeError", "\(declaration.name) has no property '\(label)'" + didYouMean(label, among: instance.propertyNames),
+                    throw LanguageError(.typeError, "\(declaration.name) has no property '\(label)'" + didYouMean(label, among: instance.propertyNames),
                         at: argument.span)
                 }
                 instance.setValue(argument.value, for: label)
@@ -59,7 +55,7 @@ extension Evaluator {
             let fix = declaration.initializer == nil
                 ? "give it a default (var \(missing.name) = ...) or pass \(missing.name): ..."
                 : "set it in init or give it a default (var \(missing.name) = ...)"
-            throw LanguageError("TypeError", "\(declaration.name)'s property '\(missing.name)' has no value: \(fix)", at: span)
+            throw LanguageError(.typeError, "\(declaration.name)'s property '\(missing.name)' has no value: \(fix)", at: span)
         }
         instance.initializing = false
         return .object(instance)
@@ -78,17 +74,15 @@ extension Evaluator {
     func setProperty(_ instance: ObjectInstance, _ name: String, _ value: Value, span: SourceSpan) throws {
         guard let property = instance.property(name) else {
             if instance.definition.declaration.method(name) != nil {
-                throw LanguageError("TypeError", "\(instance.className).\(name) is a method and cannot be assigned to", at: span)
+                throw LanguageError(.typeError, "\(instance.className).\(name) is a method and cannot be assigned to", at: span)
             }
-            throw LanguageError(
-                "NameError",
+            throw LanguageError(.nameError,
                 "\(instance.className) has no property '\(name)'" + didYouMean(name, among: instance.propertyNames)
                     + ": declare it in the class (var \(name) = ...)",
                 at: span)
         }
         if !property.mutable && !(instance.initializing && instance.value(of: name) == nil) {
-            throw LanguageError(
-                "TypeError",
+            throw LanguageError(.typeError,
                 "cannot assign to '\(name)': \(instance.className) declares it with let; declare it with var to change it",
                 at: span)
         }
@@ -98,8 +92,7 @@ extension Evaluator {
     /// Calls a method by name with positional arguments, as the engine does (`forward`).
     func callMethod(of instance: ObjectInstance, _ name: String, _ arguments: [Value], span: SourceSpan) throws -> Value {
         guard let method = instance.definition.declaration.method(name) else {
-            throw LanguageError(
-                "TypeError",
+            throw LanguageError(.typeError,
                 "\(instance.className) has no method \(name): add func \(name)(_ x) { ... } to the class to call its objects")
         }
         return try callUser(

@@ -13,8 +13,7 @@ extension Evaluator {
 
     func dictionaryKey(_ value: Value, span: SourceSpan) throws -> DictionaryKey {
         guard let key = DictionaryKey(value) else {
-            throw LanguageError(
-                "TypeError", "a dictionary key must be a string, a whole number or a Bool, not \(describeKind(value))", at: span)
+            throw LanguageError(.typeError, "a dictionary key must be a string, a whole number or a Bool, not \(describeKind(value))", at: span)
         }
         return key
     }
@@ -22,7 +21,7 @@ extension Evaluator {
     /// `d[key]`; a missing key is a KeyError that names the nearest key.
     func dictionaryIndex(_ dictionary: ScriptDictionary, _ indices: [Value], span: SourceSpan) throws -> Value {
         guard indices.count == 1 else {
-            throw LanguageError("TypeError", "a dictionary takes one key, not \(indices.count)", at: span)
+            throw LanguageError(.typeError, "a dictionary takes one key, not \(indices.count)", at: span)
         }
         let key = try dictionaryKey(indices[0], span: span)
         guard let value = dictionary[key] else { throw missingKeyError(indices[0], in: dictionary, span: span) }
@@ -34,7 +33,7 @@ extension Evaluator {
         -> Value
     {
         guard indices.count == 1 else {
-            throw LanguageError("TypeError", "a dictionary entry is set with one key, not \(indices.count)", at: span)
+            throw LanguageError(.typeError, "a dictionary entry is set with one key, not \(indices.count)", at: span)
         }
         var changed = dictionary
         changed[try dictionaryKey(indices[0], span: span)] = value

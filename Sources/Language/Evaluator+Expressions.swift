@@ -76,14 +76,14 @@ extension Evaluator {
         if ["None", "nil", "null"].contains(name) { message = "'\(name)' is not defined: the language has no null value" }
         if ["True", "False"].contains(name) { message = "'\(name)' is not defined; did you mean '\(name.lowercased())'?" }
         if name == "def" { message = "'def' is not defined: functions are declared with func name(args) { ... }" }
-        return LanguageError("NameError", message, at: span)
+        return LanguageError(.nameError, message, at: span)
     }
 
     /// `\(x, digits: 3)`: a number (or one-element tensor) with exactly that many decimals;
     /// a tensor of several elements gets them on each element.
     func formattedText(_ value: Value, digits digitsValue: Value, span: SourceSpan) throws -> String {
         guard case .int(let digits) = digitsValue, (0...15).contains(digits) else {
-            throw LanguageError("ValueError", "digits: must be a whole number from 0 to 15, not \(describeKind(digitsValue))", at: span)
+            throw LanguageError(.valueError, "digits: must be a whole number from 0 to 15, not \(describeKind(digitsValue))", at: span)
         }
         func fixed(_ number: Double) -> String {
             guard number.isFinite else { return formatFloat(number) }
@@ -96,7 +96,7 @@ extension Evaluator {
         case .tensor(let tensor) where tensor.count == 1: return fixed(tensor.toDoubles()[0])
         case .tensor(let tensor): return "[" + tensor.toDoubles().map(fixed).joined(separator: ", ") + "]"
         default:
-            throw LanguageError("TypeError", "digits: formats numbers, not \(describeKind(value))", at: span)
+            throw LanguageError(.typeError, "digits: formats numbers, not \(describeKind(value))", at: span)
         }
     }
 
@@ -120,7 +120,7 @@ extension Evaluator {
             if number == number.rounded() && abs(number) < 9e15 { return Int(number) }
         default: break
         }
-        throw LanguageError("TypeError", "a range's ends must be whole numbers, not \(describeKind(value))", at: span)
+        throw LanguageError(.typeError, "a range's ends must be whole numbers, not \(describeKind(value))", at: span)
     }
 
     /// A condition's truth: a Bool, or a tensor with one element (non-zero is true).
@@ -130,13 +130,13 @@ extension Evaluator {
         case .tensor(let tensor):
             guard tensor.count == 1 else {
                 throw LanguageError(
-                    "ValueError",
+                    .valueError,
                     "a tensor of shape \(value.shapeText) has \(tensor.count) elements, so it is neither true nor false; use .all() or .any()",
                     at: span)
             }
             return tensor.toDoubles()[0] != 0
         default:
-            throw LanguageError("TypeError", "a condition must be true or false, not \(describeKind(value))", at: span)
+            throw LanguageError(.typeError, "a condition must be true or false, not \(describeKind(value))", at: span)
         }
     }
 }

@@ -14,8 +14,7 @@ extension Evaluator {
         if index.dtype.isFloatingPoint, index.count > 0, index.rank >= 1,
             index.toDoubles().allSatisfy({ $0 == 0 || $0 == 1 }), index.shape == Array(tensor.shape.prefix(index.rank))
         {
-            throw LanguageError(
-                "TypeError",
+            throw LanguageError(.typeError,
                 "this tensor of 0s and 1s could be a mask or positions: for a mask write x[m > 0] (a comparison makes a mask); for positions write x[m.int()]",
                 at: span)
         }
@@ -25,8 +24,7 @@ extension Evaluator {
     /// The leading axes the mask covers, flattened, and the positions where it is true.
     private func maskPositions(_ mask: Tensor, _ tensor: Tensor, span: SourceSpan) throws -> (rows: Int, positions: [Int]) {
         guard mask.rank >= 1, mask.rank <= tensor.rank, Array(tensor.shape.prefix(mask.rank)) == mask.shape else {
-            throw LanguageError(
-                "ShapeError",
+            throw LanguageError(.shapeError,
                 "a mask must have the shape of the tensor or of its first axes: the tensor is \(shapeText(tensor.shape)), the mask \(shapeText(mask.shape))",
                 at: span)
         }
@@ -59,8 +57,7 @@ extension Evaluator {
                 for offset in 0..<run { scalars[position * run + offset] = replacement[item * run + offset] }
             }
         } else {
-            throw LanguageError(
-                "ShapeError",
+            throw LanguageError(.shapeError,
                 "the mask selects \(positions.count) \(rest.isEmpty ? "elements" : "rows of shape \(shapeText(rest))"); the value has shape \(shapeText(given.shape)): give one number or \(shapeText([positions.count] + rest))",
                 at: span)
         }

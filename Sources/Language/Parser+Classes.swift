@@ -25,7 +25,7 @@ extension Parser {
                     return
                 }
                 if token.kind == .end {
-                    throw LanguageError("SyntaxError", "the body of class \(name.text) is missing its closing '}'", at: parser.span(open))
+                    throw LanguageError(.syntaxError, "the body of class \(name.text) is missing its closing '}'", at: parser.span(open))
                 }
                 let memberStart = token.start
                 if token.is("var") || token.is("let") {
@@ -60,7 +60,7 @@ extension Parser {
             }
         }
         for property in properties where methods.contains(where: { $0.name == property.name }) {
-            throw LanguageError("SyntaxError", "class \(name.text) has both a property and a method named '\(property.name)'", at: property.span)
+            throw LanguageError(.syntaxError, "class \(name.text) has both a property and a method named '\(property.name)'", at: property.span)
         }
         let declaration = ClassDeclaration(
             name: name.text, properties: properties, initializer: initializer, methods: methods,

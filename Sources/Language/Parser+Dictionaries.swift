@@ -19,7 +19,7 @@ extension Parser {
             key = try parseExpression()
         }
         if current.kind == .end {
-            throw LanguageError("SyntaxError", "'[' is never closed: add ']'", at: span(open))
+            throw LanguageError(.syntaxError, "'[' is never closed: add ']'", at: span(open))
         }
         let close = try expect("]", "',' or ']' in the dictionary")
         return Expr(kind: .dictionary(entries), span: span(from: open.start, to: close.end))

@@ -43,7 +43,7 @@ extension Builtins {
             guard let separator = try args.stringIfPresent("separator") else {
                 return .array(text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map { .string(String($0)) })
             }
-            guard !separator.isEmpty else { throw args.error("separator", "the separator cannot be empty", kind: "ValueError") }
+            guard !separator.isEmpty else { throw args.error("separator", "the separator cannot be empty", kind: .valueError) }
             return .array(text.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) })
         }
         library.add(
@@ -53,7 +53,7 @@ extension Builtins {
         ) { args in
             let start = try args.int("from")
             let step = try args.int("by")
-            guard step != 0 else { throw args.error("by", "stride's step cannot be 0", kind: "ValueError") }
+            guard step != 0 else { throw args.error("by", "stride's step cannot be 0", kind: .valueError) }
             switch (args.has("to"), args.has("through")) {
             case (true, false): return .object(Stride(start: start, end: try args.int("to"), closed: false, step: step))
             case (false, true): return .object(Stride(start: start, end: try args.int("through"), closed: true, step: step))

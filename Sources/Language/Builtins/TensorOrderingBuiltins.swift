@@ -36,9 +36,9 @@ extension Builtins {
             let k = try args.int("k")
             guard tensor.rank >= 1 else { throw args.error("topk needs a tensor with at least one axis") }
             let resolved = axisValue < 0 ? tensor.rank + axisValue : axisValue
-            guard resolved >= 0 && resolved < tensor.rank else { throw args.error("axis", "axis \(axisValue) does not exist for a tensor of rank \(tensor.rank)", kind: "ValueError") }
+            guard resolved >= 0 && resolved < tensor.rank else { throw args.error("axis", "axis \(axisValue) does not exist for a tensor of rank \(tensor.rank)", kind: .valueError) }
             guard k >= 0 && k <= tensor.shape[resolved] else {
-                throw args.error("k", "k must be from 0 to \(tensor.shape[resolved]) (the size of axis \(resolved)), not \(k)", kind: "ValueError")
+                throw args.error("k", "k must be from 0 to \(tensor.shape[resolved]) (the size of axis \(resolved)), not \(k)", kind: .valueError)
             }
             let positions = try order(tensor, axis: resolved, descending: try args.bool("largest"))
                 .index((0..<tensor.rank).map { $0 == resolved ? .range(0, k) : .all })
@@ -54,7 +54,7 @@ extension Builtins {
             guard tensor.rank >= 1 else { return .tensor(tensor) }
             let axisValue = try args.int("axis")
             let resolved = axisValue < 0 ? tensor.rank + axisValue : axisValue
-            guard resolved >= 0 && resolved < tensor.rank else { throw args.error("axis", "axis \(axisValue) does not exist for a tensor of rank \(tensor.rank)", kind: "ValueError") }
+            guard resolved >= 0 && resolved < tensor.rank else { throw args.error("axis", "axis \(axisValue) does not exist for a tensor of rank \(tensor.rank)", kind: .valueError) }
             let size = tensor.shape[resolved]
             let float = tensor.dtype.isFloatingPoint ? tensor : try tensor.converted(to: .float64)
             // x @ U with U upper-triangular ones sums the prefixes of the last axis.
@@ -79,7 +79,7 @@ extension Builtins {
             case 1: return .tensor(try tensor.abs().sum(axes: axes))
             case 2: return .tensor(try (tensor * tensor).sum(axes: axes).sqrt())
             default:
-                guard p > 0 else { throw args.error("p", "norm's p must be above 0", kind: "ValueError") }
+                guard p > 0 else { throw args.error("p", "norm's p must be above 0", kind: .valueError) }
                 return .tensor(try Tensors.pow(try Tensors.pow(try tensor.abs(), p).sum(axes: axes), 1 / p))
             }
         }
@@ -116,7 +116,7 @@ extension Builtins {
         guard tensor.rank >= 1 else { return try Tensor(shape: [], scalars: [0], dtype: .int64) }
         let resolved = axis < 0 ? tensor.rank + axis : axis
         guard resolved >= 0 && resolved < tensor.rank else {
-            throw LanguageError("ValueError", "axis \(axis) does not exist for a tensor of rank \(tensor.rank)")
+            throw LanguageError(.valueError, "axis \(axis) does not exist for a tensor of rank \(tensor.rank)")
         }
         let moved = resolved == tensor.rank - 1 ? tensor : try tensor.transpose(resolved, -1)
         let values = try withNoGrad { try moved.contiguous() }.toDoubles()
