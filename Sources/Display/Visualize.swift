@@ -175,7 +175,9 @@ public enum Visualize {
     public static func diagram(_ model: Layer) throws -> MIMEBundle {
         var dense: [Dense] = []
         var activations: [String?] = []
-        for (name, layer) in flattened(model) {
+        // A model of one's own is drawn when its parts, in the order they are held, chain.
+        let composite = !(model is Sequential) && !model.children.isEmpty
+        for (name, layer) in composite ? parts(of: model) : flattened(model) {
             switch layer {
             case let d as Dense:
                 if let previous = dense.last, previous.outFeatures != d.inFeatures {
