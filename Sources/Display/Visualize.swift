@@ -84,8 +84,10 @@ public enum Visualize {
     ///   is taken from the first `Dense` layer if only shape-keeping layers come before it,
     ///   otherwise the output shapes are shown as `?`.
     public static func summary(_ model: Layer, inputShape: [Int]? = nil) -> MIMEBundle {
-        let layers = flattened(model)
-        var shape: [Int]? = (inputShape ?? inferredInputShape(layers)).map { [-1] + $0 }
+        // A model of one's own (not a chain) lists its parts; their shapes do not chain.
+        let composite = !(model is Sequential) && !model.children.isEmpty
+        let layers = composite ? parts(of: model) : flattened(model)
+        var shape: [Int]? = composite ? nil : (inputShape ?? inferredInputShape(layers)).map { [-1] + $0 }
         var problem: String?
         var rows: [LayerDescription] = []
         for (name, layer) in layers {
@@ -110,7 +112,7 @@ public enum Visualize {
         var table = ModelSummary(rows, modelName: model.typeName).table()
         if let problem {
             table.footer = (table.footer ?? "") + " · output shapes stop where the input does not fit: " + problem
-        } else if inputShape == nil && shape == nil && !layers.isEmpty {
+        } else if inputShape == nil && shape == nil && !layers.isEmpty && !composite {
             table.footer =
                 (table.footer ?? "") + " · output shapes need an input shape: summary(model, inputShape: [...])"
         }
@@ -131,6 +133,30 @@ public enum Visualize {
         }
     }
 
+    /// The parts of a model that is not a chain, with dotted names: parameters it holds itself
+    /// (one row), and each child; an array of layers (a child of type name "Array", as the
+    /// language names the lists its objects hold) is opened.
+    static func parts(of model: Layer) -> [(name: String, layer: Layer)] {
+        var result: [(name: String, layer: Layer)] = []
+        if !model.ownParameters.isEmpty { result.append(("(own)", OwnParameters(of: model))) }
+        for (name, child) in model.children {
+            if child.ownParameters.isEmpty && !child.children.isEmpty && child.typeName == "Array" {
+                result += parts(of: child).map { ("\(name).\($0.name)", $0.layer) }
+            } else {
+                result.append((name, child))
+            }
+        }
+        return result
+    }
+
+    /// A model's own parameters, as a row of its summary.
+    private final class OwnParameters: Layer, @unchecked Sendable {
+        let owner: Layer
+        init(of owner: Layer) { self.owner = owner }
+        override var ownParameters: [(name: String, tensor: Tensor)] { owner.ownParameters }
+        override var typeName: String { "parameters of \(owner.typeName)" }
+    }
+
     /// `[inFeatures]` of the first Dense layer, when only shape-keeping layers precede it.
     static func inferredInputShape(_ layers: [(name: String, layer: Layer)]) -> [Int]? {
         for (_, layer) in layers {
@@ -148,7 +174,9 @@ public enum Visualize {
     public static func diagram(_ model: Layer) throws -> MIMEBundle {
         var dense: [Dense] = []
         var activations: [String?] = []
-        for (name, layer) in flattened(model) {
+        // A model of one's own is drawn when its parts, in the order they are held, chain.
+        let composite = !(model is Sequential) && !model.children.isEmpty
+        for (name, layer) in composite ? parts(of: model) : flattened(model) {
             switch layer {
             case let d as Dense:
                 if let previous = dense.last, previous.outFeatures != d.inFeatures {
@@ -319,7 +347,7 @@ public enum Visualize {
         if let labels, Set(labels).count > maxScatterClasses {
             throw VisualizeError("scatter colours up to \(maxScatterClasses) classes; y has \(Set(labels).count)")
         }
-        return ScatterChart(x: xs, y: ys, labels: labels, title: title, xLabel: "x[:, 0]", yLabel: "x[:, 1]")
+        return ScatterChart(x: xs, y: ys, labels: labels, title: title, xLabel: "x[.., 0]", yLabel: "x[.., 1]")
             .mimeBundle()
     }
 
@@ -534,7 +562,7 @@ public enum Visualize {
             )
         }
         let scatter = ScatterChart(
-            x: xs, y: ys, labels: labels, title: title ?? "Decision boundary", xLabel: "x[:, 0]", yLabel: "x[:, 1]")
+            x: xs, y: ys, labels: labels, title: title ?? "Decision boundary", xLabel: "x[.., 0]", yLabel: "x[.., 1]")
         return DecisionBoundary(
             probabilities: probabilities, columns: n, rows: n, xRange: xRange, yRange: yRange, scatter: scatter
         ).mimeBundle()

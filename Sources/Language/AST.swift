@@ -12,6 +12,8 @@ indirect enum ExprKind {
     case string([StringPart])
     case name(String)
     case array([Expr])
+    /// `["lr": 0.1, "epochs": 3]`, `[:]`.
+    case dictionary([(key: Expr, value: Expr)])
     case tuple([Expr])
     case unary(UnaryOperator, Expr)
     case binary(BinaryOperator, Expr, Expr)
@@ -29,6 +31,8 @@ indirect enum ExprKind {
 enum StringPart {
     case text(String)
     case code(Expr)
+    /// `\(loss, digits: 4)`: a number with exactly that many decimals.
+    case formatted(Expr, digits: Expr)
 }
 
 struct Argument {
@@ -76,6 +80,8 @@ indirect enum StmtKind {
     case `break`
     case `continue`
     case `return`(Expr?)
+    /// `class Name { var a = 1; init(...) { ... }; func m() { ... } }`.
+    case `class`(ClassDeclaration)
 }
 
 indirect enum Pattern {
@@ -132,4 +138,32 @@ struct FunctionParameter {
 struct Program {
     var statements: [Stmt]
     var quiet: Bool
+}
+
+/// A class as written: stored properties in order, an optional `init`, methods.
+final class ClassDeclaration: @unchecked Sendable {
+    struct Property {
+        var name: String
+        var mutable: Bool
+        /// Nil when `init` must set it (`var w`).
+        var defaultValue: Expr?
+        var span: SourceSpan
+    }
+
+    let name: String
+    let properties: [Property]
+    let initializer: FunctionDeclaration?
+    /// By name, in the order written.
+    let methods: [FunctionDeclaration]
+    let span: SourceSpan
+
+    init(name: String, properties: [Property], initializer: FunctionDeclaration?, methods: [FunctionDeclaration], span: SourceSpan) {
+        self.name = name
+        self.properties = properties
+        self.initializer = initializer
+        self.methods = methods
+        self.span = span
+    }
+
+    func method(_ name: String) -> FunctionDeclaration? { methods.first { $0.name == name } }
 }

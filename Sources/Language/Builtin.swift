@@ -168,6 +168,8 @@ public final class Library: @unchecked Sendable {
     func memberNames(of value: Value) -> [String] {
         var names = Set<String>()
         for type in value.memberTypes { names.formUnion(members[type]?.keys ?? [:].keys) }
+        if case .object(let instance as ObjectInstance) = value { names.formUnion(instance.memberNames) }
+        if case .dictionary = value { names.formUnion(Evaluator.dictionaryMemberNames) }
         names.remove("()")
         return names.sorted()
     }

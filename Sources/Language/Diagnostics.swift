@@ -73,6 +73,8 @@ public enum ErrorKind: String, Sendable, CaseIterable {
     case ioError = "IOError"
     case memoryError = "MemoryError"
     case recursionError = "RecursionError"
+    /// A dictionary lookup of a key it does not hold.
+    case keyError = "KeyError"
     case timeoutError = "TimeoutError"
     case keyboardInterrupt = "KeyboardInterrupt"
     /// `assert(condition, message)` with a false condition: a check the program itself states.

@@ -40,6 +40,10 @@ extension Evaluator {
                     .nameError, "'\(name)' is not defined: declare it first with var \(name) = ..."
                         + didYouMean(name, among: scope.allNames), at: target.span)
             }
+            if owner.names[name] == nil, let instance = owner.instance {
+                try setProperty(instance, name, value, span: target.span)
+                return
+            }
             guard let binding = owner.names[name], binding.mutable else {
                 let reason =
                     switch owner.names[name]?.origin ?? .declared {
@@ -52,6 +56,10 @@ extension Evaluator {
             owner.names[name]!.value = value
         case .member(let objectExpression, let name, let nameSpan):
             let object = try eval(objectExpression, scope)
+            if case .object(let instance as ObjectInstance) = object, isOwnMember(object, name) || library.member(name, of: object) == nil {
+                try setProperty(instance, name, value, span: nameSpan)
+                return
+            }
             guard let member = library.member(name, of: object) else { throw memberError(object, name, nameSpan) }
             guard case .property(_, let setter?, _) = member else {
                 throw LanguageError(.typeError, "\(object.typeName).\(name) cannot be assigned to", at: nameSpan)
@@ -63,6 +71,10 @@ extension Evaluator {
             switch container {
             case .tensor(let tensor):
                 try runtime.checkInterrupt()
+                if indices.count == 1, case .tensor(let mask) = indices[0], try isMask(mask, for: tensor, span: target.span) {
+                    do { try maskAssign(tensor, mask, value, span: target.span) } catch { throw located(error, target.span) }
+                    return
+                }
                 do {
                     let view = try tensor.index(try tensorIndices(indices, span: target.span))
                     try view.assign(try Convert.tensor(value, dtype: tensor.dtype))
@@ -78,6 +90,8 @@ extension Evaluator {
                 }
                 items[resolved] = value
                 try assign(containerExpression, .array(items), scope)
+            case .dictionary(let dictionary):
+                try assign(containerExpression, try dictionarySetting(dictionary, indices, to: value, span: target.span), scope)
             case .tuple:
                 throw LanguageError(
                     .typeError, "cannot set an element of a tuple: tuples do not change; use an array [...] instead",

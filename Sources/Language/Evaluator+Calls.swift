@@ -33,7 +33,7 @@ extension Evaluator {
             // `xs.count()`: a property called like a method.
             let object = try eval(objectExpression, scope)
             callee = try member(object, name, nameSpan: nameSpan, span: calleeExpression.span)
-            if case .property? = library.member(name, of: object), !isCallable(callee) {
+            if !isOwnMember(object, name), case .property? = library.member(name, of: object), !isCallable(callee) {
                 throw LanguageError(
                     .typeError, "\(object.typeName).\(name) is a property, not a method: write .\(name) without ( )",
                     at: span)
@@ -64,6 +64,16 @@ extension Evaluator {
             case .user(let declaration, let captured):
                 return try callUser(declaration, captured: captured, arguments, span: span)
             }
+        case .object(let definition as ClassDefinition):
+            return try instantiate(definition, arguments, span: span)
+        case .object(let instance as ObjectInstance):
+            guard let method = instance.definition.declaration.method("callAsFunction") else {
+                throw LanguageError(.typeError,
+                    "\(instance.className) objects cannot be called: add func callAsFunction(_ x) { ... } to the class",
+                    at: span)
+            }
+            return try callUser(
+                method, captured: methodScope(instance), arguments, span: span, name: "\(instance.className).callAsFunction")
         case .object:
             if let member = library.member("()", of: callee), case .method(let builtin) = member {
                 return try callBuiltin(builtin, arguments, receiver: callee, span: span)
@@ -148,10 +158,11 @@ extension Evaluator {
         }
     }
 
-    func callUser(_ declaration: FunctionDeclaration, captured: Scope?, _ arguments: [CallArgument], span: SourceSpan)
-        throws -> Value
-    {
-        let name = declaration.name ?? "closure"
+    func callUser(
+        _ declaration: FunctionDeclaration, captured: Scope?, _ arguments: [CallArgument], span: SourceSpan,
+        name given: String? = nil
+    ) throws -> Value {
+        let name = given ?? declaration.name ?? "closure"
         let parameters = declaration.parameters
         let scope = Scope(parent: captured ?? globals)
         var given = [Bool](repeating: false, count: parameters.count)

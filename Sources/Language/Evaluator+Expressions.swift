@@ -18,6 +18,8 @@ extension Evaluator {
                 switch part {
                 case .text(let literal): text += literal
                 case .code(let inner): text += interpolationText(try eval(inner, scope))
+                case .formatted(let inner, let digitsExpression):
+                    text += try formattedText(try eval(inner, scope), digits: try eval(digitsExpression, scope), span: inner.span)
                 }
             }
             return .string(text)
@@ -30,6 +32,8 @@ extension Evaluator {
             return .array(try items.map { try eval($0, scope) })
         case .tuple(let items):
             return .tuple(try items.map { try eval($0, scope) })
+        case .dictionary(let entries):
+            return try evalDictionary(entries, scope)
         case .unary(let op, let operandExpression):
             let operand = try eval(operandExpression, scope)
             return try unary(op, operand, span: expression.span)
@@ -68,11 +72,33 @@ extension Evaluator {
         var candidates = scope.allNames
         candidates.formUnion(library.functions.keys)
         candidates.formUnion(library.constants.keys)
-        var message = "'\(name)' is not defined" + didYouMean(name, among: candidates)
+        let torch = PyTorchSpellings.hint(for: name, among: candidates, functions: true)
+        var message = "'\(name)' is not defined" + (torch.isEmpty ? didYouMean(name, among: candidates) : torch)
         if ["None", "nil", "null"].contains(name) { message = "'\(name)' is not defined: the language has no null value" }
         if ["True", "False"].contains(name) { message = "'\(name)' is not defined; did you mean '\(name.lowercased())'?" }
         if name == "def" { message = "'def' is not defined: functions are declared with func name(args) { ... }" }
         return LanguageError(.nameError, message, at: span)
+    }
+
+    /// `\(x, digits: 3)`: a number (or one-element tensor) with exactly that many decimals;
+    /// a tensor of several elements gets them on each element.
+    func formattedText(_ value: Value, digits digitsValue: Value, span: SourceSpan) throws -> String {
+        guard case .int(let digits) = digitsValue, (0...15).contains(digits) else {
+            throw LanguageError(.valueError, "digits: must be a whole number from 0 to 15, not \(describeKind(digitsValue))", at: span)
+        }
+        func fixed(_ number: Double) -> String {
+            guard number.isFinite else { return formatFloat(number) }
+            if digits == 0, Swift.abs(number) < 9e15 { return String(Int(number.rounded())) }
+            return fixedDecimals(number, digits)
+        }
+        switch value {
+        case .int(let number): return fixed(Double(number))
+        case .float(let number): return fixed(number)
+        case .tensor(let tensor) where tensor.count == 1: return fixed(tensor.toDoubles()[0])
+        case .tensor(let tensor): return "[" + tensor.toDoubles().map(fixed).joined(separator: ", ") + "]"
+        default:
+            throw LanguageError(.typeError, "digits: formats numbers, not \(describeKind(value))", at: span)
+        }
     }
 
     /// Interpolation shows a one-element tensor as its number, so `"loss \(loss)"` reads well.

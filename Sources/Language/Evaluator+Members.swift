@@ -14,6 +14,16 @@ extension Evaluator {
             }
             return items[position]
         }
+        if case .object(let instance as ObjectInstance) = object, let value = instanceMember(instance, name) {
+            return value
+        }
+        if case .dictionary(let dictionary) = object, let value = dictionaryMember(dictionary, name) { return value }
+        // `(0..<5).map { ... }`, `stride(...).filter { ... }`: ranges and strides have Array's methods.
+        if let items = sequenceArray(object), library.member(name, of: object) == nil,
+            case .method(let builtin)? = library.members[.array]?[name]
+        {
+            return .function(Function(.method(builtin, receiver: .array(items))))
+        }
         guard let member = library.member(name, of: object) else { throw memberError(object, name, nameSpan) }
         switch member {
         case .property(let getter, _, _):
@@ -32,7 +42,12 @@ extension Evaluator {
 
     func memberError(_ object: Value, _ name: String, _ nameSpan: SourceSpan) -> LanguageError {
         let names = library.memberNames(of: object)
-        var hint = didYouMean(name, among: names)
+        var hint = PyTorchSpellings.hint(for: name, among: names)
+        // An object of the program's class: its own members are the likely meaning.
+        if hint.isEmpty, case .object(let instance as ObjectInstance) = object {
+            hint = didYouMean(name, among: instance.memberNames)
+        }
+        if hint.isEmpty { hint = didYouMean(name, among: names) }
         if hint.isEmpty {
             // `xs.length`, and misspellings of it, `xs.lenght`.
             let aliases = [name] + suggestions(for: name, among: Evaluator.memberSynonyms.keys, limit: 1)
@@ -46,9 +61,27 @@ extension Evaluator {
         return LanguageError(.nameError, "\(object.typeName) has no member '\(name)'" + hint, at: nameSpan)
     }
 
+    /// The items of a bounded range or a stride, as an array.
+    func sequenceArray(_ value: Value) -> [Value]? {
+        switch value {
+        case .range(let lower?, let upper?, let closed) where (closed ? upper - lower + 1 : upper - lower) <= 10_000_000:
+            return (closed ? upper >= lower : upper > lower) ? (closed ? Array(lower...upper) : Array(lower..<upper)).map(Value.int) : []
+        case .object(let stride as Stride): return stride.values.map(Value.int)
+        default: return nil
+        }
+    }
+
+    /// Whether `name` is a property or method the program's own class declares.
+    func isOwnMember(_ value: Value, _ name: String) -> Bool {
+        guard case .object(let instance as ObjectInstance) = value else { return false }
+        return instance.property(name) != nil || instance.definition.declaration.method(name) != nil
+    }
+
     func isCallable(_ value: Value) -> Bool {
         switch value {
         case .function: return true
+        case .object(let instance as ObjectInstance): return instance.definition.declaration.method("callAsFunction") != nil
+        case .object(is ClassDefinition): return true
         case .object: return library.member("()", of: value) != nil
         default: return false
         }
@@ -59,6 +92,9 @@ extension Evaluator {
         case .tensor(let tensor):
             try runtime.checkInterrupt()
             do {
+                if indices.count == 1, case .tensor(let given) = indices[0], try isMask(given, for: tensor, span: span) {
+                    return .tensor(try maskSelect(tensor, given, span: span))
+                }
                 if indices.count == 1, case .tensor(let given) = indices[0] {
                     // Literal index tensors are float32; whole numbers in them are positions.
                     guard let positions = try Convert.positions(given) else {
@@ -89,10 +125,18 @@ extension Evaluator {
                         .valueError, "the range \(indices[0].text) does not fit \(items.count) items", at: span)
                 }
                 return .array(Array(items[start..<end]))
+            case .object(let stride as Stride):
+                let positions = stride.values
+                guard let bad = positions.first(where: { $0 < 0 || $0 >= items.count }) else {
+                    return .array(positions.map { items[$0] })
+                }
+                throw LanguageError(.valueError, "the stride reaches \(bad), outside \(items.count) items", at: span)
             default:
                 throw LanguageError(
                     .typeError, "an array index must be a whole number or a range, not \(describeKind(indices[0]))", at: span)
             }
+        case .dictionary(let dictionary):
+            return try dictionaryIndex(dictionary, indices, span: span)
         case .string(let text):
             guard indices.count == 1, case .int(let position) = indices[0] else {
                 throw LanguageError(.typeError, "a string takes one whole-number index", at: span)
@@ -120,6 +164,8 @@ extension Evaluator {
                 if closed, let upper { return .range(lower, upper == -1 ? nil : (upper < .max ? upper + 1 : upper)) }
                 return .range(lower, upper)
             case .float(let number) where number.wholeNumber(below: 9e15) != nil: return .at(Int(number))
+            case .object(let stride as Stride) where stride.step > 0:
+                return .range(stride.start, stride.closed ? stride.end + 1 : stride.end, step: stride.step)
             default:
                 throw LanguageError(
                     .typeError, "a tensor index must be a whole number, a range or '..', not \(describeKind(index))",

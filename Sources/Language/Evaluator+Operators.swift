@@ -17,7 +17,13 @@ extension Evaluator {
             try runtime.checkInterrupt()
             do { return .tensor(try -tensor) } catch { throw located(error, span) }
         case (.not, .bool(let value)): return .bool(!value)
-        case (.not, .tensor(let tensor)) where tensor.count == 1: return .bool(tensor.toDoubles()[0] == 0)
+        case (.not, .tensor(let tensor)) where tensor.count == 1 && !TensorMarks.masks.contains(tensor):
+            return .bool(tensor.toDoubles()[0] == 0)
+        case (.not, .tensor(let mask)) where TensorMarks.masks.contains(mask):
+            // `!(x > 0)`: the opposite mask.
+            let opposite = try 1.0 - mask
+            TensorMarks.masks.insert(opposite)
+            return .tensor(opposite)
         default:
             throw LanguageError(.typeError, "'\(op.rawValue)' cannot be applied to \(describeKind(operand))", at: span)
         }
@@ -30,7 +36,12 @@ extension Evaluator {
         case (.int, .float), (.float, .int), (.float, .float):
             return try floatArithmetic(op, left.number!, right.number!, span: span)
         case (.tensor, _), (_, .tensor):
-            return try tensorArithmetic(op, left, right, span: span)
+            let result = try tensorArithmetic(op, left, right, span: span)
+            // A comparison's 0s and 1s are a mask: `x[x > 0]` selects with them.
+            if [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op), case .tensor(let mask) = result {
+                TensorMarks.masks.insert(mask)
+            }
+            return result
         default:
             break
         }
@@ -186,6 +197,8 @@ extension Evaluator {
         case (.array(let a), .array(let b)), (.tuple(let a), .tuple(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { equal($0, $1) }
         case (.range(let a, let b, let c), .range(let d, let e, let f)): return a == d && b == e && c == f
+        case (.dictionary(let a), .dictionary(let b)):
+            return a.count == b.count && a.entries.allSatisfy { entry in b[entry.key].map { equal(entry.value, $0) } ?? false }
         case (.object(let a), .object(let b)): return a === b
         case (.function(let a), .function(let b)): return a === b
         default:

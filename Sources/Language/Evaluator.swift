@@ -109,6 +109,8 @@ final class Evaluator {
                 try bind(pattern, to: item, mutable: false, in: inner, span: sequence.span, origin: .loopVariable)
                 return try exec(body, inner)
             }
+        case .class(let declaration):
+            try declareClass(declaration, scope)
         case .break: return .breakLoop(statement.span)
         case .continue: return .continueLoop(statement.span)
         case .return(let expression):
@@ -149,6 +151,14 @@ final class Evaluator {
             for item in items {
                 if let flow = handle(try body(item)) { return flow }
             }
+        case .object(let stride as Stride):
+            for number in stride.values {
+                if let flow = handle(try body(.int(number))) { return flow }
+            }
+        case .dictionary(let dictionary):
+            for (key, value) in dictionary.entries {
+                if let flow = handle(try body(.tuple([key.value, value]))) { return flow }
+            }
         case .string(let text):
             for character in text {
                 if let flow = handle(try body(.string(String(character)))) { return flow }
@@ -175,7 +185,9 @@ final class Evaluator {
             if failure.span == nil { failure.span = span }
             return failure
         case let failure as TensorError:
-            return LanguageError(ErrorKind(named: failure.kind), failure.description, at: span)
+            // The engine's Swift name for it; in a program it is `noGrad { }`.
+            let message = failure.description.replacing("withNoGrad { }", with: "noGrad { }")
+            return LanguageError(ErrorKind(named: failure.kind), message, at: span)
         case let failure as NeuralNetworkError:
             return LanguageError(ErrorKind(named: failure.kind), failure.description, at: span)
         default:

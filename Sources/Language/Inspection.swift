@@ -43,11 +43,20 @@ enum Inspection {
         let prefix = String(String.UnicodeScalarView(scalars[start..<cursor]))
         var matches: [String] = []
         var metadata: [String: JSON] = [:]
+        var methods = Set<String>()
 
-        if start > 0 && scalars[start - 1] == "." {
+        if isInsideStringLiteral(scalars, cursor: start) {
+            // Text inside quotes is not code: nothing to complete.
+        } else if start > 0 && scalars[start - 1] == "." {
             // Members of the value before the dot.
             if let value = valueOfChain(scalars, end: start - 1, interpreter: interpreter) {
                 matches = interpreter.library.memberNames(of: value).filter { $0.hasPrefix(prefix) }
+                for name in matches {
+                    if case .method? = interpreter.library.member(name, of: value) { methods.insert(name) }
+                    if case .object(let instance as ObjectInstance) = value, instance.definition.declaration.method(name) != nil {
+                        methods.insert(name)
+                    }
+                }
                 if case .tuple(let items) = value { matches += items.indices.map(String.init).filter { $0.hasPrefix(prefix) } }
             }
         } else {
@@ -76,6 +85,8 @@ enum Inspection {
                 type = "instance"
             } else if interpreter.library.functions[bare] != nil {
                 type = "function"
+            } else if methods.contains(bare) {
+                type = "method"
             } else {
                 type = "property"
             }
@@ -83,6 +94,45 @@ enum Inspection {
         }
         metadata["_jupyter_types_experimental"] = .array(types)
         return Completion(matches: matches, cursorStart: start, cursorEnd: cursor, metadata: metadata)
+    }
+
+    /// Whether `cursor` is inside the text of a string literal (not inside one of its `\( )`).
+    static func isInsideStringLiteral(_ scalars: [Unicode.Scalar], cursor: Int) -> Bool {
+        // Each entry is an open string (nil) or the bracket depth of an open interpolation.
+        var inString = false
+        var interpolations: [Int] = []
+        var index = 0
+        while index < cursor {
+            let c = scalars[index]
+            if inString {
+                if c == "\\" && index + 1 < cursor {
+                    if scalars[index + 1] == "(" {
+                        interpolations.append(0)
+                        inString = false
+                    }
+                    index += 2
+                    continue
+                }
+                if c == "\"" || c == "\n" { inString = false }
+            } else if c == "\"" {
+                inString = true
+            } else if c == "/" && index + 1 < cursor && scalars[index + 1] == "/" {
+                while index < cursor && scalars[index] != "\n" { index += 1 }
+                continue
+            } else if !interpolations.isEmpty {
+                if c == "(" { interpolations[interpolations.count - 1] += 1 }
+                if c == ")" {
+                    if interpolations[interpolations.count - 1] == 0 {
+                        interpolations.removeLast()
+                        inString = true
+                    } else {
+                        interpolations[interpolations.count - 1] -= 1
+                    }
+                }
+            }
+            index += 1
+        }
+        return inString
     }
 
     /// The value of `a.b.c` ending at `end` (exclusive), looking names and properties up without
@@ -104,7 +154,8 @@ enum Inspection {
             }
         }
         parts.reverse()
-        guard var value = lookup(parts[0], interpreter) else { return nil }
+        guard var value = lookup(parts[0], interpreter) ?? boundEarlier(parts[0], scalars, before: end, interpreter: interpreter)
+        else { return nil }
         for name in parts.dropFirst() {
             guard let member = interpreter.library.member(name, of: value), case .property(let getter, _, _) = member,
                 let next = try? getter(value)
@@ -114,11 +165,75 @@ enum Inspection {
         return value
     }
 
+    /// A stand-in for a name the cell binds before the cursor but has not run yet
+    /// (`let t = randn([3])` then `t.`): a tensor when the value is made by a tensor builtin or
+    /// from a tensor; nil otherwise. Nothing is run.
+    static func boundEarlier(
+        _ name: String, _ scalars: [Unicode.Scalar], before end: Int, interpreter: Interpreter, depth: Int = 0
+    ) -> Value? {
+        guard depth < 4 else { return nil }
+        let text = String(String.UnicodeScalarView(scalars[..<end]))
+        var found: Substring? = nil
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            for statement in line.split(separator: ";") {
+                let words = statement.drop { $0 == " " || $0 == "\t" }
+                guard words.hasPrefix("let ") || words.hasPrefix("var ") else { continue }
+                let rest = words.dropFirst(4).drop { $0 == " " }
+                guard rest.hasPrefix(name) else { continue }
+                let after = rest.dropFirst(name.count).drop { $0 == " " }
+                guard let equals = after.firstIndex(of: "="), after[..<equals].allSatisfy({ $0 != "(" && $0 != "," }),
+                    after.first == "=" || after.first == ":"
+                else { continue }
+                found = after[after.index(after: equals)...].drop { $0 == " " }
+            }
+        }
+        guard let expression = found else { return nil }
+        let head = String(expression.prefix { $0 == "_" || $0.isLetter || $0.isNumber })
+        guard !head.isEmpty else { return nil }
+        let tensor: Value? = (try? Tensor.zeros([1])).map(Value.tensor)
+        if let builtin = interpreter.library.functions[head], builtin.topic == "Tensors" || builtin.topic == "Autograd" {
+            return tensor
+        }
+        if head != name {
+            let earlier = lookup(head, interpreter)
+                ?? boundEarlier(head, scalars, before: end, interpreter: interpreter, depth: depth + 1)
+            if case .tensor? = earlier { return tensor }
+        }
+        return nil
+    }
+
     static func lookup(_ name: String, _ interpreter: Interpreter) -> Value? {
         if let binding = interpreter.globals.names[name] { return binding.value }
         if let constant = interpreter.library.constants[name] { return constant }
         if let builtin = interpreter.library.functions[name] { return .function(Function(.builtin(builtin))) }
         if let number = Int(name) { return .int(number) }
+        return nil
+    }
+
+    /// The position of the innermost `(` open before `position` that follows a name (a call).
+    static func openCallParenthesis(_ scalars: [Unicode.Scalar], before position: Int) -> Int? {
+        var depth = 0
+        var index = position - 1
+        while index >= 0 {
+            let c = scalars[index]
+            if c == ")" || c == "]" || c == "}" {
+                depth += 1
+            } else if c == "(" || c == "[" || c == "{" {
+                if depth == 0 {
+                    // An array literal among the arguments: look further out.
+                    if c == "[" {
+                        index -= 1
+                        continue
+                    }
+                    guard c == "(" else { return nil }
+                    var end = index
+                    while end > 0 && scalars[end - 1] == " " { end -= 1 }
+                    return end > 0 && isNameScalar(scalars[end - 1]) ? index : nil
+                }
+                depth -= 1
+            }
+            index -= 1
+        }
         return nil
     }
 
@@ -186,7 +301,17 @@ enum Inspection {
         while start > 0 && isNameScalar(scalars[start - 1]) { start -= 1 }
         var end = cursor
         while end < scalars.count && isNameScalar(scalars[end]) { end += 1 }
-        if start == end {
+        // Inside a call's arguments (`randn([2, 3], se|ed: 1)`), the call is documented; a name
+        // that is itself called (`len|(xs)`) is documented as it is.
+        let isCalled = end < scalars.count && scalars[end] == "("
+        if !isCalled, let open = openCallParenthesis(scalars, before: start) {
+            var back = open
+            while back > 0 && scalars[back - 1] == " " { back -= 1 }
+            end = back
+            start = back
+            while start > 0 && isNameScalar(scalars[start - 1]) { start -= 1 }
+            guard start < end else { return nil }
+        } else if start == end {
             // Just after `f(`: describe `f`.
             var back = cursor
             while back > 0 && (scalars[back - 1] == "(" || scalars[back - 1] == " ") { back -= 1 }
@@ -206,10 +331,17 @@ enum Inspection {
                 text = "\(receiver.typeName).\(name)\n\n\(doc)"
                 if let value = try? getter(receiver) { text += "\n\n" + describe(value, name: name) }
             }
+        } else if start > 0 && scalars[start - 1] == ".",
+            case .object(let instance as ObjectInstance)? = valueOfChain(scalars, end: start - 1, interpreter: interpreter),
+            let value = instance.implicitMember(name)
+        {
+            text = Help.text(for: value, name: "\(instance.className).\(name)", library: interpreter.library)
+        } else if let binding = interpreter.globals.names[name], case .object(is ClassDefinition) = binding.value {
+            text = Help.text(for: binding.value, name: name, library: interpreter.library)
         } else if let binding = interpreter.globals.names[name] {
             text = describe(binding.value, name: name)
         } else if let builtin = interpreter.library.functions[name] {
-            text = builtin.signature + "\n\n" + builtin.doc
+            text = Help.text(for: builtin, owner: nil)
         } else if let constant = interpreter.library.constants[name] {
             text = "\(name) = \(constant.text)"
         } else if keywords.contains(name) {

@@ -4,6 +4,10 @@ extension Parser {
     /// Whether a console should run `code` or ask for more: open brackets or an unfinished
     /// string or comment ask for more; other syntax errors are invalid.
     static func completeness(of code: String) -> (complete: Bool, invalid: Bool, indent: Int) {
+        // `x?` and `?x` ask for help, and are whole.
+        if let (before, _) = Help.split(code), before.trimmingCharacters(in: " \t\n").isEmpty || completeness(of: before).complete {
+            return (true, false, 0)
+        }
         let file = SourceFile(name: "input", text: code)
         var lexer = Lexer(file: file)
         var open: [String] = []
@@ -36,6 +40,8 @@ extension Parser {
             "<=", ">", ">=", "->", "?", ":",
         ]
         if let last, last.kind == .symbol, continuing.contains(last.text) { return (false, false, 0) }
+        // `if c { } else` waits for the else's body.
+        if let last, last.kind == .keyword, last.text == "else" { return (false, false, 0) }
         do {
             var parser = try Parser(file: file)
             _ = try parser.parseProgram()

@@ -262,6 +262,19 @@ extension Parser {
                         throw LanguageError(.syntaxError, "empty interpolation \\(): put a value inside", at: span(from: start - 2, to: end + 1))
                     }
                     let expression = try inner.parseExpression()
+                    if inner.accept(",") {
+                        let label = try inner.expectIdentifier("digits: after the value")
+                        guard label.text == "digits" else {
+                            throw inner.error("an interpolation takes one option, digits: (\\(x, digits: 3)), not '\(label.text)'", at: label)
+                        }
+                        _ = try inner.expect(":", "':' after digits")
+                        let digits = try inner.parseExpression()
+                        if inner.current.kind != .end {
+                            throw inner.error("expected ')' to end the interpolation, found \(inner.describe(inner.current))")
+                        }
+                        parts.append(.formatted(expression, digits: digits))
+                        continue
+                    }
                     if inner.current.kind != .end {
                         throw inner.error("expected ')' to end the interpolation, found \(inner.describe(inner.current))")
                     }
@@ -314,8 +327,15 @@ extension Parser {
                 defer { depth -= 1 }
                 return try withNewlines(ignored: true) { parser in
                     var items: [Expr] = []
+                    if let dictionary = try parser.parseDictionaryLiteral(open: token) { return dictionary }
                     while !parser.check("]") {
                         items.append(try parser.parseExpression())
+                        if parser.check(":") {
+                            guard items.count == 1 else {
+                                throw parser.error("a bracket holds array items or key: value entries, not both")
+                            }
+                            return try parser.parseDictionaryLiteral(open: token, firstKey: items[0])!
+                        }
                         if !parser.accept(",") { break }
                     }
                     if parser.current.kind == .end {

@@ -128,6 +128,10 @@ extension Parser {
             let opener = ["}": "{", ")": "(", "]": "["][token.text]!
             throw error("unexpected '\(token.text)': there is no open '\(opener)' for it to close", at: token)
         }
+        if token.kind == .identifier, token.text == "class", tokens[position + 1].kind == .identifier {
+            advance()
+            return try parseClass(start: start)
+        }
         if token.kind == .identifier, let hint = Parser.foreignKeywords[token.text] {
             let after = tokens[position + 1]
             if after.kind == .identifier || after.kind == .keyword || after.is("{") {
@@ -165,8 +169,7 @@ extension Parser {
         "import": "there is nothing to import: every builtin is always there",
         "from": "there is nothing to import: every builtin is always there",
         "include": "there is nothing to import: every builtin is always there",
-        "class": "the language has no classes: use functions, tuples and arrays",
-        "struct": "the language has no structs: use functions, tuples and arrays",
+        "struct": "the language has no structs: write class, whose objects are shared like PyTorch modules",
         "enum": "the language has no enums: use strings or whole numbers",
         "const": "constants are declared with let: let name = value",
         "elif": "write else if, not elif",

@@ -17,13 +17,22 @@ struct Binding {
 final class Scope {
     var names: [String: Binding] = [:]
     let parent: Scope?
+    /// In a method's scope, the object whose properties and methods its body names without
+    /// `self.` (Classes.swift); they come after the method's own names, before the globals.
+    let instance: ObjectInstance?
 
-    init(parent: Scope?) { self.parent = parent }
+    init(parent: Scope?, instance: ObjectInstance? = nil) {
+        self.parent = parent
+        self.instance = instance
+    }
 
     func lookup(_ name: String) -> Binding? {
         var scope: Scope? = self
         while let current = scope {
             if let binding = current.names[name] { return binding }
+            if let instance = current.instance, let value = instance.implicitMember(name) {
+                return Binding(value: value, mutable: instance.property(name)?.mutable ?? false)
+            }
             scope = current.parent
         }
         return nil
@@ -34,6 +43,7 @@ final class Scope {
         var scope: Scope? = self
         while let current = scope {
             if current.names[name] != nil { return current }
+            if let instance = current.instance, instance.property(name) != nil { return current }
             scope = current.parent
         }
         return nil
@@ -45,6 +55,7 @@ final class Scope {
         var scope: Scope? = self
         while let current = scope {
             result.formUnion(current.names.keys)
+            if let instance = current.instance { result.formUnion(instance.memberNames) }
             scope = current.parent
         }
         return result

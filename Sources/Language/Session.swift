@@ -93,6 +93,9 @@ public final class Interpreter: KernelInterpreter {
     func run(_ code: String, name: String) -> ExecutionOutcome {
         let file = SourceFile(name: name, text: code)
         do {
+            if let (before, chain) = Help.split(code) {
+                return try help(chain, after: before, file: file)
+            }
             var parser = try Parser(file: file)
             let program = try parser.parseProgram()
             let value = try evaluator.run(program)

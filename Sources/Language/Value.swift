@@ -15,6 +15,8 @@ public enum Value: @unchecked Sendable {
     case string(String)
     case array([Value])
     case tuple([Value])
+    /// Keys to values in insertion order (Dictionaries.swift).
+    case dictionary(ScriptDictionary)
     /// `a..<b` (closed: false), `a...b` (closed: true); a missing bound is open (`..<b`, `a...`, `..`).
     case range(lower: Int?, upper: Int?, closed: Bool)
     case tensor(Tensor)
@@ -31,6 +33,7 @@ public enum Value: @unchecked Sendable {
         case .string: .string
         case .array: .array
         case .tuple: .tuple
+        case .dictionary: .dictionary
         case .range: .range
         case .tensor: .tensor
         case .function(let function): function.isBuiltin ? .builtin : .function
@@ -147,6 +150,7 @@ extension Value {
         case .string(let value): return value
         case .array(let items): return "[" + items.map(\.literalText).joined(separator: ", ") + "]"
         case .tuple(let items): return "(" + items.map(\.literalText).joined(separator: ", ") + ")"
+        case .dictionary(let dictionary): return dictionary.text
         case .range(let lower, let upper, let closed):
             return (lower.map(String.init) ?? "") + (closed ? "..." : (lower == nil && upper == nil ? ".." : "..<"))
                 + (upper.map(String.init) ?? "")

@@ -28,6 +28,7 @@ public struct ValueType: Hashable, Sendable, CustomStringConvertible {
     public static let string = ValueType(named: "String")
     public static let array = ValueType(named: "Array")
     public static let tuple = ValueType(named: "Tuple")
+    public static let dictionary = ValueType(named: "Dictionary")
     public static let range = ValueType(named: "Range")
     public static let tensor = ValueType(named: "Tensor")
     /// A function written in Swift, or a method bound to its receiver.

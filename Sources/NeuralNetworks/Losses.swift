@@ -64,26 +64,29 @@ public func huber(_ prediction: Tensor, _ target: Tensor, delta: Double = 1, red
 
 /// Binary cross-entropy of probabilities: -(t log p + (1 - t) log(1 - p)).
 ///
-/// Each log is floored at -100, as PyTorch does, so p = 0 or 1 gives a large finite loss. The
-/// probabilities are first kept at or above the smallest normal number of their dtype (so in
-/// float32 the floor is log(1.2e-38) = -87.3): a sigmoid that saturates to exactly 0 or 1 then
-/// gives a zero gradient rather than 0 · ∞ = NaN.
+/// Each log is floored at -100, as PyTorch does, so p = 0 or 1 gives a loss of 100, not ∞.
+/// The probabilities are first kept at or above the smallest positive number of their dtype,
+/// whose log (-103 in float32) is below the floor: the floor, not that bound, decides the loss,
+/// and a sigmoid saturated to exactly 0 or 1 gives a zero gradient rather than 0 / 0 = NaN.
 public func bce(_ prediction: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
     try requireSameShape(prediction, target, "bce")
     let t = try floatTarget(target, like: prediction)
-    let floor = prediction.dtype == .float64 ? Double.leastNormalMagnitude : Double(Float.leastNormalMagnitude)
+    let floor = prediction.dtype == .float64 ? Double.leastNonzeroMagnitude : Double(Float.leastNonzeroMagnitude)
     let logP = try prediction.clamp(min: floor).log().clamp(min: -100)
     let logOneMinusP = try (1.0 - prediction).clamp(min: floor).log().clamp(min: -100)
     return try reduction.apply(-(t * logP + (1.0 - t) * logOneMinusP))
 }
 
-/// Binary cross-entropy of logits: bce(sigmoid(x), t), computed stably as
-/// max(x, 0) - x t + log(1 + e^-|x|), finite for any x.
+/// Binary cross-entropy of logits: bce(sigmoid(x), t) = softplus(x) - x t, with softplus(x) =
+/// log(e^0 + e^x) taken as a log-sum-exp: finite for any x, and its gradient is sigmoid(x) - t
+/// everywhere. (The form max(x, 0) + log(1 + e^-|x|) has the same value, but its pieces have
+/// kinks at 0 whose one-sided derivatives give -t there instead of 0.5 - t.)
 public func bceWithLogits(_ logits: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
     try requireSameShape(logits, target, "bceWithLogits")
     let t = try floatTarget(target, like: logits)
-    let softplusOfNegativeMagnitude = try ((-logits.abs()).exp() + 1.0).log()
-    return try reduction.apply(logits.relu() - logits * t + softplusOfNegativeMagnitude)
+    let pairs = try stack([try Tensor.zeros(like: logits), logits], axis: logits.rank)
+    let softplus = try pairs.logSumExp(axes: [logits.rank])
+    return try reduction.apply(softplus - logits * t)
 }
 
 /// Cross-entropy of logits [N, C] (or [C]) against class indices [N] or one-hot (or

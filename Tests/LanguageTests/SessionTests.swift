@@ -222,7 +222,7 @@ func errorKind(_ outcome: ExecutionOutcome) -> String? {
         #expect(completion.cursorStart == 3)
         #expect(completion.cursorEnd == 3)
         let filtered = complete(interpreter, "print(xs.ma")
-        #expect(filtered.matches == ["map"])
+        #expect(filtered.matches == ["map", "max"])
         #expect(filtered.cursorStart == 9)
         #expect(filtered.cursorEnd == 11)
         #expect(complete(interpreter, "word.up").matches == ["uppercased"])

@@ -38,14 +38,25 @@ import Testing
         let far = try bceWithLogits(Tensor([200, -200], dtype: .float64), Tensor([0, 1], dtype: .float64)).item()
         #expect(abs(far - 200) < 1e-9)
         #expect(try bce(Tensor([0, 1], dtype: .float64), Tensor([1, 0], dtype: .float64)).item() == 100)
-        // Saturated probabilities give finite losses and gradients (no 0 · ∞).
+        // Saturated float32 probabilities: each wrong one costs 100, as in PyTorch, and the
+        // gradients stay finite (no 0 / 0).
         let saturated = try Tensor([0, 1, 1, 0]).requiringGrad()
         let loss = try bce(saturated, Tensor([1, 0, 1, 0]))
         let value = try loss.item()
-        #expect(abs(value - 2 * 87.3365 / 4) < 1e-3)
+        #expect(abs(value - 2 * 100.0 / 4) < 1e-3)
         try loss.backward()
         let gradients = saturated.grad?.toDoubles() ?? []
         #expect(gradients.count == 4 && gradients.allSatisfy { $0.isFinite })
+    }
+
+    @Test func bceWithLogitsHasTheSigmoidGradientAtZero() throws {
+        // d/dx = sigmoid(x) - t, which at x = 0 is 0.5 - t (a kinked formula gives -t there).
+        let logits = try Tensor([0, 0, 3], dtype: .float64).requiringGrad()
+        let t = try Tensor([1, 0, 0.25], dtype: .float64)
+        try bceWithLogits(logits, t, reduction: .sum).backward()
+        let gradients = logits.grad?.toDoubles() ?? []
+        let expected = [0.5 - 1, 0.5 - 0, 1 / (1 + exp(-3)) - 0.25]
+        #expect(gradients.count == 3 && zip(gradients, expected).allSatisfy { abs($0 - $1) < 1e-12 }, "\(gradients)")
     }
 
     @Test func crossEntropyWithIndicesEqualsOneHotAndIsStable() throws {

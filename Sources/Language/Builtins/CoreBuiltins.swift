@@ -17,10 +17,13 @@ public enum Builtins {
     /// Every builtin of the language, registered once per session.
     public static func registerAll(in library: Library) {
         registerCore(in: library)
+        registerHelp(in: library)
         registerCollections(in: library)
+        registerCollectionMethods(in: library)
         registerAssertions(in: library)
         registerDisplay(in: library)
         registerTensors(in: library)
+        registerTensorOrdering(in: library)
         registerNetworks(in: library)
     }
 

@@ -17,6 +17,7 @@ extension Builtins {
         let topic = library.topic
         library.topic = "Layers"
         registerLayers(in: library)
+        registerNormalization(in: library)
         library.topic = "Losses and metrics"
         registerLosses(in: library)
         library.topic = "Optimizers"

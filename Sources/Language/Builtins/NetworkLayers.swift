@@ -10,13 +10,15 @@ import Tensors
 extension Layer: ScriptObject {
     /// Layer for `Layer.valueType`, Sequential for `Sequential.valueType`.
     public static var valueType: ValueType { ValueType(self) }
-    /// The layer's class: Dense, Conv2D, ...
-    public var type: ValueType { ValueType(Swift.type(of: self)) }
+    /// The layer's class: Dense, Conv2D, ... (the Swift class's name, which `Layer.typeName`
+    /// gives unless a layer names itself, as an object of a program's own class does).
+    public var type: ValueType { ValueType(named: typeName) }
     /// A layer's own members, then those of every layer.
     public var types: [ValueType] { [type, Layer.valueType] }
 
     /// `Dense(2 → 16, relu)`; a Sequential lists its layers, one a line.
     public var plainText: String {
+        if let instance = self as? ObjectInstance { return instance.instanceText }
         if let sequential = self as? Sequential {
             if sequential.layers.isEmpty { return "Sequential([])" }
             return "Sequential(\n" + sequential.layers.map { "  " + $0.plainText.replacing("\n", with: "\n  ") + "," }
@@ -50,6 +52,8 @@ extension Layer: ScriptObject {
     /// Display's Keras-style summary table: Layer (type), Output Shape, Param #.
     /// A single layer keeps its one-line text beside the table; a model's text is the table.
     public func richDisplay() throws -> MIMEBundle? {
+        // An object of the program's own class shows as its properties, like any value.
+        if self is ObjectInstance { return nil }
         var output = Visualize.summary(self)
         if !(self is Sequential) { output.setText(plainText, for: "text/plain") }
         return output
@@ -183,17 +187,23 @@ extension Builtins {
         ) { args in .object(LeakyReLU(slope: try args.double("slope"))) }
         library.add(
             "Sequential", [.positional("layers", default: .array([]))],
-            doc: "A model that applies its layers one after another: Sequential([Dense(2, 16, activation: relu), Dense(16, 1)]). Its parameters are named as PyTorch names them (0.weight, 0.bias, 1.weight, ...).",
+            doc: "A model that applies its layers one after another: Sequential([Dense(2, 16, activation: relu), Dense(16, 1)]). A layer may also be an object of a class with callAsFunction, or a function or closure ({ x in x.relu() }). Its parameters are named as PyTorch names them (0.weight, 0.bias, 1.weight, ...).",
             example: "let model = Sequential([\n  Dense(2, 8, activation: relu, seed: 1),\n  Dense(8, 1, seed: 2),\n])\nmodel(zeros([5, 2])).shape"
         ) { args in
             let items = try args.array("layers")
             let layers = try items.enumerated().map { index, item -> Layer in
+                if case .function(let function) = item {
+                    // An activation function becomes its layer, so summaries and diagrams name it;
+                    // any other function or closure is a layer that applies it.
+                    let layers: [String: () -> Layer] = [
+                        "relu": { ReLU() }, "sigmoid": { Sigmoid() }, "tanh": { Tanh() }, "softmax": { Softmax() },
+                        "gelu": { GELU() },
+                    ]
+                    if function.isBuiltin, let make = layers[function.name] { return make() }
+                    return FunctionLayer(item, evaluator: args.evaluator, span: args.span(of: "layers"))
+                }
                 guard case .object(let layer as Layer) = item else {
-                    let layers = ["relu": "ReLU()", "sigmoid": "Sigmoid()", "tanh": "Tanh()", "softmax": "Softmax()", "gelu": "GELU()", "leakyRelu": "LeakyReLU()"]
-                    if case .function(let function) = item, let layer = layers[function.name] {
-                        throw args.error("layers", "Sequential's layers must all be layers; item \(index) is the function \(function.name): its layer is \(layer)")
-                    }
-                    throw args.error("layers", "Sequential's layers must all be layers; item \(index) is \(describeKind(item))")
+                    throw args.error("layers", "Sequential's layers must be layers, objects of a class or functions; item \(index) is \(describeKind(item))")
                 }
                 return layer
             }

@@ -198,10 +198,12 @@ extension Layer {
         try loadStateDict(Safetensors.load(path).tensors, source: path)
     }
 
-    /// Copies `tensors` into the parameters and buffers of the same names.
+    /// Copies `tensors` into the parameters and buffers of the same names. A tensor of another
+    /// dtype is converted to the model's (float64 weights load into a float32 model), as
+    /// PyTorch's `load_state_dict` copies them.
     ///
     /// - Throws: `NeuralNetworkError.stateMismatch` listing every missing name, unexpected
-    ///   name, shape mismatch and dtype mismatch; nothing is changed then.
+    ///   name and shape mismatch; nothing is changed then.
     public func loadStateDict(_ tensors: [(name: String, tensor: Tensor)], source: String = "the weights") throws {
         let own = stateDict()
         let given = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
@@ -216,8 +218,6 @@ extension Layer {
             if loaded.shape != tensor.shape {
                 problems.append(
                     "\(name): the model has shape \(formatShape(tensor.shape)), \(source) has \(formatShape(loaded.shape))")
-            } else if loaded.dtype != tensor.dtype {
-                problems.append("\(name): the model has dtype \(tensor.dtype), \(source) has \(loaded.dtype)")
             }
         }
         guard problems.isEmpty else {
@@ -225,7 +225,10 @@ extension Layer {
                 "cannot load \(source) into \(typeName): " + problems.joined(separator: "; "))
         }
         try withNoGrad {
-            for (name, tensor) in own { try tensor.assign(given[name]!) }
+            for (name, tensor) in own {
+                let loaded = given[name]!
+                try tensor.assign(loaded.dtype == tensor.dtype ? loaded : try loaded.converted(to: tensor.dtype))
+            }
         }
     }
 }

@@ -1,0 +1,160 @@
+"""A model written as classes in a notebook (micrograd's Neuron, Layer and MLP), trained by
+Trainer and saved, read back in Python: the names are the property paths PyTorch would give the
+same attributes, and the weights compute the predictions the kernel printed.
+
+With PyTorch installed, a torch module with the same attributes loads the file with
+`load_state_dict(strict=True)` and predicts the same; without it, numpy computes the forward pass.
+"""
+
+import ast
+import re
+
+import numpy as np
+import pytest
+from jupyter_client.manager import start_new_kernel
+
+from conftest import TIMEOUT, wait_for_iopub
+
+safetensors_numpy = pytest.importorskip("safetensors.numpy")
+
+PROGRAM = """
+class Neuron {
+  var w
+  var b = zeros([1], requiresGrad: true)
+  init(_ inputs, seed) { w = randn([inputs, 1], seed: seed, requiresGrad: true) }
+  func callAsFunction(_ x) { return tanh(x @ w + b) }
+}
+class Layer {
+  var neurons = []
+  init(_ inputs, _ outputs, seed) {
+    for i in 0..<outputs { neurons.append(Neuron(inputs, seed: seed + i)) }
+  }
+  func callAsFunction(_ x) { concat(neurons.map { n in n(x) }, axis: 1) }
+}
+class MLP {
+  var layers = []
+  init(_ sizes) {
+    for i in 0..<(sizes.count - 1) { layers.append(Layer(sizes[i], sizes[i + 1], seed: 10 * i)) }
+  }
+  func callAsFunction(_ x) {
+    var out = x
+    for layer in layers { out = layer(out) }
+    return out
+  }
+}
+let xs = tensor([[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]])
+let ys = tensor([[1.0], [-1.0], [-1.0], [1.0]])
+let net = MLP([3, 4, 4, 1])
+let run = Trainer(net, loss: mse, optimizer: SGD(net, lr: 0.1), data: (xs, ys), batchSize: 4, seed: 0)
+run.fit(epochs: 20, live: false)
+save(net, "mlp.safetensors")
+print("PREDICTIONS", net(xs).toArray())
+"""
+
+XS = np.array([[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]], dtype=np.float32)
+SIZES = [3, 4, 4, 1]
+
+
+def execute(client, code):
+    """The shell reply and the iopub messages of one execute request, through `status: idle`."""
+    msg_id = client.execute(code)
+    while True:
+        reply = client.get_shell_msg(timeout=TIMEOUT * 4)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            break
+    messages = []
+    while True:
+        msg = client.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        messages.append(msg)
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return reply, messages
+
+
+def expected_names():
+    names = []
+    for layer, outputs in enumerate(SIZES[1:]):
+        for neuron in range(outputs):
+            names += [f"layers.{layer}.neurons.{neuron}.w", f"layers.{layer}.neurons.{neuron}.b"]
+    return names
+
+
+def numpy_forward(weights):
+    out = XS
+    for layer, outputs in enumerate(SIZES[1:]):
+        columns = [
+            np.tanh(out @ weights[f"layers.{layer}.neurons.{n}.w"] + weights[f"layers.{layer}.neurons.{n}.b"])
+            for n in range(outputs)
+        ]
+        out = np.concatenate(columns, axis=1)
+    return out
+
+
+def torch_forward(path):
+    torch = pytest.importorskip("torch")
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    nn = torch.nn
+
+    class Neuron(nn.Module):
+        def __init__(self, inputs):
+            super().__init__()
+            self.w = nn.Parameter(torch.zeros(inputs, 1))
+            self.b = nn.Parameter(torch.zeros(1))
+
+        def forward(self, x):
+            return torch.tanh(x @ self.w + self.b)
+
+    class Layer(nn.Module):
+        def __init__(self, inputs, outputs):
+            super().__init__()
+            self.neurons = nn.ModuleList([Neuron(inputs) for _ in range(outputs)])
+
+        def forward(self, x):
+            return torch.cat([n(x) for n in self.neurons], dim=1)
+
+    class MLP(nn.Module):
+        def __init__(self, sizes):
+            super().__init__()
+            self.layers = nn.ModuleList([Layer(a, b) for a, b in zip(sizes, sizes[1:])])
+
+        def forward(self, x):
+            for layer in self.layers:
+                x = layer(x)
+            return x
+
+    model = MLP(SIZES)
+    model.load_state_dict(safetensors_torch.load_file(str(path)), strict=True)
+    with torch.no_grad():
+        return model(torch.from_numpy(XS)).numpy()
+
+
+@pytest.fixture
+def kernel_in(kernelspec_prefix, tmp_path):
+    manager, client = start_new_kernel(kernel_name="tensorcell", startup_timeout=TIMEOUT, cwd=str(tmp_path))
+    wait_for_iopub(client)
+    yield client
+    client.stop_channels()
+    manager.shutdown_kernel(now=False)
+
+
+def test_a_model_of_classes_saves_names_python_reads(kernel_in, tmp_path):
+    reply, messages = execute(kernel_in, PROGRAM)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    printed = "".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream")
+    match = re.search(r"PREDICTIONS (\[.*\])", printed, re.S)
+    assert match, printed
+    predictions = np.array(ast.literal_eval(match.group(1)), dtype=np.float32)
+
+    weights = safetensors_numpy.load_file(str(tmp_path / "mlp.safetensors"))
+    assert sorted(weights) == sorted(expected_names())
+    assert weights["layers.0.neurons.0.w"].shape == (3, 1)
+    assert weights["layers.2.neurons.0.b"].shape == (1,)
+    np.testing.assert_allclose(numpy_forward(weights), predictions, rtol=1e-5, atol=1e-6)
+
+
+def test_a_torch_module_with_the_same_attributes_loads_the_file(kernel_in, tmp_path):
+    reply, messages = execute(kernel_in, PROGRAM)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    weights = safetensors_numpy.load_file(str(tmp_path / "mlp.safetensors"))
+    np.testing.assert_allclose(torch_forward(tmp_path / "mlp.safetensors"), numpy_forward(weights), rtol=1e-5, atol=1e-6)
