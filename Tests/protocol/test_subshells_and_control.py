@@ -142,3 +142,25 @@ def test_a_restart_after_the_kernel_died_keeps_the_new_kernel(kernelspec_prefix)
     finally:
         if manager.is_alive():
             manager.shutdown_kernel(now=True)
+
+
+def test_a_message_dated_before_the_kernel_started_is_dropped(kernelspec_prefix):
+    """The same race, made certain: a shutdown_request dated an hour ago, queued before the
+    kernel binds, as jupyter_client's socket queues one for a dead kernel."""
+    manager = KernelManager(kernel_name="tensorcell")
+    manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    try:
+        stale = client.session.msg("shutdown_request", {"restart": False})
+        stale["header"]["date"] = "2000-01-01T00:00:00.000000Z"
+        client.control_channel.send(stale)
+        client.wait_for_ready(timeout=TIMEOUT)
+        time.sleep(0.3)
+        assert manager.is_alive()
+        reply, _ = execute(client, "1 + 1")
+        assert reply["content"]["status"] == "ok"
+    finally:
+        client.stop_channels()
+        if manager.is_alive():
+            manager.shutdown_kernel(now=True)
