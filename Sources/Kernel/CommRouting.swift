@@ -2,7 +2,22 @@
 // sends is routed to the language's `CommHandler` by comm id, and what the language sends goes
 // out on iopub through `KernelCommSender`. What a comm means (a widget, say) is not known here.
 
+/// The language's comm handler, which is not Sendable, held by the dispatcher, which is.
+///
+/// A cell may run on a thread of its own (a large stack) while the shell thread waits for it,
+/// and its safe points apply comm messages there; between cells the shell thread applies them.
+/// So two threads use the handler, never at once: the shell thread only while no cell runs,
+/// and safe points one thread at a time (`Dispatcher.safePointThread`). That is the invariant
+/// this box stands for, as `ThreadConfined` stands for a single owner.
+final class CellThreadShared<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
 extension Dispatcher {
+    /// The language's comm handler, read once at start; nil when the language has none.
+    var commHandler: (any CommHandler)? { confinedCommHandler.value }
+
     /// The messages that make up a comm's life. They are applied at once, even at a safe point
     /// of a running cell, since a control moved during training should act during training.
     static let commMessageTypes: Set<String> = ["comm_open", "comm_msg", "comm_close"]
@@ -23,7 +38,7 @@ extension Dispatcher {
     func answerCommInfo(_ request: Message, on channel: Channel) {
         let wanted = request.content["target_name"]?.stringValue
         var comms: [String: JSON] = [:]
-        for (id, target) in interpreter.commHandler?.openComms ?? [:] where wanted == nil || wanted == target {
+        for (id, target) in commHandler?.openComms ?? [:] where wanted == nil || wanted == target {
             comms[id] = ["target_name": .string(target)]
         }
         reply(to: request, on: channel, content: ["status": "ok", "comms": .object(comms)])
@@ -42,7 +57,7 @@ extension Dispatcher {
         let message = CommMessage(
             commID: id, data: content["data"] ?? [:], metadata: request.metadata, buffers: request.buffers)
         let context = CellContext(dispatcher: self, request: request, silent: false, allowStdin: false)
-        let handler = interpreter.commHandler
+        let handler = commHandler
         switch request.type {
         case "comm_open":
             let target = content["target_name"]?.stringValue ?? ""

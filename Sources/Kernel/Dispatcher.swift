@@ -46,7 +46,12 @@ public final class Dispatcher: Sendable {
         var history = History()
     }
 
-    public let interpreter: any KernelInterpreter
+    /// The language. Only the shell thread may use it (checked on every use); the control
+    /// thread has the description and the interrupt handle taken from it at start.
+    public var interpreter: any KernelInterpreter { confinedInterpreter.value }
+    private let confinedInterpreter: ThreadConfined<any KernelInterpreter>
+    private let interruptHandle: InterruptHandle
+    private let kernelDescription: KernelDescription
     public let transport: any KernelTransport
     public let factory: MessageFactory
     private let state = Mutex(ShellState())
@@ -55,14 +60,21 @@ public final class Dispatcher: Sendable {
     let shellQueue = Mutex(ShellQueue())
     /// The kernel's subshells, created and deleted on control, named in shell headers.
     let subshells = Mutex(SubshellRegistry())
-    /// The thread that serves the shell socket (0 until it starts): the only one whose safe
-    /// points may read that socket.
-    let shellThread = Atomic<UInt>(0)
+    /// The language's comm handler, taken at start (CommRouting.swift).
+    let confinedCommHandler: CellThreadShared<(any CommHandler)?>
+    /// Whether the shell thread is inside a request or a slice of idle work, the only times a
+    /// safe point may read the shell socket (PendingEvents.swift).
+    let interpreterBusy = Atomic<Bool>(false)
+    /// The thread at a safe point now, or 0: one thread at a time reads the shell socket there.
+    let safePointThread = Atomic<UInt>(0)
 
     public init(
         interpreter: any KernelInterpreter, transport: any KernelTransport, factory: MessageFactory = MessageFactory()
     ) {
-        self.interpreter = interpreter
+        confinedInterpreter = ThreadConfined(interpreter)
+        interruptHandle = interpreter.interruptHandle
+        kernelDescription = interpreter.kernelDescription
+        confinedCommHandler = CellThreadShared(interpreter.commHandler)
         self.transport = transport
         self.factory = factory
     }
@@ -99,6 +111,8 @@ public final class Dispatcher: Sendable {
     /// Handles one request with `busy` before and `idle` after, as front ends expect.
     public func handle(_ request: Message, on channel: Channel) -> DispatchResult {
         guard accepts(request, on: channel) else { return .keepRunning }
+        let wasBusy = channel == .shell ? interpreterBusy.exchange(true, ordering: .acquiringAndReleasing) : false
+        defer { if channel == .shell { interpreterBusy.store(wasBusy, ordering: .releasing) } }
         publishStatus("busy", parent: request)
         defer { publishStatus("idle", parent: request) }
         let content = request.content.objectValue ?? [:]
@@ -151,7 +165,7 @@ public final class Dispatcher: Sendable {
             handleSubshellRequest(request, on: channel)
         case "interrupt_request":
             InterruptFlag.raise()
-            interpreter.interrupt()
+            interruptHandle.interrupt()
             reply(to: request, on: channel, content: ["status": "ok"])
         case "shutdown_request":
             let restart = content["restart"]?.boolValue ?? false
@@ -168,7 +182,7 @@ public final class Dispatcher: Sendable {
     }
 
     func kernelInfo() -> JSON {
-        let info = interpreter.kernelDescription
+        let info = kernelDescription
         return [
             "status": "ok",
             "protocol_version": .string(protocolVersion),

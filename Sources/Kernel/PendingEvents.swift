@@ -61,14 +61,13 @@ extension Dispatcher {
     ///   - wait: how long to wait for a request, in milliseconds, when there is no idle work.
     ///   - receive: reads one request off the shell socket, waiting at most the milliseconds given.
     public func serveShellTurn(wait: Int, receive: (Int) -> Message?) -> DispatchResult {
-        shellThread.store(currentThreadID(), ordering: .relaxed)
         let (waiting, idleWork) = shellQueue.withLock { queue in
             (queue.waiting.isEmpty ? nil : queue.waiting.removeFirst(), queue.idleWorkMayRemain)
         }
         if let request = waiting ?? receive(idleWork ? 0 : wait) {
             let result = handle(request, on: .shell)
             // Any request may have started idle work (a play button, a cell), so ask again.
-            let hasHandler = interpreter.commHandler != nil
+            let hasHandler = commHandler != nil
             shellQueue.withLock { queue in
                 queue.lastRequest = request
                 queue.idleWorkMayRemain = hasHandler
@@ -81,12 +80,14 @@ extension Dispatcher {
 
     /// Runs one slice of the language's idle work, its output parented to the last request.
     func runIdleSlice() {
-        guard let handler = interpreter.commHandler, let parent = shellQueue.withLock({ $0.lastRequest }) else {
+        guard let handler = commHandler, let parent = shellQueue.withLock({ $0.lastRequest }) else {
             shellQueue.withLock { $0.idleWorkMayRemain = false }
             return
         }
         let context = CellContext(dispatcher: self, request: parent, silent: false, allowStdin: false)
+        let wasBusy = interpreterBusy.exchange(true, ordering: .acquiringAndReleasing)
         let more = handler.runIdleSlice(context: context)
+        interpreterBusy.store(wasBusy, ordering: .releasing)
         shellQueue.withLock { $0.idleWorkMayRemain = more }
     }
 
@@ -94,10 +95,18 @@ extension Dispatcher {
     /// the shell socket without blocking, applies comm messages and answers `comm_info_request`
     /// now, on this thread, and keeps every other request for after the cell.
     func processPendingEvents() {
-        // A socket belongs to one thread; a safe point reached elsewhere (a worker thread of the
-        // language) must not read it.
-        let owner = shellThread.load(ordering: .relaxed)
-        guard owner == 0 || owner == currentThreadID() else { return }
+        // The shell socket is read here only while the shell thread is busy in a request (its
+        // cell may run on a thread of its own), and by one thread at a time: a callback that
+        // reaches a safe point again is the same thread; any other thread is turned away.
+        guard interpreterBusy.load(ordering: .acquiring) else { return }
+        let me = currentThreadID()
+        var took = false
+        if safePointThread.load(ordering: .acquiring) != me {
+            guard safePointThread.compareExchange(expected: 0, desired: me, ordering: .acquiringAndReleasing).exchanged
+            else { return }
+            took = true
+        }
+        defer { if took { safePointThread.store(0, ordering: .releasing) } }
         let now = monotonicNanoseconds()
         let due = shellQueue.withLock { queue -> Bool in
             if let last = queue.lastLook, now &- last < queue.lookInterval { return false }

@@ -80,6 +80,10 @@ final class CommScriptInterpreter: KernelInterpreter {
             let parts = line.split(separator: ":").map(String.init)
             switch parts[0] {
             case "pending": context.comms?.processPendingEvents()
+            case "pending-elsewhere":
+                // As the language runs a cell on a thread of its own while the shell thread waits.
+                let shared = CellThreadShared(context)
+                pthread_join(startThread { shared.value.comms?.processPendingEvents() }, nil)
             case "open":
                 context.comms?.openComm(
                     id: parts[1], target: parts[2], data: ["state": ["value": 1]], metadata: ["version": "2.1.0"],
@@ -312,15 +316,28 @@ extension DispatcherTests {
         #expect(fixture.transport.queued.withLock { $0.count } == 1)
     }
 
+    @Test func aCellRunningOnAThreadOfItsOwnReachesSafePoints() {
+        let fixture = CommFixture()
+        fixture.open("w-1")
+        fixture.transport.queued.withLock { $0 = [fixture.commMessage("w-1", value: 1)] }
+        _ = fixture.run(fixture.request("execute_request", ["code": "pending-elsewhere"]))
+        #expect(fixture.interpreter.handler.events == ["open:w-1", "msg:w-1:1"])
+    }
+
     @Test func aSafePointOffTheShellThreadReadsNothing() {
         let fixture = CommFixture()
         fixture.open("w-1")
-        // As if the shell loop ran on another thread than the one reaching the safe point.
-        fixture.dispatcher.shellThread.store(currentThreadID() &+ 1, ordering: .relaxed)
         fixture.transport.queued.withLock { $0 = [fixture.commMessage("w-1", value: 1)] }
+        // While the kernel is not busy in a request, the shell thread owns the socket.
+        fixture.dispatcher.processPendingEvents()
+        // While another thread is at a safe point, this one is turned away.
+        fixture.dispatcher.safePointThread.store(currentThreadID() &+ 1, ordering: .relaxed)
         _ = fixture.run(fixture.request("execute_request", ["code": "pending"]))
         #expect(fixture.interpreter.handler.events == ["open:w-1"])
         #expect(fixture.transport.queued.withLock { $0.count } == 1)
+        fixture.dispatcher.safePointThread.store(0, ordering: .relaxed)
+        _ = fixture.run(fixture.request("execute_request", ["code": "pending"]))
+        #expect(fixture.interpreter.handler.events == ["open:w-1", "msg:w-1:1"])
     }
 
     @Test func idleWorkRunsInSlicesWhileNoRequestWaits() {
