@@ -127,7 +127,8 @@ public protocol KernelInterpreter: AnyObject {
     /// How an `interrupt_request` reaches the language from the control thread, while a cell
     /// runs on the shell thread; the shared `InterruptFlag` is already raised when it is called.
     var interruptHandle: InterruptHandle { get }
-    /// The language's comm targets (widgets), or nil when it has none.
+    /// The language's comm targets (widgets), or nil when it has none. Read once, when the
+    /// kernel starts.
     var commHandler: (any CommHandler)? { get }
 }
 
