@@ -8,6 +8,9 @@ import Tensors
 enum RichOutput {
     /// The bundle a cell's result or `display(value)` publishes.
     static func bundle(for value: Value, runtime: Runtime) throws -> MimeBundle {
+        if case .object(let object) = value, let widget = object as? WidgetShowable {
+            return widget.bundle(in: runtime.widgets)
+        }
         if let rich = try richOutput(for: value) {
             var output = rich
             if output.data["text/plain"] == nil { output.data["text/plain"] = value.text }

@@ -29,6 +29,8 @@ public final class Runtime: @unchecked Sendable {
     /// A deadline in seconds of `now()`; past it, the program stops (the fuzz test's time bound).
     public var deadline: Double?
     private var displayCount = 0
+    /// The session's widget models and their comms.
+    public private(set) lazy var widgets = WidgetComms(runtime: self)
     private var checks = 0
 
     public init(library: Library, directory: String = ".") {

@@ -40,6 +40,9 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
         banner: "Tensorcell 0.1: tensors, networks and training, cell by cell",
         helpLinks: [("Tensorcell language", "https://github.com/tensorcell/tensorcell/blob/main/docs/language.md")])
 
+    /// Widgets: the language serves the `jupyter.widget` comm targets.
+    public var commHandler: (any CommHandler)? { runtime.widgets }
+
     // MARK: Execute
 
     public func execute(_ code: String, context: any ExecutionContext) -> ExecutionOutcome {

@@ -20,6 +20,7 @@ public enum Builtins {
         registerDisplay(in: library)
         registerTensors(in: library)
         registerNetworks(in: library)
+        registerWidgets(in: library)
     }
 
     static func registerCore(in library: Library) {
