@@ -21,8 +21,9 @@ public struct CommMessage: Sendable, Equatable {
 /// The comm side of a language: which targets it serves and what it does with their messages.
 ///
 /// Every method is called on the one thread that runs the interpreter, either between cells or
-/// at a safe point of a running cell (see `ExecutionContext.processPendingEvents`), never from
-/// another thread.
+/// at a safe point of a running cell (see `CommSender.processPendingEvents`), never from
+/// another thread. A callback that reaches a safe point itself (a button that trains) may be
+/// entered again before it returns, with the messages that arrived meanwhile, in order.
 public protocol CommHandler: AnyObject {
     /// A front end opened a comm to `target`.
     /// - Returns: false when no such target exists; the kernel then answers with `comm_close`.

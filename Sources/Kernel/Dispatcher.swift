@@ -50,6 +50,14 @@ public final class Dispatcher: Sendable {
     public let transport: any KernelTransport
     public let factory: MessageFactory
     private let state = Mutex(ShellState())
+    /// Requests read off the shell socket at a safe point of a cell, waiting for it to end
+    /// (PendingEvents.swift).
+    let shellQueue = Mutex(ShellQueue())
+    /// The kernel's subshells, created and deleted on control, named in shell headers.
+    let subshells = Mutex(SubshellRegistry())
+    /// The thread that serves the shell socket (0 until it starts): the only one whose safe
+    /// points may read that socket.
+    let shellThread = Atomic<UInt>(0)
 
     public init(
         interpreter: any KernelInterpreter, transport: any KernelTransport, factory: MessageFactory = MessageFactory()
@@ -71,9 +79,11 @@ public final class Dispatcher: Sendable {
     }
 
     /// Publishes on iopub under the topic `kernel.<session>.<type>`, as ipykernel names them.
-    func publish(_ type: String, _ content: JSON, parent: Message?) {
+    func publish(_ type: String, _ content: JSON, parent: Message?, metadata: JSON = [:], buffers: [[UInt8]] = []) {
         let topic = Array("kernel.\(factory.session).\(type)".utf8)
-        transport.send(factory.make(type, content: content, parent: parent, identities: [topic]), on: .iopub)
+        var message = factory.make(type, content: content, parent: parent, metadata: metadata, identities: [topic])
+        message.buffers = buffers
+        transport.send(message, on: .iopub)
     }
 
     func reply(to request: Message, on channel: Channel, content: JSON, metadata: JSON = [:]) {
@@ -88,6 +98,7 @@ public final class Dispatcher: Sendable {
 
     /// Handles one request with `busy` before and `idle` after, as front ends expect.
     public func handle(_ request: Message, on channel: Channel) -> DispatchResult {
+        guard accepts(request, on: channel) else { return .keepRunning }
         publishStatus("busy", parent: request)
         defer { publishStatus("idle", parent: request) }
         let content = request.content.objectValue ?? [:]
@@ -134,15 +145,10 @@ public final class Dispatcher: Sendable {
             reply(to: request, on: channel, content: .object(answer))
         case "history_request":
             reply(to: request, on: channel, content: history(content))
-        case "comm_info_request":
-            reply(to: request, on: channel, content: ["status": "ok", "comms": [:]])
-        case "comm_open":
-            // No comm targets exist, so the front end is told at once that this comm is closed.
-            let target = content["target_name"]?.stringValue ?? ""
-            logToStandardError("no comm target \"\(target)\"; closing the comm")
-            publish("comm_close", ["comm_id": content["comm_id"] ?? .string(""), "data": [:]], parent: request)
-        case "comm_msg", "comm_close":
-            break
+        case "comm_info_request", "comm_open", "comm_msg", "comm_close":
+            handleComm(request, on: channel)
+        case "create_subshell_request", "delete_subshell_request", "list_subshell_request":
+            handleSubshellRequest(request, on: channel)
         case "interrupt_request":
             InterruptFlag.raise()
             interpreter.interrupt()
@@ -178,8 +184,8 @@ public final class Dispatcher: Sendable {
             ],
             "banner": .string(info.banner),
             "help_links": .array(info.helpLinks.map { ["text": .string($0.text), "url": .string($0.url)] }),
-            // Optional features (debugger, subshells, ...) announced here; this kernel has none.
-            "supported_features": [],
+            // Optional features announced to front ends (JEP 92); subshells are JEP 91.
+            "supported_features": ["kernel subshells"],
             "debugger": false,
         ]
     }
@@ -250,7 +256,7 @@ public final class Dispatcher: Sendable {
                     ], parent: request)
             }
             let stopOnError = content["stop_on_error"]?.boolValue ?? true
-            let abandoned = stopOnError ? transport.takeQueuedShellRequests() : []
+            let abandoned = stopOnError ? takeWaitingShellRequests() : []
             replyExecuteError(error, to: request, channel: channel, count: count, started: started)
             return abandoned
         }
@@ -338,7 +344,11 @@ final class CellContext: ExecutionContext {
         self.request = request
         self.silent = silent
         self.allowStdin = allowStdin
+        comms = KernelCommSender(dispatcher: dispatcher, parent: request)
     }
+
+    /// Comms are not output: a silent cell may open and use them too.
+    let comms: (any CommSender)?
 
     func write(_ text: String, to stream: OutputStream) {
         guard !silent, !text.isEmpty else { return }

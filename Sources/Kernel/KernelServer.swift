@@ -1,8 +1,10 @@
 // The sockets and threads of a running kernel.
 //
 // Threads and the sockets each one owns (libzmq sockets are not thread-safe):
-// - the calling thread: shell (ROUTER) and stdin (ROUTER); it runs the cells;
-// - the control thread: control (ROUTER), so interrupts and shutdowns are answered mid-cell;
+// - the calling thread: shell (ROUTER) and stdin (ROUTER); it runs the cells, and comm
+//   messages at their safe points, and is the only thread that ever runs the interpreter;
+// - the control thread: control (ROUTER), so interrupts, shutdowns and subshell requests are
+//   answered mid-cell; it answers control requests only;
 // - the heartbeat thread: heartbeat (REP), echoing every frame it gets;
 // - the iopub thread: iopub (XPUB), which it also reads, to greet each new subscriber with
 //   `iopub_welcome`. The shell and control threads hand it their messages through an inproc
@@ -35,6 +37,8 @@ public final class KernelServer: Sendable {
     /// Set once nothing else will be published, so the iopub thread can empty its feed and stop.
     private let publishingDone = Atomic<Bool>(false)
     private let restartRequested = Atomic<Bool>(false)
+    /// Drops requests sent before this process started (StaleMessages.swift).
+    private let staleMessages = StaleMessageFilter.forThisProcess()
     private let parentWatch = ParentWatch(
         environment: getenv("JPY_PARENT_PID").map { String(cString: $0) }, currentParent: getppid())
     /// How often blocked threads look up to see whether the kernel is stopping.
@@ -88,7 +92,7 @@ public final class KernelServer: Sendable {
             serve(control, channel: .control, dispatcher: dispatcher)
         }
         dispatcher.publishStarting()
-        serve(shell, channel: .shell, dispatcher: dispatcher)
+        serveShell(dispatcher: dispatcher)
 
         pthread_join(controlThread, nil)
         pthread_join(heartbeatThread, nil)
@@ -106,12 +110,27 @@ public final class KernelServer: Sendable {
             else {
                 continue
             }
-            if case .shutDown(let again) = dispatcher.handle(request, on: channel) {
-                restartRequested.store(again, ordering: .releasing)
-                stopping.store(true, ordering: .releasing)
-                // A cell still running on the shell thread stops at its next interrupt check.
-                InterruptFlag.raise()
-            }
+            stopIfAsked(dispatcher.handle(request, on: channel))
+        }
+    }
+
+    /// The shell thread's loop: requests kept during a cell first, then the socket, and the
+    /// language's idle work while nothing waits (PendingEvents.swift).
+    private func serveShell(dispatcher: Dispatcher) {
+        while !stopping.load(ordering: .acquiring) {
+            stopIfAsked(
+                dispatcher.serveShellTurn(wait: KernelServer.wakeInterval) { [self] timeout in
+                    receiveRequest(from: shell, channel: .shell, timeout: timeout)
+                })
+        }
+    }
+
+    private func stopIfAsked(_ result: DispatchResult) {
+        if case .shutDown(let again) = result {
+            restartRequested.store(again, ordering: .releasing)
+            stopping.store(true, ordering: .releasing)
+            // A cell still running on the shell thread stops at its next interrupt check.
+            InterruptFlag.raise()
         }
     }
 
@@ -121,7 +140,14 @@ public final class KernelServer: Sendable {
         do {
             guard try socket.waitForMessage(timeout: timeout) else { return nil }
             let frames = try socket.receive()
-            return try codec.decode(frames)
+            let message = try codec.decode(frames)
+            if let staleMessages, staleMessages.isStale(message.header) {
+                let date = message.header["date"]?.stringValue ?? ""
+                logToStandardError(
+                    "dropped a \(message.type) on \(channel.rawValue) sent at \(date), before this kernel started")
+                return nil
+            }
+            return message
         } catch let error as WireError {
             logToStandardError("dropped a message on \(channel.rawValue): \(error)")
         } catch {

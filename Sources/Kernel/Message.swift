@@ -34,7 +34,7 @@ public struct Message: Sendable, Equatable {
 }
 
 /// The version of the messaging protocol the kernel speaks.
-public let protocolVersion = "5.4"
+public let protocolVersion = "5.5"
 
 /// Makes the headers of the kernel's messages: one session id, fresh message ids, timestamps.
 public struct MessageFactory: Sendable {

@@ -140,8 +140,8 @@ final class ScriptedInterpreter: KernelInterpreter {
         let content = messages[1].content
         #expect(messages[1].identities == info.identities)
         #expect(content["status"] == "ok")
-        #expect(content["protocol_version"] == "5.4")
-        #expect(content["supported_features"] == [])
+        #expect(content["protocol_version"] == "5.5")
+        #expect(content["supported_features"] == ["kernel subshells"])
         #expect(content["implementation"] == "scripted")
         #expect(content["implementation_version"] == "9.9")
         #expect(content["banner"] == "Scripted banner")

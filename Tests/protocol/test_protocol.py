@@ -64,7 +64,7 @@ def test_kernelspec_is_listed_with_absolute_binary_and_logos(kernelspec_prefix, 
     assert spec["spec"]["language"] == "tensorcell"
     assert spec["spec"]["display_name"] == "Tensorcell"
     assert spec["spec"]["interrupt_mode"] == "signal"
-    assert spec["spec"]["kernel_protocol_version"] == "5.4"
+    assert spec["spec"]["kernel_protocol_version"] == "5.5"
     installed = pathlib.Path(spec["resource_dir"])
     for logo in ("logo-32x32.png", "logo-64x64.png", "logo-svg.svg"):
         assert (installed / logo).read_bytes() == (REPO / "kernelspec" / logo).read_bytes()
