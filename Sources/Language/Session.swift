@@ -208,10 +208,18 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
 
     // MARK: Threads
 
-    /// Runs `body` on a new thread with a large stack and waits for it.
+    /// Runs `body` on a new thread with a large stack and waits for it, meanwhile running what
+    /// its safe points hand over (see `WaitingThreadBridge`).
     static func onLargeStack<T>(_ body: @escaping () -> T) -> T {
         var result: T? = nil
-        let box = LargeStackBox { result = body() }
+        let bridge = WaitingThreadBridge()
+        let box = LargeStackBox {
+            bridge.worker = pthread_self()
+            result = body()
+            bridge.finish()
+        }
+        WaitingThreadBridge.active.withLock { $0.append(bridge) }
+        defer { WaitingThreadBridge.active.withLock { _ = $0.popLast() } }
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
@@ -233,6 +241,7 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
             Unmanaged<LargeStackBox>.fromOpaque(context).release()
             return body()
         }
+        bridge.serve()
         #if canImport(Darwin)
             pthread_join(thread!, nil)
         #else

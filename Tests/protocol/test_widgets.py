@@ -147,7 +147,7 @@ rate.onChange { v in
 rate
 """)
     comm_id = opened(messages, "FloatSliderModel")[0]["content"]["comm_id"]
-    msg_id = client.execute("run.fit(epochs: 3, live: false)\nopt.stepCount")
+    msg_id = client.execute("run.fit(epochs: 100, live: false)\nopt.stepCount")
     # Wait until the fit is running, then move the slider.
     while True:
         msg = client.get_iopub_msg(timeout=TIMEOUT)

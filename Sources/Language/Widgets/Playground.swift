@@ -383,19 +383,19 @@ final class Playground: ScriptObject, WidgetShowable, IdleWork {
     /// controls between steps, and stops on an interrupt or a pause.
     func play(steps count: Int, runtime: Runtime) throws {
         isPlaying = true
+        comms.set(playButton, ["description": "❚❚ pause", "button_style": "warning"])
         defer {
             isPlaying = false
+            comms.set(playButton, ["description": "▶ play", "button_style": "success"])
             try? recordLosses()
             try? redraw()
         }
         for _ in 0..<count {
             try runtime.checkInterrupt()
             try step()
-            if Runtime.now() - lastDrawn >= redrawInterval {
-                try redraw()
-                runtime.context.comms?.processPendingEvents()
-                if !isPlaying { break }
-            }
+            runtime.safePoint()
+            if !isPlaying { break }
+            if Runtime.now() - lastDrawn >= redrawInterval { try redraw() }
         }
     }
 

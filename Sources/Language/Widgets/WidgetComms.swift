@@ -163,7 +163,6 @@ public final class WidgetComms: CommHandler {
                 "output_type": "error", "ename": .string(failure.kind), "evalue": .string(failure.message),
                 "traceback": .array(failure.traceback(colors: true).map(JSON.string)),
             ])
-            if failure.kind == "KeyboardInterrupt" { InterruptFlag.lower() }
         }
         if let area, area.isOpen {
             let previous = replacing ? [] : (area.state["outputs"]?.arrayValue ?? [])
