@@ -33,11 +33,11 @@ public final class NumberRange: ScriptObject {
         }
         guard decimal || fractional, let lower = lowerValue.number, let upper = upperValue.number else { return nil }
         guard lower.isFinite, upper.isFinite else {
-            throw LanguageError("ValueError", "a range's ends must be finite numbers", at: span)
+            throw LanguageError(.valueError, "a range's ends must be finite numbers", at: span)
         }
         guard lower <= upper else {
             throw LanguageError(
-                "ValueError", "the range \(formatFloat(lower))...\(formatFloat(upper)) runs backwards: its start must not be above its end",
+                .valueError, "the range \(formatFloat(lower))...\(formatFloat(upper)) runs backwards: its start must not be above its end",
                 at: span)
         }
         return .object(NumberRange(lower: lower, upper: upper, closed: closed))

@@ -572,44 +572,44 @@ extension Builtins {
         ) { args in
             let dataset = try args.string("dataset")
             guard PlaygroundChoices.datasets.contains(dataset) else {
-                throw args.error("dataset", "the data sets are \(PlaygroundChoices.datasets.joined(separator: ", "))", kind: "ValueError")
+                throw args.error("dataset", "the data sets are \(PlaygroundChoices.datasets.joined(separator: ", "))", kind: .valueError)
             }
             let noise = try args.double("noise"), ratio = try args.double("trainRatio")
-            guard (0...0.5).contains(noise) else { throw args.error("noise", "noise is between 0 and 0.5", kind: "ValueError") }
-            guard ratio > 0 && ratio < 1 else { throw args.error("trainRatio", "trainRatio is between 0 and 1", kind: "ValueError") }
+            guard (0...0.5).contains(noise) else { throw args.error("noise", "noise is between 0 and 0.5", kind: .valueError) }
+            guard ratio > 0 && ratio < 1 else { throw args.error("trainRatio", "trainRatio is between 0 and 1", kind: .valueError) }
             var features: [Int] = []
             for item in try args.array("features") {
                 guard case .string(let name) = item, let index = PlaygroundChoices.featureIndex(name) else {
                     throw args.error(
                         "features", "the features are \(PlaygroundChoices.features.joined(separator: ", ")) (or x1^2, x2^2, x1*x2, sin(x1), sin(x2))",
-                        kind: "ValueError")
+                        kind: .valueError)
                 }
                 if !features.contains(index) { features.append(index) }
             }
-            guard !features.isEmpty else { throw args.error("features", "the network needs at least one feature", kind: "ValueError") }
+            guard !features.isEmpty else { throw args.error("features", "the network needs at least one feature", kind: .valueError) }
             var hidden: [Int] = []
             for item in try args.array("hidden") {
                 guard case .int(let size) = item, (1...PlaygroundChoices.maxNeurons).contains(size) else {
-                    throw args.error("hidden", "each hidden layer has 1 to \(PlaygroundChoices.maxNeurons) neurons", kind: "ValueError")
+                    throw args.error("hidden", "each hidden layer has 1 to \(PlaygroundChoices.maxNeurons) neurons", kind: .valueError)
                 }
                 hidden.append(size)
             }
             guard hidden.count <= PlaygroundChoices.maxLayers else {
-                throw args.error("hidden", "at most \(PlaygroundChoices.maxLayers) hidden layers", kind: "ValueError")
+                throw args.error("hidden", "at most \(PlaygroundChoices.maxLayers) hidden layers", kind: .valueError)
             }
             let activation = try args.string("activation")
             guard PlaygroundChoices.activations.contains(activation) else {
-                throw args.error("activation", "the activations are \(PlaygroundChoices.activations.joined(separator: ", "))", kind: "ValueError")
+                throw args.error("activation", "the activations are \(PlaygroundChoices.activations.joined(separator: ", "))", kind: .valueError)
             }
             let regularization = try args.string("regularization")
             guard PlaygroundChoices.regularizations.contains(regularization) else {
-                throw args.error("regularization", "regularization is none, L1 or L2", kind: "ValueError")
+                throw args.error("regularization", "regularization is none, L1 or L2", kind: .valueError)
             }
             let lr = try args.double("lr"), rate = try args.double("regularizationRate")
-            guard lr > 0, lr.isFinite else { throw args.error("lr", "the learning rate must be above 0", kind: "ValueError") }
-            guard rate >= 0, rate.isFinite else { throw args.error("regularizationRate", "the rate must be ≥ 0", kind: "ValueError") }
+            guard lr > 0, lr.isFinite else { throw args.error("lr", "the learning rate must be above 0", kind: .valueError) }
+            guard rate >= 0, rate.isFinite else { throw args.error("regularizationRate", "the rate must be ≥ 0", kind: .valueError) }
             let batch = try args.int("batchSize")
-            guard (1...30).contains(batch) else { throw args.error("batchSize", "the batch size is 1 to 30", kind: "ValueError") }
+            guard (1...30).contains(batch) else { throw args.error("batchSize", "the batch size is 1 to 30", kind: .valueError) }
             let playground = try Playground(
                 comms: args.runtime.widgets, dataset: dataset, noise: noise, trainRatio: ratio, features: features, hidden: hidden,
                 activation: activation, learningRate: lr, regularization: regularization, regularizationRate: rate, batchSize: batch,
@@ -642,7 +642,7 @@ extension Builtins {
             set: { value, new in
                 guard case .object(let playground as Playground) = value else { return }
                 guard let rate = new.number, rate > 0, rate.isFinite else {
-                    throw LanguageError("ValueError", "the learning rate must be a number above 0, not \(describeKind(new))")
+                    throw LanguageError(.valueError, "the learning rate must be a number above 0, not \(describeKind(new))")
                 }
                 playground.learningRate = rate
             })
@@ -667,7 +667,7 @@ extension Builtins {
         ) { args in
             let playground = try args.receiverObject(as: Playground.self)
             if let count = try args.intIfPresent("steps") {
-                guard count >= 0 else { throw args.error("steps", "steps must be ≥ 0", kind: "ValueError") }
+                guard count >= 0 else { throw args.error("steps", "steps must be ≥ 0", kind: .valueError) }
                 try playground.play(steps: count, runtime: args.runtime)
             } else {
                 playground.play()

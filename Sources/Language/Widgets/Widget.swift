@@ -306,7 +306,7 @@ public final class Widget: ScriptObject {
 
     /// The state change that sets the value a program gave, or an error a learner can read.
     func stateForValue(_ newValue: Value) throws -> [String: JSON] {
-        func fail(_ message: String) -> LanguageError { LanguageError("ValueError", message) }
+        func fail(_ message: String) -> LanguageError { LanguageError(.valueError, message) }
         let key = kind == .dropdown ? "index" : "value"
         let json: JSON
         switch (kind, newValue) {
@@ -314,7 +314,7 @@ public final class Widget: ScriptObject {
         case (.intSlider, .float(let number)) where number == number.rounded() && Swift.abs(number) < 9e15: json = .int(Int(number))
         case (.floatSlider, _), (.logSlider, _), (.progress, _):
             guard let number = newValue.number ?? scalar(newValue) else {
-                throw LanguageError("TypeError", "a \(kind.typeName.lowercased())'s value is a number, not \(describeKind(newValue))")
+                throw LanguageError(.typeError, "a \(kind.typeName.lowercased())'s value is a number, not \(describeKind(newValue))")
             }
             json = .double(number)
         case (.checkbox, .bool(let flag)): json = .bool(flag)
@@ -325,7 +325,7 @@ public final class Widget: ScriptObject {
             }
             json = .int(index)
         default:
-            throw LanguageError("TypeError", "a \(kind.typeName.lowercased())'s value cannot be \(describeKind(newValue))")
+            throw LanguageError(.typeError, "a \(kind.typeName.lowercased())'s value cannot be \(describeKind(newValue))")
         }
         if kind == .progress || kind == .html { return [key: json] }
         switch check(key, json) {

@@ -56,19 +56,19 @@ extension Builtins {
         switch range {
         case .range(let lower?, let upper?, let closed) where !log:
             let top = closed ? upper : upper - 1
-            guard lower <= top else { throw LanguageError("ValueError", "the slider's range \(range.text) is empty") }
+            guard lower <= top else { throw LanguageError(.valueError, "the slider's range \(range.text) is empty") }
             if let step, step != step.rounded() || step < 1 {
-                throw LanguageError("ValueError", "an integer slider's step must be a whole number ≥ 1, not \(formatFloat(step))")
+                throw LanguageError(.valueError, "an integer slider's step must be a whole number ≥ 1, not \(formatFloat(step))")
             }
             let start: Int
             switch value {
             case .void: start = middle ? lower + (top - lower) / 2 : lower
             case .int(let number): start = number
             case .float(let number) where number == number.rounded() && Swift.abs(number) < 9e15: start = Int(number)
-            default: throw LanguageError("TypeError", "an integer slider's value must be a whole number, not \(describeKind(value))")
+            default: throw LanguageError(.typeError, "an integer slider's value must be a whole number, not \(describeKind(value))")
             }
             guard (lower...top).contains(start) else {
-                throw LanguageError("ValueError", "the value \(start) is outside the slider's range \(lower)...\(top)")
+                throw LanguageError(.valueError, "the value \(start) is outside the slider's range \(lower)...\(top)")
             }
             state["min"] = .int(lower)
             state["max"] = .int(top)
@@ -82,22 +82,22 @@ extension Builtins {
                 log: log, label: label, comms: comms, middle: middle)
         case .object(let interval as NumberRange):
             let lower = interval.lower, upper = interval.upper
-            guard lower < upper else { throw LanguageError("ValueError", "the slider's range \(interval.plainText) is empty") }
+            guard lower < upper else { throw LanguageError(.valueError, "the slider's range \(interval.plainText) is empty") }
             var start: Double
             switch value {
             case .void: start = middle ? (log ? (lower * upper).squareRoot() : (lower + upper) / 2) : lower
             default:
                 guard let number = value.number, number.isFinite else {
-                    throw LanguageError("TypeError", "a slider's value must be a number, not \(describeKind(value))")
+                    throw LanguageError(.typeError, "a slider's value must be a number, not \(describeKind(value))")
                 }
                 start = number
             }
             guard start >= lower && start <= upper else {
-                throw LanguageError("ValueError", "the value \(formatFloat(start)) is outside the slider's range \(interval.plainText)")
+                throw LanguageError(.valueError, "the value \(formatFloat(start)) is outside the slider's range \(interval.plainText)")
             }
             if log {
                 guard lower > 0 else {
-                    throw LanguageError("ValueError", "a log-scale slider needs a range above 0, not \(interval.plainText)")
+                    throw LanguageError(.valueError, "a log-scale slider needs a range above 0, not \(interval.plainText)")
                 }
                 let low = log10(lower), high = log10(upper)
                 state["base"] = 10.0
@@ -108,7 +108,7 @@ extension Builtins {
                 state["readout_format"] = ".3g"
                 return comms.make(.logSlider, state: state)
             }
-            if let step, !(step > 0) { throw LanguageError("ValueError", "a slider's step must be above 0, not \(formatFloat(step))") }
+            if let step, !(step > 0) { throw LanguageError(.valueError, "a slider's step must be above 0, not \(formatFloat(step))") }
             let resolved = step ?? sliderStep(upper - lower)
             state["min"] = .double(lower)
             state["max"] = .double(upper)
@@ -118,16 +118,16 @@ extension Builtins {
             return comms.make(.floatSlider, state: state)
         default:
             throw LanguageError(
-                "TypeError", "a slider needs a range with both ends, such as 1...10 or 0.001...1.0, not \(describeKind(range))")
+                .typeError, "a slider needs a range with both ends, such as 1...10 or 0.001...1.0, not \(describeKind(range))")
         }
     }
 
     static func makeDropdown(_ options: [Value], value: Value, label: String, comms: WidgetComms) throws -> Widget {
-        guard !options.isEmpty else { throw LanguageError("ValueError", "a dropdown needs at least one option") }
+        guard !options.isEmpty else { throw LanguageError(.valueError, "a dropdown needs at least one option") }
         var index = 0
         if !value.isVoid {
             guard let found = options.firstIndex(where: { $0.literalText == value.literalText }) else {
-                throw LanguageError("ValueError", "\(value.literalText) is not one of the options \(Value.array(options).text)")
+                throw LanguageError(.valueError, "\(value.literalText) is not one of the options \(Value.array(options).text)")
             }
             index = found
         }
@@ -158,7 +158,7 @@ extension Builtins {
         ) { args in
             let style = try args.string("style")
             guard ["", "primary", "success", "info", "warning", "danger"].contains(style) else {
-                throw args.error("style", "a button's style is one of primary, success, info, warning, danger, or \"\"", kind: "ValueError")
+                throw args.error("style", "a button's style is one of primary, success, info, warning, danger, or \"\"", kind: .valueError)
             }
             return .object(
                 args.runtime.widgets.make(.button, state: ["description": .string(try args.string("label")), "button_style": .string(style)]))
@@ -203,7 +203,7 @@ extension Builtins {
             example: "let bar = progress(total: 10, label: \"epochs\")\nbar.value = 3\nbar.value"
         ) { args in
             let total = try args.double("total"), value = try args.double("value")
-            guard total > 0, total.isFinite else { throw args.error("total", "a progress bar's total must be above 0", kind: "ValueError") }
+            guard total > 0, total.isFinite else { throw args.error("total", "a progress bar's total must be above 0", kind: .valueError) }
             return .object(
                 args.runtime.widgets.make(
                     .progress,
@@ -233,7 +233,7 @@ extension Builtins {
         switch value {
         case .object(let widget as Widget):
             guard widget.kind.editableKeys.contains("value") || widget.kind == .dropdown else {
-                throw LanguageError("TypeError", "interact's control \(name) must be a control with a value, not a \(widget.typeName)")
+                throw LanguageError(.typeError, "interact's control \(name) must be a control with a value, not a \(widget.typeName)")
             }
             if widget.state["description"]?.stringValue?.isEmpty ?? true { comms.set(widget, ["description": .string(name)]) }
             return widget
@@ -245,7 +245,7 @@ extension Builtins {
             return comms.make(.text, state: ["description": .string(name), "value": .string(text), "continuous_update": false])
         default:
             throw LanguageError(
-                "TypeError", "interact's control \(name) must be a widget, a range, an array, true/false or a string, not \(describeKind(value))")
+                .typeError, "interact's control \(name) must be a widget, a range, an array, true/false or a string, not \(describeKind(value))")
         }
     }
 
@@ -326,7 +326,7 @@ extension Builtins {
             },
             set: { value, new in
                 guard case .object(let widget as Widget) = value else { return }
-                guard case .string(let text) = new else { throw LanguageError("TypeError", "a label is a string, not \(describeKind(new))") }
+                guard case .string(let text) = new else { throw LanguageError(.typeError, "a label is a string, not \(describeKind(new))") }
                 widget.host?.set(widget, ["description": .string(text)])
             })
         library.addProperty(
@@ -337,7 +337,7 @@ extension Builtins {
             },
             set: { value, new in
                 guard case .object(let widget as Widget) = value else { return }
-                guard case .bool(let flag) = new else { throw LanguageError("TypeError", "disabled is true or false, not \(describeKind(new))") }
+                guard case .bool(let flag) = new else { throw LanguageError(.typeError, "disabled is true or false, not \(describeKind(new))") }
                 widget.host?.set(widget, ["disabled": .bool(flag)])
             })
         library.addMethod(
@@ -347,7 +347,7 @@ extension Builtins {
         ) { args in
             let widget = try args.receiverObject(as: Widget.self)
             guard widget.kind.editableKeys.contains("value") || widget.kind == .dropdown else {
-                throw args.error("a \(widget.typeName) has no value to follow", kind: "TypeError")
+                throw args.error("a \(widget.typeName) has no value to follow", kind: .typeError)
             }
             widget.changeCallbacks.append(WidgetCallback(function: .function(try args.function("callback")), evaluator: args.evaluator, span: args.span))
             return .void

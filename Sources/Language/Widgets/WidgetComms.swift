@@ -160,7 +160,7 @@ public final class WidgetComms: CommHandler {
         runtime.context = outer
         if let failure {
             capture.outputs.append([
-                "output_type": "error", "ename": .string(failure.kind), "evalue": .string(failure.message),
+                "output_type": "error", "ename": .string(failure.kind.name), "evalue": .string(failure.message),
                 "traceback": .array(failure.traceback(colors: true).map(JSON.string)),
             ])
         }
