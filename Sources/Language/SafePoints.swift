@@ -61,8 +61,12 @@ final class WaitingThreadBridge: @unchecked Sendable {
     /// Runs `body` on the thread waiting for the current large-stack thread, and waits for it;
     /// runs it here when this thread is no such worker.
     static func runOnWaitingThread(_ body: @escaping () -> Void) {
-        let innermost = active.withLock { $0.last }
-        guard let innermost, let worker = innermost.worker, pthread_equal(worker, pthread_self()) != 0 else {
+        // Sessions on other threads (tests run several at once) have bridges of their own.
+        let current = pthread_self()
+        let innermost = active.withLock { bridges in
+            bridges.last { bridge in bridge.worker.map { pthread_equal($0, current) != 0 } ?? false }
+        }
+        guard let innermost else {
             body()
             return
         }

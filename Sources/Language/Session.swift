@@ -223,7 +223,7 @@ public final class Interpreter: KernelInterpreter {
             bridge.finish()
         }
         WaitingThreadBridge.active.withLock { $0.append(bridge) }
-        defer { WaitingThreadBridge.active.withLock { _ = $0.popLast() } }
+        defer { WaitingThreadBridge.active.withLock { $0.removeAll { $0 === bridge } } }
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
