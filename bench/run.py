@@ -38,6 +38,10 @@ COMPARISONS = [
     ("kernel", "cell_p99_ms", "ipykernel", "lower", ""),
     ("kernel", "idle_rss_mb", "ipykernel", "lower", "at most 20 MB"),
     ("kernel", "interrupt_ms", "ipykernel", "lower", ""),
+    ("widgets", "onchange_p95_ms", "ipykernel", "lower", "at most ipykernel's; goal 0.25x"),
+    ("widgets", "onchange_p50_ms", "ipykernel", "lower", ""),
+    ("widgets", "playground_redraws_per_s", None, "higher", "at least 10"),
+    ("widgets", "playground_steps_per_s", None, "higher", "at least 100"),
 ]
 
 TENSORCELL_WORKLOADS = ["sgemm", "elementwise", "mlp", "xor", "xor-language", "charts"]
@@ -47,6 +51,7 @@ PEER_SCRIPTS = [
     ("reference_numpy.py", []),
     ("reference_pytorch.py", []),
     ("kernel_bench.py", []),
+    ("widget_bench.py", []),
 ]
 
 

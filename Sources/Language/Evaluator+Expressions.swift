@@ -51,6 +51,9 @@ extension Evaluator {
             return try truth(try eval(condition, scope), span: condition.span)
                 ? try eval(then, scope) : try eval(otherwise, scope)
         case .range(let lowerExpression, let upperExpression, let closed):
+            if let interval = try NumberRange.evaluate(lowerExpression, upperExpression, closed: closed, span: expression.span, { try self.eval($0, scope) }) {
+                return interval
+            }
             let lower = try lowerExpression.map { try rangeBound(try eval($0, scope), span: $0.span) }
             let upper = try upperExpression.map { try rangeBound(try eval($0, scope), span: $0.span) }
             return .range(lower: lower, upper: upper, closed: closed)

@@ -95,6 +95,7 @@ final class Evaluator {
         case .while(let condition, let body):
             while try truth(try eval(condition, scope), span: condition.span) {
                 do { try runtime.checkInterrupt() } catch { throw located(error, condition.span) }
+                runtime.safePoint()
                 switch try exec(body, Scope(parent: scope)) {
                 case .breakLoop: return .normal
                 case .returned(let value, let span): return .returned(value, span)
@@ -105,6 +106,7 @@ final class Evaluator {
             let items = try eval(sequence, scope)
             return try iterate(items, span: sequence.span) { item in
                 do { try runtime.checkInterrupt() } catch { throw located(error, sequence.span) }
+                runtime.safePoint()
                 let inner = Scope(parent: scope)
                 try bind(pattern, to: item, mutable: false, in: inner, span: sequence.span, origin: .loopVariable)
                 return try exec(body, inner)

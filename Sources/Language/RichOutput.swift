@@ -8,6 +8,9 @@ import Tensors
 enum RichOutput {
     /// The bundle a cell's result or `display(value)` publishes.
     static func bundle(for value: Value, runtime: Runtime) throws -> MIMEBundle {
+        if case .object(let object) = value, let widget = object as? WidgetShowable {
+            return widget.bundle(in: runtime.widgets)
+        }
         if var rich = try richOutput(for: value) {
             if rich.data["text/plain"] == nil { rich.setText(value.text, for: "text/plain") }
             return rich

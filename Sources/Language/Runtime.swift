@@ -30,6 +30,10 @@ public final class Runtime {
     /// A deadline in seconds of `now()`; past it, the program stops (the fuzz test's time bound).
     public var deadline: Double?
     private var displayCount = 0
+    /// The session's widget models and their comms.
+    public private(set) lazy var widgets = WidgetComms(runtime: self)
+    /// When `safePoint()` last looked for comm messages, in seconds of `now()`.
+    var lastSafePoint = 0.0
     private var checks = 0
 
     public init(library: Library, directory: String = ".") {

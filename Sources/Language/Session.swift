@@ -44,6 +44,9 @@ public final class Interpreter: KernelInterpreter {
         banner: "Tensorcell 0.1: tensors, networks and training, cell by cell",
         helpLinks: [("Tensorcell language", "https://github.com/tensorcell/tensorcell/blob/main/docs/language.md")])
 
+    /// Widgets: the language serves the `jupyter.widget` comm targets.
+    public var commHandler: (any CommHandler)? { runtime.widgets }
+
     // MARK: Execute
 
     public func execute(_ code: String, context: any ExecutionContext) -> ExecutionOutcome {
@@ -212,10 +215,18 @@ public final class Interpreter: KernelInterpreter {
 
     // MARK: Threads
 
-    /// Runs `body` on a new thread with a large stack and waits for it.
+    /// Runs `body` on a new thread with a large stack and waits for it, meanwhile running what
+    /// its safe points hand over (see `WaitingThreadBridge`).
     static func onLargeStack<T>(_ body: @escaping () -> T) -> T {
         var result: T? = nil
-        let box = LargeStackBox { result = body() }
+        let bridge = WaitingThreadBridge()
+        let box = LargeStackBox {
+            bridge.worker = pthread_self()
+            result = body()
+            bridge.finish()
+        }
+        WaitingThreadBridge.active.withLock { $0.append(bridge) }
+        defer { WaitingThreadBridge.active.withLock { $0.removeAll { $0 === bridge } } }
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
@@ -237,6 +248,7 @@ public final class Interpreter: KernelInterpreter {
             Unmanaged<LargeStackBox>.fromOpaque(context).release()
             return body()
         }
+        bridge.serve()
         #if canImport(Darwin)
             pthread_join(thread!, nil)
         #else

@@ -25,6 +25,7 @@ public enum Builtins {
         registerTensors(in: library)
         registerTensorOrdering(in: library)
         registerNetworks(in: library)
+        registerWidgets(in: library)
     }
 
     static func registerCore(in library: Library) {

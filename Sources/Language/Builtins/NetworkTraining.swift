@@ -217,7 +217,11 @@ extension Builtins {
                 model, loss: loss, optimizer: optimizer.optimizer, data: (x, y), validation: validation,
                 batchSize: try args.int("batchSize"), metrics: metrics, shuffle: try args.bool("shuffle"),
                 seed: try Networks.seed(args),
-                isInterrupted: { runtime.isInterruptRequested || runtime.deadline.map { Runtime.now() > $0 } ?? false })
+                isInterrupted: {
+                    // Before every batch: a safe point, so a slider moved now steers this run.
+                    runtime.safePoint()
+                    return runtime.isInterruptRequested || runtime.deadline.map { Runtime.now() > $0 } ?? false
+                })
             if args.has("scheduler") {
                 let scheduler = try args.object("scheduler", as: SchedulerObject.self, expected: "a schedule such as CosineLR(opt, steps: 20)")
                 guard scheduler.scheduler.optimizer === optimizer.optimizer else {
