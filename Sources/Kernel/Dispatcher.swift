@@ -49,6 +49,8 @@ public final class Dispatcher: Sendable {
     public let interpreter: any KernelInterpreter
     public let transport: any KernelTransport
     public let factory: MessageFactory
+    /// The debugger's side of the dialogue, when the language can be debugged.
+    public let debugAdapter: DebugAdapter?
     private let state = Mutex(ShellState())
 
     public init(
@@ -57,6 +59,7 @@ public final class Dispatcher: Sendable {
         self.interpreter = interpreter
         self.transport = transport
         self.factory = factory
+        debugAdapter = interpreter.debugging.map { DebugAdapter(language: $0, transport: transport, factory: factory) }
     }
 
     public var executionCount: Int { state.withLock { $0.executionCount } }
@@ -143,6 +146,12 @@ public final class Dispatcher: Sendable {
             publish("comm_close", ["comm_id": content["comm_id"] ?? .string(""), "data": [:]], parent: request)
         case "comm_msg", "comm_close":
             break
+        case "debug_request":
+            guard let debugAdapter else {
+                logToStandardError("debug_request, but this language has no debugger")
+                break
+            }
+            reply(to: request, on: channel, content: debugAdapter.handle(request.content))
         case "interrupt_request":
             InterruptFlag.raise()
             interpreter.interrupt()
@@ -178,9 +187,9 @@ public final class Dispatcher: Sendable {
             ],
             "banner": .string(info.banner),
             "help_links": .array(info.helpLinks.map { ["text": .string($0.text), "url": .string($0.url)] }),
-            // Optional features (debugger, subshells, ...) announced here; this kernel has none.
-            "supported_features": [],
-            "debugger": false,
+            // Optional features (debugger, subshells, ...) announced here.
+            "supported_features": debugAdapter == nil ? [] : ["debugger"],
+            "debugger": .bool(debugAdapter != nil),
         ]
     }
 

@@ -143,11 +143,14 @@ public protocol KernelInterpreter: AnyObject, Sendable {
     func interrupt()
     /// The language's comm targets (widgets), or nil when it has none.
     var commHandler: (any CommHandler)? { get }
+    /// The language's debugger hooks, or nil when it cannot be debugged.
+    var debugging: (any LanguageDebugging)? { get }
 }
 
 extension KernelInterpreter {
     public func interrupt() {}
     public var commHandler: (any CommHandler)? { nil }
+    public var debugging: (any LanguageDebugging)? { nil }
 }
 
 /// The process-wide "please stop" flag, raised by SIGINT or by an `interrupt_request`.

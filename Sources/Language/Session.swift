@@ -22,6 +22,8 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
     var globals: Scope
     var evaluator: Evaluator
     var cellCount = 0
+    /// The debugger's hooks, shared by every evaluator of the session.
+    let debugger = Debugging()
     /// Cells run on a thread with a large stack, so deep (bounded) recursion cannot overflow it.
     static let stackSize = 512 << 20
 
@@ -30,7 +32,7 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
         Builtins.registerAll(in: library)
         runtime = Runtime(library: library, directory: directory)
         globals = Scope(parent: nil)
-        evaluator = Evaluator(runtime: runtime, globals: globals)
+        evaluator = Evaluator(runtime: runtime, globals: globals, debugging: debugger)
     }
 
     public let kernelDescription = KernelDescription(
@@ -46,11 +48,20 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
         cellCount += 1
         runtime.context = context
         defer { runtime.context = SilentContext() }
-        return Interpreter.onLargeStack { self.runCell(code, name: "cell \(self.cellCount)") }
+        return Interpreter.onLargeStack {
+            let name = "cell \(self.cellCount)"
+            self.debugger.cellWillRun(name: name)
+            defer { self.debugger.cellDidRun(globals: self.globals) }
+            return self.runCell(code, name: name, path: self.debugger.path(for: code))
+        }
     }
 
+    public var debugging: (any LanguageDebugging)? { debugger }
+
+    public func interrupt() { debugger.interrupt() }
+
     /// Runs a cell: its magics, then its code; the result through the display layer.
-    func runCell(_ code: String, name: String) -> ExecutionOutcome {
+    func runCell(_ code: String, name: String, path: String? = nil) -> ExecutionOutcome {
         var source = code
         var timed = false
         do {
@@ -61,7 +72,7 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
                 case "who": return .ok(whoTable())
                 case "reset":
                     globals = Scope(parent: nil)
-                    evaluator = Evaluator(runtime: runtime, globals: globals)
+                    evaluator = Evaluator(runtime: runtime, globals: globals, debugging: debugger)
                     runtime.clearHistory()
                     runtime.print("Every variable and the history are cleared.\n")
                 case "seed":
@@ -79,15 +90,15 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
             return .error(ExecutionError(name: "ValueError", value: "\(error)"))
         }
         let started = Runtime.now()
-        let outcome = run(source, name: name)
+        let outcome = run(source, name: name, path: path)
         if timed {
             runtime.print("Wall time: \(formatDuration(Runtime.now() - started))\n")
         }
         return outcome
     }
 
-    func run(_ code: String, name: String) -> ExecutionOutcome {
-        let file = SourceFile(name: name, text: code)
+    func run(_ code: String, name: String, path: String? = nil) -> ExecutionOutcome {
+        let file = SourceFile(name: name, text: code, path: path)
         do {
             var parser = try Parser(file: file)
             let program = try parser.parseProgram()
