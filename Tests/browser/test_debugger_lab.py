@@ -15,7 +15,7 @@ import time
 import pytest
 from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from test_lab import ARTIFACTS, PAGE_TIMEOUT, Lab, Page, start_chromium
 
@@ -58,7 +58,9 @@ const prompt = cell.querySelector('.jp-InputPrompt');
 return {
   cell: true,
   gutter: gutter.length,
-  breakpoints: cell.querySelectorAll('.cm-breakpoint-icon').length,
+  // CodeMirror keeps a hidden spacer in the gutter that holds a copy of the widest marker.
+  breakpoints: Array.from(cell.querySelectorAll('.cm-breakpoint-icon')).filter(
+      e => getComputedStyle(e.closest('.cm-gutterElement') || e).visibility !== 'hidden').length,
   markedLine: marked >= 0 ? marked + 1 : null,
   markedText: marked >= 0 ? lines[marked].textContent : null,
   variables: variables ? variables.innerText : '',
@@ -112,13 +114,33 @@ class DebuggerPage(Page):
 
     def click_gutter(self, line: int) -> None:
         """Clicks the breakpoint gutter beside a line of the first cell, as a learner does."""
-        elements = self.driver.find_elements(
-            By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell .cm-breakpoint-gutter .cm-gutterElement")
-        # The gutter's first element is a spacer CodeMirror keeps for its width.
-        candidates = [e for e in elements if e.size["height"] > 0]
-        if len(candidates) < line:
-            self.failure(f"the gutter has {len(candidates)} lines, not {line}")
-        candidates[line - 1].click()
+        # The gutter element level with the line's text (CodeMirror keeps a spacer element first).
+        element = self.driver.execute_script(
+            """
+            const cell = document.querySelector('.jp-Notebook .jp-CodeCell');
+            const text = cell.querySelectorAll('.cm-line')[arguments[0] - 1];
+            if (!text) return null;
+            const middle = (text.getBoundingClientRect().top + text.getBoundingClientRect().bottom) / 2;
+            return Array.from(cell.querySelectorAll('.cm-breakpoint-gutter .cm-gutterElement')).find(e => {
+              const box = e.getBoundingClientRect();
+              return box.height > 0 && box.top <= middle && middle <= box.bottom;
+            }) || null;
+            """,
+            line,
+        )
+        if element is None:
+            self.failure(f"no gutter element beside line {line}")
+        element.click()
+
+    def show_scope(self, name: str) -> None:
+        """Picks a scope (Locals, Globals) in the Variables panel's scope menu."""
+        menus = self.driver.find_elements(By.CSS_SELECTOR, 'select[aria-label="Scope"]')
+        if not menus:
+            self.failure("the Variables panel has no scope menu")
+        try:
+            Select(menus[0]).select_by_visible_text(name)
+        except WebDriverException as error:
+            self.failure(f"the Variables panel offers no scope {name}: {error.msg}")
 
 
 def test_breakpoint_in_a_training_loop(lab, browser):
@@ -148,12 +170,27 @@ def test_breakpoint_in_a_training_loop(lab, browser):
 
     page.command("notebook:run-cell")
     stopped = page.wait_until(
-        "the cell to stop at the breakpoint, the line marked and the variables listed",
-        lambda s: s.get("markedLine") == BREAKPOINT_LINE and "loss" in s.get("variables", "")
-        and "model" in s.get("variables", ""))
+        "the cell to stop at the breakpoint, the line marked and the loss listed",
+        lambda s: s.get("markedLine") == BREAKPOINT_LINE and "loss" in s.get("variables", ""))
     assert "opt.zeroGrad()" in stopped["markedText"]
-    assert "Dense" in stopped["variables"]
+    assert "Tensor" in stopped["variables"] and "step" in stopped["variables"]
+    assert "cell 1" in stopped["callstack"]
     page.screenshot("debugger-stopped")
+
+    # The session's variables: the model, with its weights a click away.
+    page.show_scope("Globals")
+    shown = page.wait_until("the Globals to list the model", lambda s: "model" in s.get("variables", ""))
+    assert "Dense" in shown["variables"] and "celsius" in shown["variables"]
+    browser.execute_script(
+        """
+        const item = Array.from(document.querySelectorAll('.jp-DebuggerVariables .jp-DebuggerVariables-name'))
+          .find(e => e.textContent.trim().startsWith('model'));
+        (item.closest('li') || item).click();
+        """)
+    page.wait_until("the model to expand into its weight and bias",
+                    lambda s: "weight" in s.get("variables", "") and "bias" in s.get("variables", ""))
+    page.screenshot("debugger-variables")
+    page.show_scope("Locals")
 
     page.command("debugger:next")
     stepped = page.wait_until("a step to the next line", lambda s: s.get("markedLine") == STEP_LINE)
@@ -165,9 +202,9 @@ def test_breakpoint_in_a_training_loop(lab, browser):
     page.wait_until("the next pass of the loop to stop", lambda s: s.get("markedLine") == BREAKPOINT_LINE)
     page.screenshot("debugger-next-pass")
 
-    # Take the breakpoint away and let the cell finish.
+    # Take the breakpoint away with another click, and let the cell finish.
     page.click_gutter(BREAKPOINT_LINE)
-    page.wait_until("the breakpoint to go", lambda s: s.get("breakpoints") == 0)
+    page.wait_until("the breakpoint to go", lambda s: s.get("breakpoints", 0) == 0)
     page.command("debugger:continue")
     page.wait_until("the cell to finish", lambda s: s.get("markedLine") is None and "*" not in s.get("prompt", "")
                     and "[1]" in s.get("prompt", ""))
