@@ -190,6 +190,10 @@ def test_breakpoint_in_a_training_loop(lab, browser):
     page.wait_until("the model to expand into its weight and bias",
                     lambda s: "weight" in s.get("variables", "") and "bias" in s.get("variables", ""))
     page.screenshot("debugger-variables")
+    # A window-sized picture as well, the one docs/debugger.md shows.
+    browser.set_window_size(1280, 720)
+    time.sleep(1)
+    browser.save_screenshot(str(ARTIFACTS / "debugger-window.png"))
     page.show_scope("Locals")
 
     page.command("debugger:next")
