@@ -117,9 +117,11 @@ struct VariableTable {
     static func tensorSummary(_ tensor: Tensor) -> String {
         let shape = "[" + tensor.shape.map(String.init).joined(separator: ", ") + "]"
         let shown = 6
-        // Only the first row is read: a dataset's tensor may hold millions of numbers.
+        // A large tensor (a dataset's may hold millions of numbers) is read from its first row only.
         var first = tensor
-        while first.rank > 1, first.shape[0] > 0, let row = try? first.index([.at(0)]) { first = row }
+        while first.count > 1000, first.rank > 1, first.shape[0] > 0, let row = try? first.index([.at(0)]) {
+            first = row
+        }
         let values = Array(first.toDoubles().prefix(shown))
         let isInteger = tensor.dtype == .int32 || tensor.dtype == .int64
         let items = values.map { value -> String in
@@ -129,7 +131,7 @@ struct VariableTable {
                 ? fixedDecimals(value, 4) : formatFloat(value)
         }
         var preview = items.joined(separator: ", ")
-        if tensor.count > shown { preview += ", …" }
+        if tensor.count > values.count { preview += ", …" }
         return "\(shape) \(tensor.dtype)  \(preview)"
     }
 }

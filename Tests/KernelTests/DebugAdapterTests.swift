@@ -79,7 +79,7 @@ final class NoLanguage: LanguageDebugging, @unchecked Sendable {
         let session = DebugSession(hashSeed: 1, tmpFilePrefix: "/t/") { _, _ in }
         session.pause()
         #expect(session.shouldStop(path: nil, line: 1, depth: 3) == .pause)
-        let stopper = Thread { _ = session.stop(.pause, depth: 2) { _ in .success(.done) } }
+        let stopper = TestThread { _ = session.stop(.pause, depth: 2) { _ in .success(.done) } }
         stopper.start()
         while !session.isStopped {}
         #expect(session.ask(.stackTrace) == .success(.done))
@@ -91,7 +91,7 @@ final class NoLanguage: LanguageDebugging, @unchecked Sendable {
 }
 
 /// A minimal joinable thread over pthreads for the test.
-final class Thread: @unchecked Sendable {
+final class TestThread: @unchecked Sendable {
     private let body: @Sendable () -> Void
     private var handle: pthread_t?
     init(_ body: @escaping @Sendable () -> Void) { self.body = body }

@@ -7,15 +7,20 @@ import Testing
 
 /// A debugger session attached to an interpreter, with the events it published.
 final class DebugHarness: @unchecked Sendable {
+    /// The events a session published, in order.
+    final class EventLog: @unchecked Sendable {
+        let entries = Mutex<[(name: String, body: JSON)]>([])
+    }
+
     let interpreter = Interpreter()
-    let events = Mutex<[(name: String, body: JSON)]>([])
+    let log = EventLog()
     let session: DebugSession
     let outcome = Mutex<ExecutionOutcome?>(nil)
 
     init() {
-        let events = self.events
+        let log = log
         session = DebugSession(hashSeed: 0xC0FFEE, tmpFilePrefix: "/cells/") { name, body in
-            events.withLock { $0.append((name, body)) }
+            log.entries.withLock { $0.append((name, body)) }
         }
         interpreter.debugger.prepare(session)
         interpreter.debugger.attach(session)
@@ -23,15 +28,16 @@ final class DebugHarness: @unchecked Sendable {
 
     /// Runs a cell on its own thread, as the shell thread would, without waiting for it.
     func start(_ code: String) {
-        let interpreter = interpreter
-        let outcome = outcome
-        Thread { outcome.withLock { $0 = interpreter.execute(code, context: TranscriptContext()) } }.start()
+        Thread { [self] in
+            let result = interpreter.execute(code, context: TranscriptContext())
+            outcome.withLock { $0 = result }
+        }.start()
     }
 
     /// Waits until the cell stops for the `count`-th time; the stop's reason.
     func waitForStop(_ count: Int) -> String? {
         for _ in 0..<2000 {
-            let stops = events.withLock { $0.filter { $0.name == "stopped" } }
+            let stops = log.entries.withLock { $0.filter { $0.name == "stopped" } }
             if stops.count >= count && session.isStopped { return stops[count - 1].body["reason"]?.stringValue }
             Thread.sleep(forTimeInterval: 0.005)
         }
@@ -88,7 +94,7 @@ final class DebugHarness: @unchecked Sendable {
         #expect(harness.variables(frame: 1, scope: "Locals")["i"]?.value == "1")
         let w = try #require(harness.variables(frame: 1, scope: "Globals")["w"])
         #expect(w.type == "Tensor")
-        #expect(w.value == "[2, 2] float32  0.5000, 1.0000, …")
+        #expect(w.value == "[2, 2] float32  0.5000, 1.0000, -0.2500, 2.0000")
         guard case .success(.variables(let rows))? = harness.session.ask(.variables(reference: w.reference)) else {
             Issue.record("w does not expand")
             return
@@ -128,14 +134,14 @@ final class DebugHarness: @unchecked Sendable {
         harness.session.setErrorFilters(["errors"])
         harness.start("let a = ones(2, 3)\nlet b = a @ ones(4, 5)\n")
         #expect(harness.waitForStop(1) == "exception")
-        let stopped = harness.events.withLock { $0.last { $0.name == "stopped" } }
+        let stopped = harness.log.entries.withLock { $0.last { $0.name == "stopped" } }
         #expect(stopped?.body["text"] == "ShapeError")
         #expect(harness.frames().map(\.line) == [2])
         #expect(harness.variables(frame: 1, scope: "Globals")["a"] != nil)
         harness.session.resume(.run)
         #expect(harness.waitForOutcome().flatMap(errorKind) == "ShapeError")
         // One stop only, not one per statement the error passed through.
-        #expect(harness.events.withLock { $0.filter { $0.name == "stopped" }.count } == 1)
+        #expect(harness.log.entries.withLock { $0.filter { $0.name == "stopped" }.count } == 1)
     }
 
     @Test func aStoppedCellAnswersRichOutputAndCopiesToGlobals() {
@@ -160,6 +166,17 @@ final class DebugHarness: @unchecked Sendable {
         }
         #expect(globals.map(\.name).contains("copied"))
         #expect(harness.interpreter.debugger.answerWhileNotStopped(.evaluate("1", frame: nil)) != nil)
+    }
+
+    @Test func aLongTensorShowsItsFirstValues() throws {
+        let interpreter = Interpreter()
+        _ = interpreter.execute("let big = arange(0, 3000).reshape(3, 1000)", context: TranscriptContext())
+        guard case .tensor(let big)? = interpreter.globals.names["big"]?.value else {
+            Issue.record("no tensor")
+            return
+        }
+        #expect(VariableTable.tensorSummary(big).hasPrefix("[3, 1000] "))
+        #expect(VariableTable.tensorSummary(big).hasSuffix("  0.0000, 1.0000, 2.0000, 3.0000, 4.0000, 5.0000, …"))
     }
 
     @Test func withoutADebuggerCellsRunAsBefore() {
