@@ -22,15 +22,17 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // The data formats the other modules exchange: JSON, base64, MIME bundles. No dependencies.
+        .target(name: "Interchange"),
         // Loads OpenBLAS (Debian: libopenblas0-pthread) with dlopen on the first matrix product.
         .target(name: "Tensors", dependencies: ["CBLAS"]),
-        .target(name: "NeuralNetworks", dependencies: ["Tensors", "CZlib"]),
-        .target(name: "Display", dependencies: ["Tensors", "NeuralNetworks", "CCairo", "CZlib"]),
+        .target(name: "NeuralNetworks", dependencies: ["Interchange", "Tensors", "CZlib"]),
+        .target(name: "Display", dependencies: ["Interchange", "Tensors", "NeuralNetworks", "CCairo", "CZlib"]),
         .target(
             name: "Kernel",
-            dependencies: ["ZeroMQ", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Interchange", "ZeroMQ", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "Language", dependencies: ["Kernel", "Tensors", "NeuralNetworks", "Display"]),
+        .target(name: "Language", dependencies: ["Interchange", "Kernel", "Tensors", "NeuralNetworks", "Display"]),
 
         .executableTarget(
             name: "tensorcell",
@@ -40,14 +42,17 @@ let package = Package(
             name: "tensorcell-bench",
             dependencies: ["Tensors", "NeuralNetworks", "Display", "Language"]
         ),
-        .executableTarget(name: "tensorcell-gallery", dependencies: ["Display"]),
+        // The gallery's examples live here, not in Display; DisplayTests import them to pin
+        // their output in golden files.
+        .executableTarget(name: "tensorcell-gallery", dependencies: ["Display", "NeuralNetworks", "Tensors"]),
 
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange"]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], exclude: ["make_fixtures.py"]),
         // Fixtures are read by path: the safetensors files the Python cross-check also reads.
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"], exclude: ["Fixtures"]),
         // Golden files are read from the source tree (see GoldenFileTests.swift), not bundled.
-        .testTarget(name: "DisplayTests", dependencies: ["Display"], exclude: ["Golden"]),
+        .testTarget(name: "DisplayTests", dependencies: ["Display", "tensorcell-gallery"], exclude: ["Golden"]),
         // The corpus (.tc programs and their .out transcripts) is read from the source tree.
         .testTarget(name: "LanguageTests", dependencies: ["Language"], exclude: ["Corpus"]),
     ],

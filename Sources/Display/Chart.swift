@@ -37,9 +37,9 @@ extension Chart {
     public func mimeBundle(pngScale: Double) -> MIMEBundle {
         var bundle = MIMEBundle(plainText: summary, data: ["image/svg+xml": svg()])
         if let png = try? png(scale: pngScale) {
-            bundle.data["image/png"] = Base64.encode(png)
+            bundle.data["image/png"] = .string(Base64.encode(png))
             bundle.metadata["image/png"] = [
-                "width": Int(size.width.rounded()), "height": Int(size.height.rounded()),
+                "width": .int(Int(size.width.rounded())), "height": .int(Int(size.height.rounded())),
             ]
         }
         return bundle

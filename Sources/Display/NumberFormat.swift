@@ -6,10 +6,10 @@
 
 /// Number-to-text conversions written out by hand, so output is the same on every platform
 /// and no locale can change a decimal point.
-enum NumberFormat {
+public enum NumberFormat {
     /// `value` with at most `decimals` digits after the point, trailing zeros dropped:
     /// `fixed(2.50, 2) == "2.5"`, `fixed(-0.001, 2) == "0"`.
-    static func fixed(_ value: Double, decimals: Int) -> String {
+    public static func fixed(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return special(value) }
         let decimals = max(0, min(decimals, 15))
         var scale = 1.0

@@ -46,7 +46,12 @@ public final class Dispatcher: Sendable {
         var history = History()
     }
 
-    public let interpreter: any KernelInterpreter
+    /// The language. Only the shell thread may use it (checked on every use); the control
+    /// thread has the description and the interrupt handle taken from it at start.
+    public var interpreter: any KernelInterpreter { confinedInterpreter.value }
+    private let confinedInterpreter: ThreadConfined<any KernelInterpreter>
+    private let interruptHandle: InterruptHandle
+    private let kernelDescription: KernelDescription
     public let transport: any KernelTransport
     public let factory: MessageFactory
     /// The debugger's side of the dialogue, when the language can be debugged.
@@ -56,7 +61,9 @@ public final class Dispatcher: Sendable {
     public init(
         interpreter: any KernelInterpreter, transport: any KernelTransport, factory: MessageFactory = MessageFactory()
     ) {
-        self.interpreter = interpreter
+        confinedInterpreter = ThreadConfined(interpreter)
+        interruptHandle = interpreter.interruptHandle
+        kernelDescription = interpreter.kernelDescription
         self.transport = transport
         self.factory = factory
         debugAdapter = interpreter.debugging.map { DebugAdapter(language: $0, transport: transport, factory: factory) }
@@ -154,7 +161,7 @@ public final class Dispatcher: Sendable {
             reply(to: request, on: channel, content: debugAdapter.handle(request.content))
         case "interrupt_request":
             InterruptFlag.raise()
-            interpreter.interrupt()
+            interruptHandle.interrupt()
             reply(to: request, on: channel, content: ["status": "ok"])
         case "shutdown_request":
             let restart = content["restart"]?.boolValue ?? false
@@ -171,7 +178,7 @@ public final class Dispatcher: Sendable {
     }
 
     func kernelInfo() -> JSON {
-        let info = interpreter.kernelDescription
+        let info = kernelDescription
         return [
             "status": "ok",
             "protocol_version": .string(protocolVersion),

@@ -2,22 +2,6 @@
 
 import Synchronization
 
-/// Rich output: a value in one or more MIME types, with per-type metadata.
-public struct MimeBundle: Sendable, Equatable {
-    public var data: [String: JSON]
-    public var metadata: [String: JSON]
-
-    public init(data: [String: JSON], metadata: [String: JSON] = [:]) {
-        self.data = data
-        self.metadata = metadata
-    }
-
-    /// A bundle holding only `text/plain`.
-    public static func plainText(_ text: String) -> MimeBundle {
-        MimeBundle(data: ["text/plain": .string(text)])
-    }
-}
-
 /// An error a cell ended with, as the front end shows it.
 public struct ExecutionError: Error, Sendable, Equatable {
     public var name: String
@@ -126,9 +110,10 @@ public struct KernelDescription: Sendable, Equatable {
     }
 }
 
-/// A language the kernel runs. Its hooks are called on the shell thread, one at a time,
-/// except `interrupt`, which comes from the control thread while a cell runs.
-public protocol KernelInterpreter: AnyObject, Sendable {
+/// A language the kernel runs. It belongs to the shell thread: every hook is called there, one
+/// at a time, so it need not be Sendable (and the dispatcher checks that no other thread uses
+/// it). The control thread reaches it only through `interruptHandle`, taken once at start.
+public protocol KernelInterpreter: AnyObject {
     var kernelDescription: KernelDescription { get }
     /// Runs a cell against the session's state.
     func execute(_ code: String, context: any ExecutionContext) -> ExecutionOutcome
@@ -139,8 +124,9 @@ public protocol KernelInterpreter: AnyObject, Sendable {
     /// Help for the name at the cursor, or nil when there is none.
     func inspect(_ code: String, cursor: Int, detailLevel: Int) -> MimeBundle?
     func isComplete(_ code: String) -> CodeCompleteness
-    /// Called when an `interrupt_request` arrives; the shared flag is already raised.
-    func interrupt()
+    /// How an `interrupt_request` reaches the language from the control thread, while a cell
+    /// runs on the shell thread; the shared `InterruptFlag` is already raised when it is called.
+    var interruptHandle: InterruptHandle { get }
     /// The language's comm targets (widgets), or nil when it has none.
     var commHandler: (any CommHandler)? { get }
     /// The language's debugger hooks, or nil when it cannot be debugged.
@@ -148,7 +134,8 @@ public protocol KernelInterpreter: AnyObject, Sendable {
 }
 
 extension KernelInterpreter {
-    public func interrupt() {}
+    /// A language that polls `InterruptFlag` needs nothing more.
+    public var interruptHandle: InterruptHandle { InterruptHandle {} }
     public var commHandler: (any CommHandler)? { nil }
     public var debugging: (any LanguageDebugging)? { nil }
 }

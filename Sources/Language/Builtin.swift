@@ -201,12 +201,12 @@ public struct Arguments {
     public func span(of name: String) -> SourceSpan { spans[index(of: name)] ?? span }
 
     /// An error about the argument `name`, pointing at it.
-    public func error(_ name: String, _ message: String, kind: String = "TypeError") -> LanguageError {
+    public func error(_ name: String, _ message: String, kind: ErrorKind = .typeError) -> LanguageError {
         LanguageError(kind, message, at: span(of: name))
     }
 
     /// An error about the whole call.
-    public func error(_ message: String, kind: String = "ValueError") -> LanguageError {
+    public func error(_ message: String, kind: ErrorKind = .valueError) -> LanguageError {
         LanguageError(kind, message, at: span)
     }
 
@@ -218,12 +218,12 @@ public struct Arguments {
     public func receiverObject<T>(as type: T.Type) throws -> T {
         if case .object(let object) = receiver, let typed = object as? T { return typed }
         if case .tensor(let tensor) = receiver, let typed = tensor as? T { return typed }
-        throw error("\(builtin.name) needs a \(T.self) receiver", kind: "TypeError")
+        throw error("\(builtin.name) needs a \(T.self) receiver", kind: .typeError)
     }
 
     public func receiverTensor() throws -> Tensor {
         if case .tensor(let tensor) = receiver { return tensor }
-        throw error("\(builtin.name) needs a tensor", kind: "TypeError")
+        throw error("\(builtin.name) needs a tensor", kind: .typeError)
     }
 
     public func int(_ name: String) throws -> Int {
@@ -286,7 +286,7 @@ public struct Arguments {
         }
         return try items.map { item in
             guard case .int(let size) = item else { throw mismatch(name, expected: "a shape of whole numbers") }
-            guard size >= 0 else { throw error(name, "sizes in a shape cannot be negative, got \(size)", kind: "ValueError") }
+            guard size >= 0 else { throw error(name, "sizes in a shape cannot be negative, got \(size)", kind: .valueError) }
             return size
         }
     }
@@ -350,7 +350,7 @@ public enum Convert {
             try flatten(value, depth: 0, shape: &shape, into: &scalars)
             return try Tensor(shape: shape, scalars: scalars, dtype: dtype)
         default:
-            throw LanguageError("TypeError", "expected a tensor, a number or an array of numbers, not \(describeKind(value))")
+            throw LanguageError(.typeError, "expected a tensor, a number or an array of numbers, not \(describeKind(value))")
         }
     }
 
@@ -361,28 +361,28 @@ public enum Convert {
                 shape.append(items.count)
             } else if shape[depth] != items.count {
                 throw LanguageError(
-                    "ShapeError", "rows of different lengths: \(shape[depth]) and \(items.count) at depth \(depth + 1)")
+                    .shapeError, "rows of different lengths: \(shape[depth]) and \(items.count) at depth \(depth + 1)")
             }
             for item in items { try flatten(item, depth: depth + 1, shape: &shape, into: &scalars) }
         case .int(let number):
-            guard depth == shape.count else { throw LanguageError("ShapeError", "a number where a row was expected") }
+            guard depth == shape.count else { throw LanguageError(.shapeError, "a number where a row was expected") }
             scalars.append(Double(number))
         case .float(let number):
-            guard depth == shape.count else { throw LanguageError("ShapeError", "a number where a row was expected") }
+            guard depth == shape.count else { throw LanguageError(.shapeError, "a number where a row was expected") }
             scalars.append(number)
         case .bool(let flag):
-            guard depth == shape.count else { throw LanguageError("ShapeError", "a number where a row was expected") }
+            guard depth == shape.count else { throw LanguageError(.shapeError, "a number where a row was expected") }
             scalars.append(flag ? 1 : 0)
         case .tensor(let tensor):
             // Arrays of tensors stack, `tensor([a, b])`.
             if depth == shape.count {
                 shape.append(contentsOf: tensor.shape)
             } else if Array(shape[depth...]) != tensor.shape {
-                throw LanguageError("ShapeError", "tensors of different shapes in one array")
+                throw LanguageError(.shapeError, "tensors of different shapes in one array")
             }
             scalars.append(contentsOf: tensor.toDoubles())
         default:
-            throw LanguageError("TypeError", "arrays for tensors hold numbers, not \(describeKind(value))")
+            throw LanguageError(.typeError, "arrays for tensors hold numbers, not \(describeKind(value))")
         }
     }
 }

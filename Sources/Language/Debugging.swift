@@ -140,11 +140,11 @@ public final class Debugging: LanguageDebugging, @unchecked Sendable {
             return try body()
         } catch {
             let failure = evaluator.located(error, span)
-            if !stoppedOnError, failure.kind != "KeyboardInterrupt", session.stopsOnErrors {
+            if !stoppedOnError, failure.kind != .keyboardInterrupt, session.stopsOnErrors {
                 stoppedOnError = true
-                let text = "\(failure.kind): \(failure.message)"
+                let text = "\(failure.kind.rawValue): \(failure.message)"
                 session.publishEvent("output", ["category": "stderr", "output": .string(text + "\n")])
-                _ = session.stop(.exception, depth: frames.count, description: text, text: failure.kind) {
+                _ = session.stop(.exception, depth: frames.count, description: text, text: failure.kind.rawValue) {
                     answer($0, evaluator: evaluator)
                 }
                 stoppedTable = VariableTable()
@@ -169,7 +169,7 @@ public final class Debugging: LanguageDebugging, @unchecked Sendable {
         stoppedTable = VariableTable()
         if !resumed {
             throw LanguageError(
-                "KeyboardInterrupt", "interrupted while stopped in the debugger; the variables set before keep their values")
+                .keyboardInterrupt, "interrupted while stopped in the debugger; the variables set before keep their values")
         }
     }
 
@@ -224,7 +224,7 @@ public final class Debugging: LanguageDebugging, @unchecked Sendable {
                 return .success(.value(stoppedTable.describe(expression, value, evaluateName: expression)))
             } catch {
                 let failure = evaluator.located(error, .none)
-                return .failure(DebugFailure("\(failure.kind): \(failure.message)"))
+                return .failure(DebugFailure("\(failure.kind.rawValue): \(failure.message)"))
             }
         case .richInspect(let name, let id):
             guard let scope = frame(id)?.scope ?? Optional(evaluator.globals), let binding = scope.lookup(name) else {

@@ -64,10 +64,37 @@ public struct SourceSpan: @unchecked Sendable {
     static let none = SourceSpan(file: nil, start: 0, end: 0)
 }
 
+/// The families of errors a program can meet. Closed, so that code deciding by kind (an
+/// interrupt is not a failure of the function it passed through) cannot misspell one; the raw
+/// value is the name the learner sees and the kernel reports as `ename`.
+public enum ErrorKind: String, Sendable, CaseIterable {
+    case syntaxError = "SyntaxError"
+    case nameError = "NameError"
+    case typeError = "TypeError"
+    case shapeError = "ShapeError"
+    case valueError = "ValueError"
+    case ioError = "IOError"
+    case memoryError = "MemoryError"
+    case recursionError = "RecursionError"
+    case timeoutError = "TimeoutError"
+    case keyboardInterrupt = "KeyboardInterrupt"
+    /// `input()` where the front end cannot answer.
+    case stdinNotImplemented = "StdinNotImplementedError"
+
+    /// The name shown to the learner: `ShapeError`.
+    public var name: String { rawValue }
+
+    /// The kind of an engine error (`TensorError.kind`, `NeuralNetworkError.kind`), whose
+    /// modules sit below the language and name their families as text; a name this enum does
+    /// not know is a ValueError.
+    init(named name: String) {
+        self = ErrorKind(rawValue: name) ?? .valueError
+    }
+}
+
 /// An error a program meets: its kind (`ShapeError`), what went wrong, and where.
 public struct LanguageError: Error, @unchecked Sendable {
-    /// SyntaxError, NameError, TypeError, ShapeError, ValueError, KeyboardInterrupt, ...
-    public var kind: String
+    public var kind: ErrorKind
     public var message: String
     public var span: SourceSpan?
     /// The user-function calls the error passed through, innermost first (at most
@@ -90,7 +117,7 @@ public struct LanguageError: Error, @unchecked Sendable {
         outermostCall = (function, span)
     }
 
-    public init(_ kind: String, _ message: String, at span: SourceSpan? = nil) {
+    public init(_ kind: ErrorKind, _ message: String, at span: SourceSpan? = nil) {
         self.kind = kind
         self.message = message
         self.span = span
@@ -103,7 +130,7 @@ public struct LanguageError: Error, @unchecked Sendable {
         let boldRed = colors ? "\u{1B}[1;31m" : ""
         let blue = colors ? "\u{1B}[0;34m" : ""
         let reset = colors ? "\u{1B}[0m" : ""
-        var lines = ["\(boldRed)\(kind)\(reset): \(message)"]
+        var lines = ["\(boldRed)\(kind.name)\(reset): \(message)"]
         func quote(_ span: SourceSpan, label: String?) {
             guard let file = span.file else { return }
             let (line, column) = file.location(of: span.start)

@@ -19,12 +19,12 @@ extension Evaluator {
             case .tuple(let values), .array(let values): items = values
             default:
                 throw LanguageError(
-                    "TypeError", "cannot unpack \(describeKind(value)) into \(patterns.count) names: it is not a tuple",
+                    .typeError, "cannot unpack \(describeKind(value)) into \(patterns.count) names: it is not a tuple",
                     at: patternSpan)
             }
             guard items.count == patterns.count else {
                 throw LanguageError(
-                    "ValueError", "cannot unpack \(items.count) values into \(patterns.count) names", at: patternSpan.to(span))
+                    .valueError, "cannot unpack \(items.count) values into \(patterns.count) names", at: patternSpan.to(span))
             }
             for (pattern, item) in zip(patterns, items) {
                 try bind(pattern, to: item, mutable: mutable, in: scope, span: span, origin: origin)
@@ -37,7 +37,7 @@ extension Evaluator {
         case .name(let name):
             guard let owner = scope.owner(of: name) else {
                 throw LanguageError(
-                    "NameError", "'\(name)' is not defined: declare it first with var \(name) = ..."
+                    .nameError, "'\(name)' is not defined: declare it first with var \(name) = ..."
                         + didYouMean(name, among: scope.allNames), at: target.span)
             }
             guard let binding = owner.names[name], binding.mutable else {
@@ -47,14 +47,14 @@ extension Evaluator {
                     case .loopVariable: "a loop variable cannot change; copy it first: var changed = \(name)"
                     case .parameter: "a parameter cannot change; copy it first: var changed = \(name)"
                     }
-                throw LanguageError("TypeError", "cannot assign to '\(name)': " + reason, at: target.span)
+                throw LanguageError(.typeError, "cannot assign to '\(name)': " + reason, at: target.span)
             }
             owner.names[name]!.value = value
         case .member(let objectExpression, let name, let nameSpan):
             let object = try eval(objectExpression, scope)
             guard let member = library.member(name, of: object) else { throw memberError(object, name, nameSpan) }
             guard case .property(_, let setter?, _) = member else {
-                throw LanguageError("TypeError", "\(object.typeName).\(name) cannot be assigned to", at: nameSpan)
+                throw LanguageError(.typeError, "\(object.typeName).\(name) cannot be assigned to", at: nameSpan)
             }
             do { try setter(object, value) } catch { throw located(error, target.span) }
         case .index(let containerExpression, let indexExpressions):
@@ -69,21 +69,21 @@ extension Evaluator {
                 } catch { throw located(error, target.span) }
             case .array(var items):
                 guard indices.count == 1, case .int(let position) = indices[0] else {
-                    throw LanguageError("TypeError", "an array element is set with one whole-number index", at: target.span)
+                    throw LanguageError(.typeError, "an array element is set with one whole-number index", at: target.span)
                 }
                 let resolved = position < 0 ? items.count + position : position
                 guard resolved >= 0 && resolved < items.count else {
                     throw LanguageError(
-                        "ValueError", "index \(position) is out of range for an array of \(items.count) items", at: target.span)
+                        .valueError, "index \(position) is out of range for an array of \(items.count) items", at: target.span)
                 }
                 items[resolved] = value
                 try assign(containerExpression, .array(items), scope)
             case .tuple:
                 throw LanguageError(
-                    "TypeError", "cannot set an element of a tuple: tuples do not change; use an array [...] instead",
+                    .typeError, "cannot set an element of a tuple: tuples do not change; use an array [...] instead",
                     at: target.span)
             default:
-                throw LanguageError("TypeError", "cannot set elements of \(describeKind(container))", at: target.span)
+                throw LanguageError(.typeError, "cannot set elements of \(describeKind(container))", at: target.span)
             }
         case .tuple(let targets):
             let items: [Value]
@@ -91,16 +91,16 @@ extension Evaluator {
             case .tuple(let values), .array(let values): items = values
             default:
                 throw LanguageError(
-                    "TypeError", "cannot assign \(describeKind(value)) to \(targets.count) names: it is not a tuple",
+                    .typeError, "cannot assign \(describeKind(value)) to \(targets.count) names: it is not a tuple",
                     at: target.span)
             }
             guard items.count == targets.count else {
                 throw LanguageError(
-                    "ValueError", "cannot assign \(items.count) values to \(targets.count) names", at: target.span)
+                    .valueError, "cannot assign \(items.count) values to \(targets.count) names", at: target.span)
             }
             for (inner, item) in zip(targets, items) { try assign(inner, item, scope) }
         default:
-            throw LanguageError("SyntaxError", "cannot assign to this expression", at: target.span)
+            throw LanguageError(.syntaxError, "cannot assign to this expression", at: target.span)
         }
     }
 }

@@ -9,22 +9,21 @@ extension Evaluator {
     func evalCall(_ calleeExpression: Expr, _ argumentExpressions: [Argument], span: SourceSpan, _ scope: Scope) throws
         -> Value
     {
-        try runtime.checkInterrupt()
         // `items.append(x)` changes the array the variable holds.
         if case .member(let target, let name, _) = calleeExpression.kind, name == "append" || name == "removeLast",
             case .array(var items) = try eval(target, scope)
         {
             if name == "append" {
                 guard argumentExpressions.count == 1 else {
-                    throw LanguageError("TypeError", "append takes one value", at: span)
+                    throw LanguageError(.typeError, "append takes one value", at: span)
                 }
                 items.append(try eval(argumentExpressions[0].value, scope))
                 try assign(target, .array(items), scope)
                 return .void
             }
-            guard argumentExpressions.isEmpty else { throw LanguageError("TypeError", "removeLast takes no arguments", at: span) }
+            guard argumentExpressions.isEmpty else { throw LanguageError(.typeError, "removeLast takes no arguments", at: span) }
             guard let last = items.popLast() else {
-                throw LanguageError("ValueError", "removeLast on an empty array", at: span)
+                throw LanguageError(.valueError, "removeLast on an empty array", at: span)
             }
             try assign(target, .array(items), scope)
             return last
@@ -36,7 +35,7 @@ extension Evaluator {
             callee = try member(object, name, nameSpan: nameSpan, span: calleeExpression.span)
             if case .property? = library.member(name, of: object), !isCallable(callee) {
                 throw LanguageError(
-                    "TypeError", "\(object.typeName).\(name) is a property, not a method: write .\(name) without ( )",
+                    .typeError, "\(object.typeName).\(name) is a property, not a method: write .\(name) without ( )",
                     at: span)
             }
         } else {
@@ -50,7 +49,11 @@ extension Evaluator {
         return try call(callee, arguments, span: span)
     }
 
+    /// Every call passes here, from the program or from a builtin's callback, so this is where an
+    /// interrupt or the time limit stops a program between calls; builtins need not check
+    /// themselves unless they loop for long inside one call.
     func call(_ callee: Value, _ arguments: [CallArgument], span: SourceSpan) throws -> Value {
+        do { try runtime.checkInterrupt() } catch { throw located(error, span) }
         switch callee {
         case .function(let function):
             switch function.body {
@@ -68,7 +71,7 @@ extension Evaluator {
         default:
             break
         }
-        throw LanguageError("TypeError", "\(describeKind(callee)) cannot be called like a function", at: span)
+        throw LanguageError(.typeError, "\(describeKind(callee)) cannot be called like a function", at: span)
     }
 
     func callBuiltin(_ builtin: Builtin, _ arguments: [CallArgument], receiver: Value?, span: SourceSpan) throws -> Value {
@@ -91,7 +94,7 @@ extension Evaluator {
                     let hint = didYouMean(label, among: parameters.map(\.name))
                     let known = parameters.isEmpty ? "it takes none" : "it takes " + parameters.map { $0.name }.joined(separator: ", ")
                     throw LanguageError(
-                        "TypeError", "\(displayName) has no argument '\(label)'" + (hint.isEmpty ? ": \(known)" : hint),
+                        .typeError, "\(displayName) has no argument '\(label)'" + (hint.isEmpty ? ": \(known)" : hint),
                         at: argument.span)
                 }
                 values[index] = argument.value
@@ -108,7 +111,7 @@ extension Evaluator {
                 let labelled = parameters.filter { !$0.positional }.map { "\($0.name):" }
                 var message = "\(displayName) takes \(positionalCount) unlabelled argument\(positionalCount == 1 ? "" : "s") but was given more"
                 if !labelled.isEmpty { message += "; did you forget a label? (\(labelled.joined(separator: ", ")))" }
-                throw LanguageError("TypeError", message + " — \(builtin.signature)", at: argument.span)
+                throw LanguageError(.typeError, message + " — \(builtin.signature)", at: argument.span)
             }
             if parameters[nextPositional].variadic {
                 variadic.append(argument.value)
@@ -132,7 +135,7 @@ extension Evaluator {
                 bound.append(defaultValue)
             } else {
                 throw LanguageError(
-                    "TypeError", "\(displayName) is missing its argument '\(parameter.name)' — \(builtin.signature)", at: span)
+                    .typeError, "\(displayName) is missing its argument '\(parameter.name)' — \(builtin.signature)", at: span)
             }
         }
         var bundle = Arguments(
@@ -160,12 +163,12 @@ extension Evaluator {
                     let hint = didYouMean(label, among: known)
                     let list = parameters.isEmpty ? "it takes none" : "it takes " + parameters.map { $0.label ?? $0.name }.joined(separator: ", ")
                     throw LanguageError(
-                        "TypeError", "\(name) has no parameter '\(label)'" + (hint.isEmpty ? ": \(list)" : hint),
+                        .typeError, "\(name) has no parameter '\(label)'" + (hint.isEmpty ? ": \(list)" : hint),
                         at: argument.span)
                 }
                 if given[index] {
                     throw LanguageError(
-                        "TypeError", "\(name) was given '\(parameters[index].name)' twice, by position and by label",
+                        .typeError, "\(name) was given '\(parameters[index].name)' twice, by position and by label",
                         at: argument.span)
                 }
                 scope.names[parameters[index].name] = Binding(value: argument.value, mutable: false, origin: .parameter)
@@ -175,7 +178,7 @@ extension Evaluator {
             while nextPositional < parameters.count && given[nextPositional] { nextPositional += 1 }
             guard nextPositional < parameters.count else {
                 throw LanguageError(
-                    "TypeError",
+                    .typeError,
                     "\(name) takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s") but was given \(arguments.count)",
                     at: argument.span)
             }
@@ -185,7 +188,7 @@ extension Evaluator {
         }
         for (index, parameter) in parameters.enumerated() where !given[index] {
             guard let defaultValue = parameter.defaultValue else {
-                throw LanguageError("TypeError", "\(name) is missing its argument '\(parameter.name)'", at: span)
+                throw LanguageError(.typeError, "\(name) is missing its argument '\(parameter.name)'", at: span)
             }
             scope.names[parameter.name] = Binding(value: try eval(defaultValue, scope), mutable: false, origin: .parameter)
         }
@@ -193,7 +196,7 @@ extension Evaluator {
         defer { callDepth -= 1 }
         if callDepth > maxCallDepth {
             throw LanguageError(
-                "RecursionError", "too many nested calls (more than \(maxCallDepth)): does \(name) call itself without end?",
+                .recursionError, "too many nested calls (more than \(maxCallDepth)): does \(name) call itself without end?",
                 at: span)
         }
         let debugged = debugging.isAttached
@@ -211,11 +214,11 @@ extension Evaluator {
             switch try exec(declaration.body, scope) {
             case .normal: return .void
             case .returned(let value, _): return value
-            case .breakLoop(let at): throw LanguageError("SyntaxError", "'break' outside a loop", at: at)
-            case .continueLoop(let at): throw LanguageError("SyntaxError", "'continue' outside a loop", at: at)
+            case .breakLoop(let at): throw LanguageError(.syntaxError, "'break' outside a loop", at: at)
+            case .continueLoop(let at): throw LanguageError(.syntaxError, "'continue' outside a loop", at: at)
             }
         } catch var failure as LanguageError {
-            if failure.kind != "KeyboardInterrupt" {
+            if failure.kind != .keyboardInterrupt {
                 failure.passThrough(function: name, at: span)
             }
             throw failure

@@ -71,7 +71,7 @@ extension Evaluator {
         if ["None", "nil", "null"].contains(name) { message = "'\(name)' is not defined: the language has no null value" }
         if ["True", "False"].contains(name) { message = "'\(name)' is not defined; did you mean '\(name.lowercased())'?" }
         if name == "def" { message = "'def' is not defined: functions are declared with func name(args) { ... }" }
-        return LanguageError("NameError", message, at: span)
+        return LanguageError(.nameError, message, at: span)
     }
 
     /// Interpolation shows a one-element tensor as its number, so `"loss \(loss)"` reads well.
@@ -94,7 +94,7 @@ extension Evaluator {
             if number == number.rounded() && abs(number) < 9e15 { return Int(number) }
         default: break
         }
-        throw LanguageError("TypeError", "a range's ends must be whole numbers, not \(describeKind(value))", at: span)
+        throw LanguageError(.typeError, "a range's ends must be whole numbers, not \(describeKind(value))", at: span)
     }
 
     /// A condition's truth: a Bool, or a tensor with one element (non-zero is true).
@@ -104,13 +104,13 @@ extension Evaluator {
         case .tensor(let tensor):
             guard tensor.count == 1 else {
                 throw LanguageError(
-                    "ValueError",
+                    .valueError,
                     "a tensor of shape \(value.shapeText) has \(tensor.count) elements, so it is neither true nor false; use .all() or .any()",
                     at: span)
             }
             return tensor.toDoubles()[0] != 0
         default:
-            throw LanguageError("TypeError", "a condition must be true or false, not \(describeKind(value))", at: span)
+            throw LanguageError(.typeError, "a condition must be true or false, not \(describeKind(value))", at: span)
         }
     }
 }

@@ -9,7 +9,7 @@ extension Evaluator {
     func member(_ object: Value, _ name: String, nameSpan: SourceSpan, span: SourceSpan) throws -> Value {
         if case .tuple(let items) = object, let position = Int(name) {
             guard position >= 0 && position < items.count else {
-                throw LanguageError("ValueError", "the tuple has \(items.count) items; .\(name) is not one", at: nameSpan)
+                throw LanguageError(.valueError, "the tuple has \(items.count) items; .\(name) is not one", at: nameSpan)
             }
             return items[position]
         }
@@ -42,7 +42,7 @@ extension Evaluator {
         if hint.isEmpty, case .tuple(let items) = object {
             hint = items.isEmpty ? "" : ": a tuple's items are .0 to .\(items.count - 1)"
         }
-        return LanguageError("NameError", "\(object.typeName) has no member '\(name)'" + hint, at: nameSpan)
+        return LanguageError(.nameError, "\(object.typeName) has no member '\(name)'" + hint, at: nameSpan)
     }
 
     func isCallable(_ value: Value) -> Bool {
@@ -61,7 +61,7 @@ extension Evaluator {
                 if indices.count == 1, case .tensor(let given) = indices[0] {
                     // Literal index tensors are float32; whole numbers in them are positions.
                     guard let positions = try Convert.positions(given) else {
-                        throw LanguageError("TypeError", "a tensor of positions must hold whole numbers", at: span)
+                        throw LanguageError(.typeError, "a tensor of positions must hold whole numbers", at: span)
                     }
                     return .tensor(try tensor.select(indices: positions, axis: 0))
                 }
@@ -69,14 +69,14 @@ extension Evaluator {
             } catch { throw located(error, span) }
         case .array(let items), .tuple(let items):
             guard indices.count == 1 else {
-                throw LanguageError("TypeError", "an array takes one index, not \(indices.count)", at: span)
+                throw LanguageError(.typeError, "an array takes one index, not \(indices.count)", at: span)
             }
             switch indices[0] {
             case .int(let position):
                 let resolved = position < 0 ? items.count + position : position
                 guard resolved >= 0 && resolved < items.count else {
                     throw LanguageError(
-                        "ValueError", "index \(position) is out of range for \(items.count) items (valid: 0..<\(items.count))",
+                        .valueError, "index \(position) is out of range for \(items.count) items (valid: 0..<\(items.count))",
                         at: span)
                 }
                 return items[resolved]
@@ -85,21 +85,21 @@ extension Evaluator {
                 let end = upper.map { closed ? $0 + 1 : $0 } ?? items.count
                 guard start >= 0 && end <= items.count && start <= end else {
                     throw LanguageError(
-                        "ValueError", "the range \(indices[0].text) does not fit \(items.count) items", at: span)
+                        .valueError, "the range \(indices[0].text) does not fit \(items.count) items", at: span)
                 }
                 return .array(Array(items[start..<end]))
             default:
                 throw LanguageError(
-                    "TypeError", "an array index must be a whole number or a range, not \(describeKind(indices[0]))", at: span)
+                    .typeError, "an array index must be a whole number or a range, not \(describeKind(indices[0]))", at: span)
             }
         case .string(let text):
             guard indices.count == 1, case .int(let position) = indices[0] else {
-                throw LanguageError("TypeError", "a string takes one whole-number index", at: span)
+                throw LanguageError(.typeError, "a string takes one whole-number index", at: span)
             }
             let characters = Array(text)
             let resolved = position < 0 ? characters.count + position : position
             guard resolved >= 0 && resolved < characters.count else {
-                throw LanguageError("ValueError", "index \(position) is out of range for a string of \(characters.count) characters", at: span)
+                throw LanguageError(.valueError, "index \(position) is out of range for a string of \(characters.count) characters", at: span)
             }
             return .string(String(characters[resolved]))
         default:
@@ -107,7 +107,7 @@ extension Evaluator {
                 return try callBuiltin(
                     builtin, indices.map { CallArgument(label: nil, value: $0, span: span) }, receiver: container, span: span)
             }
-            throw LanguageError("TypeError", "\(describeKind(container)) cannot be indexed", at: span)
+            throw LanguageError(.typeError, "\(describeKind(container)) cannot be indexed", at: span)
         }
     }
 
@@ -121,7 +121,7 @@ extension Evaluator {
             case .float(let number) where number == number.rounded() && abs(number) < 9e15: return .at(Int(number))
             default:
                 throw LanguageError(
-                    "TypeError", "a tensor index must be a whole number, a range or '..', not \(describeKind(index))",
+                    .typeError, "a tensor index must be a whole number, a range or '..', not \(describeKind(index))",
                     at: span)
             }
         }

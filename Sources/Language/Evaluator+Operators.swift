@@ -9,7 +9,7 @@ extension Evaluator {
     func unary(_ op: UnaryOperator, _ operand: Value, span: SourceSpan) throws -> Value {
         switch (op, operand) {
         case (.negate, .int(let value)):
-            guard value != Int.min else { throw LanguageError("ValueError", "the whole number is too large to negate", at: span) }
+            guard value != Int.min else { throw LanguageError(.valueError, "the whole number is too large to negate", at: span) }
             return .int(-value)
         case (.negate, .float(let value)): return .float(-value)
         case (.plus, .int), (.plus, .float), (.plus, .tensor): return operand
@@ -19,7 +19,7 @@ extension Evaluator {
         case (.not, .bool(let value)): return .bool(!value)
         case (.not, .tensor(let tensor)) where tensor.count == 1: return .bool(tensor.toDoubles()[0] == 0)
         default:
-            throw LanguageError("TypeError", "'\(op.rawValue)' cannot be applied to \(describeKind(operand))", at: span)
+            throw LanguageError(.typeError, "'\(op.rawValue)' cannot be applied to \(describeKind(operand))", at: span)
         }
     }
 
@@ -62,13 +62,13 @@ extension Evaluator {
         }
         if op == .add, case .array = left { hint = "; use tensor(...) to add elementwise, or append to grow the array" }
         throw LanguageError(
-            "TypeError", "'\(op.rawValue)' cannot combine \(describeKind(left)) and \(describeKind(right))" + hint, at: span)
+            .typeError, "'\(op.rawValue)' cannot combine \(describeKind(left)) and \(describeKind(right))" + hint, at: span)
     }
 
     func intArithmetic(_ op: BinaryOperator, _ a: Int, _ b: Int, span: SourceSpan) throws -> Value {
         func checked(_ result: (Int, Bool)) throws -> Value {
             if result.1 {
-                throw LanguageError("ValueError", "whole-number overflow in \(a) \(op.rawValue) \(b); use floats for numbers this large", at: span)
+                throw LanguageError(.valueError, "whole-number overflow in \(a) \(op.rawValue) \(b); use floats for numbers this large", at: span)
             }
             return .int(result.0)
         }
@@ -79,14 +79,14 @@ extension Evaluator {
         case .divide:
             guard b != 0 else {
                 throw LanguageError(
-                    "ValueError", "division by zero: \(a) / 0 (with floats, \(a).0 / 0 gives \(a == 0 ? "nan" : a > 0 ? "inf" : "-inf"))",
+                    .valueError, "division by zero: \(a) / 0 (with floats, \(a).0 / 0 gives \(a == 0 ? "nan" : a > 0 ? "inf" : "-inf"))",
                     at: span)
             }
             return .float(Double(a) / Double(b))
         case .remainder:
-            guard b != 0 else { throw LanguageError("ValueError", "remainder by zero: \(a) % 0", at: span) }
+            guard b != 0 else { throw LanguageError(.valueError, "remainder by zero: \(a) % 0", at: span) }
             return try checked(a.remainderReportingOverflow(dividingBy: b))
-        case .matmul: throw LanguageError("TypeError", "'@' multiplies matrices (tensors), not numbers; use '*'", at: span)
+        case .matmul: throw LanguageError(.typeError, "'@' multiplies matrices (tensors), not numbers; use '*'", at: span)
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return .bool(compare(op, a, b))
         }
     }
@@ -111,7 +111,7 @@ extension Evaluator {
         case .multiply: return .float(a * b)
         case .divide: return .float(a / b)
         case .remainder: return .float(a.truncatingRemainder(dividingBy: b))
-        case .matmul: throw LanguageError("TypeError", "'@' multiplies matrices (tensors), not numbers; use '*'", at: span)
+        case .matmul: throw LanguageError(.typeError, "'@' multiplies matrices (tensors), not numbers; use '*'", at: span)
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return .bool(compare(op, a, b))
         }
     }
@@ -149,7 +149,7 @@ extension Evaluator {
             case .divide: return .tensor(try a / b)
             case .matmul: return .tensor(try matmul(a, b))
             case .remainder:
-                throw LanguageError("TypeError", "'%' is for whole numbers, not tensors", at: span)
+                throw LanguageError(.typeError, "'%' is for whole numbers, not tensors", at: span)
             case .equal: return .tensor(try Tensors.equal(a, b))
             case .notEqual: return .tensor(try 1.0 - Tensors.equal(a, b))
             case .less: return .tensor(try less(a, b))
@@ -167,7 +167,7 @@ extension Evaluator {
         case .tensor(let tensor): return tensor
         case .int, .float, .bool, .array, .tuple: return try Convert.tensor(value, dtype: dtype.isFloatingPoint ? dtype : .float32)
         default:
-            throw LanguageError("TypeError", "cannot combine a tensor with \(describeKind(value))")
+            throw LanguageError(.typeError, "cannot combine a tensor with \(describeKind(value))")
         }
     }
 

@@ -53,9 +53,9 @@ final class Evaluator {
             }
             switch try exec(statement, globals) {
             case .normal: break
-            case .breakLoop(let span): throw LanguageError("SyntaxError", "'break' outside a loop", at: span)
-            case .continueLoop(let span): throw LanguageError("SyntaxError", "'continue' outside a loop", at: span)
-            case .returned(_, let span): throw LanguageError("SyntaxError", "'return' outside a function", at: span)
+            case .breakLoop(let span): throw LanguageError(.syntaxError, "'break' outside a loop", at: span)
+            case .continueLoop(let span): throw LanguageError(.syntaxError, "'continue' outside a loop", at: span)
+            case .returned(_, let span): throw LanguageError(.syntaxError, "'return' outside a function", at: span)
             }
         }
         return last
@@ -145,15 +145,15 @@ final class Evaluator {
         switch sequence {
         case .range(let lower, let upper, let closed):
             guard let lower, let upper else {
-                throw LanguageError("ValueError", "a loop needs a range with both ends, such as 0..<10", at: span)
+                throw LanguageError(.valueError, "a loop needs a range with both ends, such as 0..<10", at: span)
             }
             if closed && upper < lower || !closed && upper < lower {
                 throw LanguageError(
-                    "ValueError", "the range \(Value.range(lower: lower, upper: upper, closed: closed).text) runs backwards: its start must not be above its end",
+                    .valueError, "the range \(Value.range(lower: lower, upper: upper, closed: closed).text) runs backwards: its start must not be above its end",
                     at: span)
             }
             if closed && upper == Int.max {
-                throw LanguageError("ValueError", "the range is too long to loop over", at: span)
+                throw LanguageError(.valueError, "the range is too long to loop over", at: span)
             }
             var index = lower
             let end = closed ? upper + 1 : upper
@@ -171,7 +171,7 @@ final class Evaluator {
             }
         case .tensor(let tensor):
             guard tensor.rank >= 1 else {
-                throw LanguageError("TypeError", "cannot loop over a tensor with no axes (a single number)", at: span)
+                throw LanguageError(.typeError, "cannot loop over a tensor with no axes (a single number)", at: span)
             }
             for index in 0..<tensor.shape[0] {
                 let row = try tensor.index([.at(index)])
@@ -179,7 +179,7 @@ final class Evaluator {
             }
         default:
             throw LanguageError(
-                "TypeError", "cannot loop over \(describeKind(sequence)): loop over a range, an array or a tensor", at: span)
+                .typeError, "cannot loop over \(describeKind(sequence)): loop over a range, an array or a tensor", at: span)
         }
         return .normal
     }
@@ -191,11 +191,11 @@ final class Evaluator {
             if failure.span == nil { failure.span = span }
             return failure
         case let failure as TensorError:
-            return LanguageError(failure.kind, failure.description, at: span)
+            return LanguageError(ErrorKind(named: failure.kind), failure.description, at: span)
         case let failure as NeuralNetworkError:
-            return LanguageError(failure.kind, failure.description, at: span)
+            return LanguageError(ErrorKind(named: failure.kind), failure.description, at: span)
         default:
-            return LanguageError("ValueError", "\(error)", at: span)
+            return LanguageError(.valueError, "\(error)", at: span)
         }
     }
 }

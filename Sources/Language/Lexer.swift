@@ -54,7 +54,7 @@ struct Lexer {
     }
 
     func error(_ message: String, _ start: Int, _ end: Int? = nil) -> LanguageError {
-        LanguageError("SyntaxError", message, at: SourceSpan(file: file, start: start, end: end ?? start + 1))
+        LanguageError(.syntaxError, message, at: SourceSpan(file: file, start: start, end: end ?? start + 1))
     }
 
     static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {

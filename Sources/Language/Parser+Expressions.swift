@@ -231,7 +231,7 @@ extension Parser {
                 if !parser.accept(",") { break }
             }
             if parser.current.kind == .end {
-                throw LanguageError("SyntaxError", "the call's '(' is never closed: add ')'", at: parser.span(open))
+                throw LanguageError(.syntaxError, "the call's '(' is never closed: add ')'", at: parser.span(open))
             }
             _ = try parser.expect(")", "',' or ')' in the argument list")
             return arguments
@@ -259,7 +259,7 @@ extension Parser {
                     inner.endName = "the interpolation"
                     inner.skipNewlines()
                     if inner.current.kind == .end {
-                        throw LanguageError("SyntaxError", "empty interpolation \\(): put a value inside", at: span(from: start - 2, to: end + 1))
+                        throw LanguageError(.syntaxError, "empty interpolation \\(): put a value inside", at: span(from: start - 2, to: end + 1))
                     }
                     let expression = try inner.parseExpression()
                     if inner.current.kind != .end {
@@ -302,7 +302,7 @@ extension Parser {
                         items.append(try parser.parseExpression())
                     }
                     if parser.current.kind == .end {
-                        throw LanguageError("SyntaxError", "'(' is never closed: add ')'", at: parser.span(token))
+                        throw LanguageError(.syntaxError, "'(' is never closed: add ')'", at: parser.span(token))
                     }
                     let close = try parser.expect(")", "')' to close '('")
                     let whole = parser.span(from: token.start, to: close.end)
@@ -319,7 +319,7 @@ extension Parser {
                         if !parser.accept(",") { break }
                     }
                     if parser.current.kind == .end {
-                        throw LanguageError("SyntaxError", "'[' is never closed: add ']'", at: parser.span(token))
+                        throw LanguageError(.syntaxError, "'[' is never closed: add ']'", at: parser.span(token))
                     }
                     let close = try parser.expect("]", "',' or ']' in the array")
                     return Expr(kind: .array(items), span: parser.span(from: token.start, to: close.end))

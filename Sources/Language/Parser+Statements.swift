@@ -53,14 +53,14 @@ extension Parser {
                 }
                 if token.kind == .end {
                     throw LanguageError(
-                        "SyntaxError", "the body of \(owner) is missing its closing '}'", at: parser.span(open))
+                        .syntaxError, "the body of \(owner) is missing its closing '}'", at: parser.span(open))
                 }
                 statements.append(try parser.parseStatement())
                 let after = parser.current
                 if after.kind == .newline || after.is(";") || after.is("}") { continue }
                 if after.kind == .end {
                     throw LanguageError(
-                        "SyntaxError", "the body of \(owner) is missing its closing '}'", at: parser.span(open))
+                        .syntaxError, "the body of \(owner) is missing its closing '}'", at: parser.span(open))
                 }
                 throw parser.error("expected a new line or ';' after the statement, found \(parser.describe(after))", at: after)
             }
@@ -191,7 +191,7 @@ extension Parser {
             for item in items { try checkAssignable(item) }
         default:
             throw LanguageError(
-                "SyntaxError", "cannot assign to this expression: assign to a variable, a member or an element",
+                .syntaxError, "cannot assign to this expression: assign to a variable, a member or an element",
                 at: target.span)
         }
     }

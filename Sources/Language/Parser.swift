@@ -59,9 +59,9 @@ struct Parser {
         let token = token ?? current
         if token.kind == .end {
             let text = message.replacing(", found the end of the cell", with: ", but \(endName) ended")
-            return LanguageError("SyntaxError", text, at: span(from: token.start, to: token.start + 1))
+            return LanguageError(.syntaxError, text, at: span(from: token.start, to: token.start + 1))
         }
-        return LanguageError("SyntaxError", message, at: span(token))
+        return LanguageError(.syntaxError, message, at: span(token))
     }
 
     /// What the end of the tokens is the end of, for messages.

@@ -13,7 +13,8 @@ import Tensors
     import Darwin
 #endif
 
-public final class Runtime: @unchecked Sendable {
+/// Belongs to its interpreter and, like it, to one thread at a time.
+public final class Runtime {
     public let library: Library
     /// The running cell's link to the front end; a quiet one between cells.
     var context: any ExecutionContext = SilentContext()
@@ -47,12 +48,12 @@ public final class Runtime: @unchecked Sendable {
     }
 
     /// Shows display-layer output, with an id that later `update` calls replace in place.
-    public func publish(_ output: DisplayOutput, id: String? = nil) {
-        context.display(RichOutput.kernelBundle(output), id: id)
+    public func publish(_ output: MIMEBundle, id: String? = nil) {
+        context.display(output, id: id)
     }
 
-    public func update(_ output: DisplayOutput, id: String) {
-        context.updateDisplay(RichOutput.kernelBundle(output), id: id)
+    public func update(_ output: MIMEBundle, id: String) {
+        context.updateDisplay(output, id: id)
     }
 
     public func updateDisplay(_ value: Value, id: String) throws {
@@ -65,8 +66,8 @@ public final class Runtime: @unchecked Sendable {
         do {
             return try context.input(prompt: prompt, password: password)
         } catch {
-            if error.name == "KeyboardInterrupt" { throw LanguageError("KeyboardInterrupt", "interrupted") }
-            throw LanguageError(error.name, error.value.isEmpty ? "no input is available" : error.value)
+            if error.name == "KeyboardInterrupt" { throw LanguageError(.keyboardInterrupt, "interrupted") }
+            throw LanguageError(ErrorKind(rawValue: error.name) ?? .stdinNotImplemented, error.value.isEmpty ? "no input is available" : error.value)
         }
     }
 
@@ -104,12 +105,12 @@ public final class Runtime: @unchecked Sendable {
     /// loop iteration, call and tensor operation; cheap.
     public func checkInterrupt() throws {
         if context.isInterruptRequested || InterruptFlag.isRaised {
-            throw LanguageError("KeyboardInterrupt", "interrupted: the cell stopped here, and the variables set before keep their values")
+            throw LanguageError(.keyboardInterrupt, "interrupted: the cell stopped here, and the variables set before keep their values")
         }
         if let deadline {
             checks &+= 1
             if checks & 63 == 0 && Runtime.now() > deadline {
-                throw LanguageError("TimeoutError", "the program ran past its time limit")
+                throw LanguageError(.timeoutError, "the program ran past its time limit")
             }
         }
     }
@@ -129,13 +130,13 @@ public final class Runtime: @unchecked Sendable {
     /// language reads and writes only below the notebook.
     public func resolve(_ path: String, span: SourceSpan) throws -> String {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        if path.isEmpty { throw LanguageError("ValueError", "an empty file name", at: span) }
+        if path.isEmpty { throw LanguageError(.valueError, "an empty file name", at: span) }
         if path.hasPrefix("/") || path.hasPrefix("~") {
             throw LanguageError(
-                "ValueError", "'\(path)' is not inside the notebook's folder: use a path relative to it", at: span)
+                .valueError, "'\(path)' is not inside the notebook's folder: use a path relative to it", at: span)
         }
         if parts.contains("..") {
-            throw LanguageError("ValueError", "'\(path)' leaves the notebook's folder ('..' is not allowed)", at: span)
+            throw LanguageError(.valueError, "'\(path)' leaves the notebook's folder ('..' is not allowed)", at: span)
         }
         return directory == "." ? path : directory + "/" + path
     }

@@ -16,7 +16,11 @@ import Tensors
 #endif
 
 /// The Tensorcell language, serving one kernel session.
-public final class Interpreter: KernelInterpreter, @unchecked Sendable {
+///
+/// Not Sendable: it belongs to the kernel's shell thread. A cell runs on a thread of its own with
+/// a large stack while the shell thread waits for it (`onLargeStack`), so only one thread
+/// touches it at a time. Interrupts arrive through `InterruptFlag`, which cells poll.
+public final class Interpreter: KernelInterpreter {
     let library: Library
     let runtime: Runtime
     var globals: Scope
@@ -58,7 +62,11 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
 
     public var debugging: (any LanguageDebugging)? { debugger }
 
-    public func interrupt() { debugger.interrupt() }
+    /// Wakes a cell stopped in the debugger, so it ends at once; a running cell polls the flag.
+    public var interruptHandle: InterruptHandle {
+        let debugger = debugger
+        return InterruptHandle { debugger.interrupt() }
+    }
 
     /// Runs a cell: its magics, then its code; the result through the display layer.
     func runCell(_ code: String, name: String, path: String? = nil) -> ExecutionOutcome {
@@ -77,7 +85,7 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
                     runtime.print("Every variable and the history are cleared.\n")
                 case "seed":
                     guard let seed = Int(magic.argument.trimmingCharacters(in: " ")), seed >= 0 else {
-                        throw LanguageError("ValueError", "%seed needs a whole number ≥ 0, such as %seed 42", at: magic.span)
+                        throw LanguageError(.valueError, "%seed needs a whole number ≥ 0, such as %seed 42", at: magic.span)
                     }
                     runtime.seed = UInt64(seed)
                     runtime.draws = 0
@@ -113,7 +121,7 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
     }
 
     func executionError(_ failure: LanguageError) -> ExecutionError {
-        ExecutionError(name: failure.kind, value: failure.message, traceback: failure.traceback(colors: true))
+        ExecutionError(name: failure.kind.name, value: failure.message, traceback: failure.traceback(colors: true))
     }
 
     public func evaluate(_ expression: String) -> ExecutionOutcome {
@@ -169,7 +177,7 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
             let span = SourceSpan(file: file, start: offset, end: offset + line.unicodeScalars.count)
             guard Interpreter.magicNames.contains(name) else {
                 throw LanguageError(
-                    "SyntaxError",
+                    .syntaxError,
                     "unknown magic %\(name); the magics are %who, %reset, %time and %seed"
                         + didYouMean("%" + name, among: Interpreter.magicNames.map { "%" + $0 }),
                     at: span)
@@ -192,7 +200,7 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
         let table = RecordTable(
             columns: ["Name", "Kind", "Shape", "Parameters"], rows: rows,
             caption: names.isEmpty ? "No variables yet" : "\(names.count) variable\(names.count == 1 ? "" : "s")")
-        return RichOutput.kernelBundle(DisplayOutput(table.mimeBundle()))
+        return table.mimeBundle()
     }
 
     // MARK: Front-end help
@@ -250,6 +258,9 @@ public final class Interpreter: KernelInterpreter, @unchecked Sendable {
     }
 }
 
+/// The body a large-stack thread runs. Unchecked because the body is not Sendable: it is
+/// handed to the new thread while its creator blocks in `pthread_join`, so it never runs
+/// alongside the thread it came from.
 final class LargeStackBox: @unchecked Sendable {
     let body: () -> Void
     init(_ body: @escaping () -> Void) { self.body = body }

@@ -1,6 +1,7 @@
 // The values a program computes with: numbers, strings, collections, tensors, functions and the
 // engine's objects (layers, optimizers, trainers, pictures).
 
+import Interchange
 import NeuralNetworks
 import Tensors
 
@@ -71,23 +72,12 @@ public protocol ScriptObject: AnyObject {
     /// The `text/plain` form.
     var plainText: String { get }
     /// The rich form shown as a cell's result or by `display`; nil shows `plainText` only.
-    func richDisplay() throws -> DisplayOutput?
+    func richDisplay() throws -> MIMEBundle?
 }
 
 extension ScriptObject {
     public var typeNames: [String] { [typeName] }
-    public func richDisplay() throws -> DisplayOutput? { nil }
-}
-
-/// Rich output in the display layer's terms (MIME type to text), before it becomes a kernel bundle.
-public struct DisplayOutput: Sendable {
-    public var data: [String: String]
-    public var metadata: [String: [String: Int]]
-
-    public init(data: [String: String], metadata: [String: [String: Int]] = [:]) {
-        self.data = data
-        self.metadata = metadata
-    }
+    public func richDisplay() throws -> MIMEBundle? { nil }
 }
 
 /// A user function, a closure, a builtin, or a method bound to its receiver.
@@ -163,19 +153,7 @@ extension Value {
     }
 }
 
-func quote(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\t": result += "\\t"
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
-}
+func quote(_ text: String) -> String { JSON.quoted(text) }
 
 /// Swift's shortest round-trip form, with `inf` and `nan` as a learner reads them.
 func formatFloat(_ value: Double) -> String {

@@ -43,15 +43,15 @@ for (name, chart) in Gallery.charts {
 for (name, table) in Gallery.tables {
     let bundle = table.mimeBundle()
     for (type, suffix) in [("text/html", "html"), ("text/plain", "txt"), ("text/markdown", "md")] {
-        if let text = bundle.data[type] { writeFile("\(folder)/\(name).\(suffix)", Array(text.utf8)) }
+        if let text = bundle.text(type) { writeFile("\(folder)/\(name).\(suffix)", Array(text.utf8)) }
     }
 }
 /// Every part of a bundle a person can open: SVG, PNG, HTML, Markdown and text.
 func writeBundle(_ name: String, _ bundle: MIMEBundle) {
-    if let svg = bundle.data["image/svg+xml"] { writeFile("\(folder)/\(name).svg", Array(svg.utf8)) }
+    if let svg = bundle.text("image/svg+xml") { writeFile("\(folder)/\(name).svg", Array(svg.utf8)) }
     if let png = bundle.pngBytes { writeFile("\(folder)/\(name).png", png) }
     for (type, suffix) in [("text/html", "html"), ("text/plain", "txt"), ("text/markdown", "md")] {
-        if let text = bundle.data[type] { writeFile("\(folder)/\(name).\(suffix)", Array(text.utf8)) }
+        if let text = bundle.text(type) { writeFile("\(folder)/\(name).\(suffix)", Array(text.utf8)) }
     }
 }
 

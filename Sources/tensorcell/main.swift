@@ -126,7 +126,10 @@ struct InstallKernelspec: ParsableCommand {
         ]
         try writeFile(directory + "/kernel.json", spec.serialized() + [UInt8(ascii: "\n")])
         for logo in kernelspecLogos {
-            try writeFile(directory + "/" + logo.name, decodeBase64(logo.base64))
+            guard let bytes = Base64.decode(logo.base64) else {
+                throw CommandFailure("the built-in logo \(logo.name) is not base64")
+            }
+            try writeFile(directory + "/" + logo.name, bytes)
         }
         print("Installed the tensorcell kernelspec in \(directory)")
     }
@@ -211,26 +214,6 @@ func writeFile(_ path: String, _ bytes: [UInt8]) throws {
     guard fwrite(bytes, 1, bytes.count, file) == bytes.count else {
         throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))")
     }
-}
-
-func decodeBase64(_ text: String) -> [UInt8] {
-    var table = [UInt8: UInt32]()
-    for (index, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
-        table[byte] = UInt32(index)
-    }
-    var output: [UInt8] = []
-    var buffer: UInt32 = 0
-    var bits = 0
-    for byte in text.utf8 {
-        guard let value = table[byte] else { continue }  // padding
-        buffer = buffer << 6 | value
-        bits += 6
-        if bits >= 8 {
-            bits -= 8
-            output.append(UInt8((buffer >> UInt32(bits)) & 0xFF))
-        }
-    }
-    return output
 }
 
 Tensorcell.main()

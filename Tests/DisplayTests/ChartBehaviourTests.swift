@@ -1,14 +1,15 @@
 import Testing
 
 @testable import Display
+@testable import tensorcell_gallery
 
 @Test func mimeBundleCarriesSVGPNGAndText() throws {
     let bundle = Gallery.lossCurves.mimeBundle()
     #expect(bundle.mimeTypes == ["image/png", "image/svg+xml", "text/plain"])
     #expect(bundle.plainText.hasPrefix("<LineChart \"Training history\": 2 series, 120 points>"))
-    #expect(bundle.data["image/svg+xml"]!.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+    #expect(bundle.text("image/svg+xml")!.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
     // Base64 of a PNG always starts with the encoded signature.
-    #expect(bundle.data["image/png"]!.hasPrefix("iVBORw0KGgo"))
+    #expect(bundle.text("image/png")!.hasPrefix("iVBORw0KGgo"))
     #expect(bundle.metadata["image/png"] == ["width": 640, "height": 400])
 }
 

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Display
+@testable import tensorcell_gallery
 
 @Test func graphColumnsFollowTheLongestPathAndLeavesSitBeforeTheirUse() {
     let layout = ComputationGraph.layOut(Gallery.computationGraph.nodes)

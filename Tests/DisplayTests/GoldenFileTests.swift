@@ -7,6 +7,7 @@ import Foundation
 import Testing
 
 @testable import Display
+@testable import tensorcell_gallery
 
 enum Golden {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
@@ -61,10 +62,10 @@ func chartMatchesGoldenFiles(name: String) throws {
 func tableMatchesGoldenFiles(name: String) throws {
     let table = try #require(Gallery.tables.first { $0.name == name }?.table)
     let bundle = table.mimeBundle()
-    try Golden.check(try #require(bundle.data["text/html"]), "\(name).html")
+    try Golden.check(try #require(bundle.text("text/html")), "\(name).html")
     try Golden.check(bundle.plainText + "\n", "\(name).txt")
     // Progress displays have no Markdown form; tables do (see tablesBundleHTMLMarkdownAndText).
-    if let markdown = bundle.data["text/markdown"] { try Golden.check(markdown + "\n", "\(name).md") }
+    if let markdown = bundle.text("text/markdown") { try Golden.check(markdown + "\n", "\(name).md") }
 }
 
 @Test func renderingTwiceGivesIdenticalBytes() throws {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Display
+@testable import tensorcell_gallery
 
 private let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Display
+@testable import tensorcell_gallery
 
 @Test func plainTextAlignsNumbersRightAndTextLeft() {
     let table = RecordTable(columns: ["name", "count"], rows: [[.text("a"), .integer(5)], [.text("long name"), .integer(12345)]])
@@ -73,12 +74,12 @@ import Testing
     #expect(progress.textBar(width: 8) == "[███·····] 38%")
     let bundle = progress.mimeBundle()
     #expect(bundle.plainText.hasPrefix("[███████████···················] 38%  epoch 2/4 · batch 5/10 · train loss 0.5"))
-    #expect(bundle.data["text/html"]!.contains("width:37.5%"))
+    #expect(bundle.text("text/html")!.contains("width:37.5%"))
     // One epoch is not yet a curve: no picture.
-    #expect(!bundle.data["text/html"]!.contains("<img"))
+    #expect(!bundle.text("text/html")!.contains("<img"))
     var later = progress
     later.metrics = [("train loss", [0.5, 0.3])]
-    #expect(later.mimeBundle().data["text/html"]!.contains("<img alt=\"loss curve\""))
+    #expect(later.mimeBundle().text("text/html")!.contains("<img alt=\"loss curve\""))
 }
 
 @Test func throttleLetsThroughAFewUpdatesASecondAndTheLast() {

@@ -34,7 +34,7 @@ final class RecordingTransport: KernelTransport {
 }
 
 /// An interpreter whose cells are one command a line, so each test says exactly what happens.
-final class ScriptedInterpreter: KernelInterpreter {
+final class ScriptedInterpreter: KernelInterpreter, Sendable {
     let interrupts = Atomic<Int>(0)
 
     var kernelDescription: KernelDescription {
@@ -93,7 +93,7 @@ final class ScriptedInterpreter: KernelInterpreter {
         return .complete
     }
 
-    func interrupt() { interrupts.add(1, ordering: .relaxed) }
+    var interruptHandle: InterruptHandle { InterruptHandle { self.interrupts.add(1, ordering: .relaxed) } }
 }
 
 /// Dispatch without sockets. Serialized because the interrupt flag is process-wide.

@@ -256,7 +256,7 @@ import Testing
                 _ = try parser.parseProgram()
                 outcome = .ok(nil)
             } catch let failure as LanguageError {
-                outcome = .error(ExecutionError(name: failure.kind, value: failure.message))
+                outcome = .error(ExecutionError(name: failure.kind.name, value: failure.message))
                 // The traceback quotes the source: it must not fail on any span.
                 #expect(!failure.traceback(colors: false).isEmpty)
             } catch {

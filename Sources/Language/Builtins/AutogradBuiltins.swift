@@ -57,13 +57,12 @@ extension Builtins {
             }
             let elements = inputs.reduce(0) { $0 + $1.count }
             guard elements <= 10_000 else {
-                throw args.error("inputs", "gradCheck nudges every element one by one: \(elements) elements are too many (at most 10,000)", kind: "ValueError")
+                throw args.error("inputs", "gradCheck nudges every element one by one: \(elements) elements are too many (at most 10,000)", kind: .valueError)
             }
             let step = try args.double("step"), tolerance = try args.double("tolerance")
             guard step > 0, tolerance >= 0 else { throw args.error("gradCheck needs step > 0 and tolerance ≥ 0") }
             let wide = try withNoGrad { try inputs.map { try $0.converted(to: .float64).detach() } }
             let report = try checkGradients(wide, step: step, tolerance: tolerance) { leaves in
-                try args.runtime.checkInterrupt()
                 let result = try args.call(function, leaves.map(Value.tensor))
                 switch result {
                 case .tensor(let tensor): return tensor

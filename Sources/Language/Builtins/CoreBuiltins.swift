@@ -73,12 +73,12 @@ public enum Builtins {
             "sleep", [.positional("seconds")], doc: "Waits the given number of seconds (an interrupt stops the wait).", example: "sleep(0.01)"
         ) { args in
             let seconds = try args.double("seconds")
-            guard seconds >= 0, seconds.isFinite else { throw args.error("seconds", "sleep needs a time ≥ 0, got \(seconds)", kind: "ValueError") }
+            guard seconds >= 0, seconds.isFinite else { throw args.error("seconds", "sleep needs a time ≥ 0, got \(seconds)", kind: .valueError) }
             let end = Runtime.now() + seconds
             while Runtime.now() < end {
                 try args.runtime.checkInterrupt()
                 if let deadline = args.runtime.deadline, Runtime.now() > deadline {
-                    throw LanguageError("TimeoutError", "the program ran past its time limit")
+                    throw LanguageError(.timeoutError, "the program ran past its time limit")
                 }
                 var request = timespec(tv_sec: 0, tv_nsec: Int(min(0.01, end - Runtime.now()).clamped(to: 0...0.01) * 1e9))
                 nanosleep(&request, nil)
@@ -106,7 +106,7 @@ public enum Builtins {
                 }
                 return .void
             }
-            guard args.has("x") else { throw args.error("log needs a value: log(loss: value) records it; log(x) takes a logarithm", kind: "TypeError") }
+            guard args.has("x") else { throw args.error("log needs a value: log(loss: value) records it; log(x) takes a logarithm", kind: .typeError) }
             if let number = args.value("x").number { return .float(Foundation_log(number)) }
             return .tensor(try args.tensor("x").log())
         }
@@ -133,13 +133,13 @@ public enum Builtins {
             let value = args.value("value")
             if case .string(let text) = value {
                 guard let number = Int(text.trimmingCharacters(in: " \n\t")) else {
-                    throw args.error("value", "'\(text)' is not a whole number", kind: "ValueError")
+                    throw args.error("value", "'\(text)' is not a whole number", kind: .valueError)
                 }
                 return .int(number)
             }
             let number = try args.double("value")
             guard number.isFinite, abs(number) < 9.2e18 else {
-                throw args.error("value", "\(formatFloat(number)) has no whole-number value", kind: "ValueError")
+                throw args.error("value", "\(formatFloat(number)) has no whole-number value", kind: .valueError)
             }
             return .int(Int(number))
         }
@@ -148,7 +148,7 @@ public enum Builtins {
         ) { args in
             if case .string(let text) = args.value("value") {
                 guard let number = Double(text.trimmingCharacters(in: " \n\t")) else {
-                    throw args.error("value", "'\(text)' is not a number", kind: "ValueError")
+                    throw args.error("value", "'\(text)' is not a number", kind: .valueError)
                 }
                 return .float(number)
             }
@@ -190,7 +190,7 @@ public enum Builtins {
             var end = 0
             if args.has("end") { end = try args.int("end") } else { (start, end) = (0, start) }
             let step = try args.int("step")
-            guard step != 0 else { throw args.error("step", "step cannot be 0", kind: "ValueError") }
+            guard step != 0 else { throw args.error("step", "step cannot be 0", kind: .valueError) }
             let count = step > 0 ? max(0, (end - start + step - 1) / step) : max(0, (start - end - step - 1) / -step)
             guard count <= 10_000_000 else { throw args.error("a range of \(count) numbers is too long for an array; loop over start..<end instead") }
             return .array((0..<count).map { .int(start + $0 * step) })
@@ -213,7 +213,7 @@ public enum Builtins {
         ) { args in
             switch args.value("x") {
             case .int(let number):
-                guard number != Int.min else { throw args.error("x", "too large", kind: "ValueError") }
+                guard number != Int.min else { throw args.error("x", "too large", kind: .valueError) }
                 return .int(Swift.abs(number))
             case .float(let number): return .float(Swift.abs(number))
             default: return .tensor(try args.tensor("x").abs())
@@ -230,7 +230,7 @@ public enum Builtins {
             doc: "A number rounded to the given number of decimal digits.", example: "round(3.14159, digits: 2)\nround(2.5)\nround(tensor([1.4, 1.6]))"
         ) { args in
             let digits = try args.int("digits")
-            guard (0...15).contains(digits) else { throw args.error("digits", "digits must be from 0 to 15", kind: "ValueError") }
+            guard (0...15).contains(digits) else { throw args.error("digits", "digits must be from 0 to 15", kind: .valueError) }
             var scale = 1.0
             for _ in 0..<digits { scale *= 10 }
             if case .int(let number) = args.value("x") { return .int(number) }
@@ -250,11 +250,11 @@ public enum Builtins {
             return .bool(true)
         }
         library.addProperty("Array", "first", doc: "The first item.") { value in
-            guard case .array(let items) = value, let first = items.first else { throw LanguageError("ValueError", "the array is empty") }
+            guard case .array(let items) = value, let first = items.first else { throw LanguageError(.valueError, "the array is empty") }
             return first
         }
         library.addProperty("Array", "last", doc: "The last item.") { value in
-            guard case .array(let items) = value, let last = items.last else { throw LanguageError("ValueError", "the array is empty") }
+            guard case .array(let items) = value, let last = items.last else { throw LanguageError(.valueError, "the array is empty") }
             return last
         }
         library.addMethod("Array", "append", [.positional("item")], doc: "Adds an item at the end (of the array a variable holds).", example: "var losses = [0.9]\nlosses.append(0.5)\nlosses") { args in
@@ -267,7 +267,6 @@ public enum Builtins {
             guard case .array(let items) = args.receiver else { return .void }
             let function = args.value("transform")
             return .array(try items.map { item in
-                try args.runtime.checkInterrupt()
                 return try args.call(function, [item])
             })
         }
@@ -297,7 +296,7 @@ public enum Builtins {
             guard case .array(let items) = args.receiver else { return .void }
             if items.allSatisfy({ $0.number != nil }) { return .array(items.sorted { $0.number! < $1.number! }) }
             let strings = try items.map { item -> String in
-                guard case .string(let text) = item else { throw args.error("sorted needs all numbers or all strings", kind: "TypeError") }
+                guard case .string(let text) = item else { throw args.error("sorted needs all numbers or all strings", kind: .typeError) }
                 return text
             }
             return .array(strings.sorted().map(Value.string))
@@ -332,7 +331,7 @@ public enum Builtins {
             return .bool(part.isEmpty || text.contains(part))
         }
         library.addProperty("Range", "count", doc: "The number of whole numbers in the range.") { value in
-            guard case .range(let lower?, let upper?, let closed) = value else { throw LanguageError("ValueError", "an open range has no count") }
+            guard case .range(let lower?, let upper?, let closed) = value else { throw LanguageError(.valueError, "an open range has no count") }
             return .int(max(0, upper - lower + (closed ? 1 : 0)))
         }
         for kind in ["Int", "Float"] {
@@ -349,10 +348,10 @@ public enum Builtins {
         case .array(let items), .tuple(let items): return items
         case .range(let lower?, let upper?, let closed):
             let end = closed ? upper + 1 : upper
-            guard end - lower <= 10_000_000 else { throw args.error(name, "the range is too long", kind: "ValueError") }
+            guard end - lower <= 10_000_000 else { throw args.error(name, "the range is too long", kind: .valueError) }
             return lower < end ? (lower..<end).map(Value.int) : []
         case .tensor(let tensor):
-            guard let rows = tensor.shape.first else { throw args.error(name, "a tensor with no axes has no items", kind: "TypeError") }
+            guard let rows = tensor.shape.first else { throw args.error(name, "a tensor with no axes has no items", kind: .typeError) }
             return try (0..<rows).map { .tensor(try tensor.index([.at($0)])) }
         case .string(let text): return text.map { .string(String($0)) }
         default: throw args.error(name, "expected an array, a range or a tensor, not \(describeKind(value))")
@@ -392,10 +391,10 @@ public final class HistoryObject: ScriptObject {
             .joined(separator: ", ")
     }
 
-    public func richDisplay() throws -> DisplayOutput? {
+    public func richDisplay() throws -> MIMEBundle? {
         guard !series.isEmpty else { return nil }
-        var output = DisplayOutput(Visualize.plot(history: series, title: nil, xLabel: "step"))
-        output.data["text/plain"] = plainText
+        var output = Visualize.plot(history: series, title: nil, xLabel: "step")
+        output.setText(plainText, for: "text/plain")
         return output
     }
 }

@@ -15,7 +15,7 @@ extension Builtins {
         library.topic = "Display"
         let title = Parameter.labelled("title", default: .void)
 
-        func picture(_ bundle: Display.MIMEBundle, _ kind: String) -> Value { .object(Picture(bundle, kind: kind)) }
+        func picture(_ bundle: MIMEBundle, _ kind: String) -> Value { .object(Picture(bundle, kind: kind)) }
 
         func model(_ args: Arguments, _ name: String) throws -> Layer {
             try args.object(name, as: Layer.self, expected: "a model (a layer or a Sequential)")
@@ -47,7 +47,7 @@ extension Builtins {
             case .void: break
             case .object(let object):
                 if let history = object as? HistoryObject {
-                    guard !history.series.isEmpty else { throw args.error("data", "the history is empty: record values with log(loss: value) first", kind: "ValueError") }
+                    guard !history.series.isEmpty else { throw args.error("data", "the history is empty: record values with log(loss: value) first", kind: .valueError) }
                     return picture(Visualize.plot(history: history.series, title: chartTitle, logScale: logScale, xLabel: try args.stringIfPresent("xLabel") ?? "step"), "Chart")
                 }
                 if let holder = object as? TrainingHistoryHolder {
@@ -61,10 +61,10 @@ extension Builtins {
                 guard case .tuple(let pair) = item, case .string(let name) = pair[0] else { continue }
                 series.append((name, try numbers(pair[1], args, "series")))
             }
-            guard !series.isEmpty else { throw args.error("plot needs something to draw: plot(history()), plot(values) or plot(name: values)", kind: "TypeError") }
+            guard !series.isEmpty else { throw args.error("plot needs something to draw: plot(history()), plot(values) or plot(name: values)", kind: .typeError) }
             let x = args.has("x") ? try numbers(args.value("x"), args, "x") : nil
             if let x, let longest = series.map(\.y.count).max(), x.count != longest {
-                throw args.error("x", "x has \(x.count) values but the series have \(longest)", kind: "ShapeError")
+                throw args.error("x", "x has \(x.count) values but the series have \(longest)", kind: .shapeError)
             }
             return picture(
                 Visualize.plot(
@@ -87,7 +87,7 @@ extension Builtins {
         ) { args in
             let values = try args.tensor("values")
             let bins = try args.int("bins")
-            guard bins >= 1 && bins <= 10_000 else { throw args.error("bins", "bins must be from 1 to 10000", kind: "ValueError") }
+            guard bins >= 1 && bins <= 10_000 else { throw args.error("bins", "bins must be from 1 to 10000", kind: .valueError) }
             return picture(try visualize(args) { try Visualize.histogram(values, bins: bins, title: try args.stringIfPresent("title")) }, "Chart")
         }
         library.add(
@@ -106,7 +106,7 @@ extension Builtins {
             let images = try args.tensor("images")
             let labels = try args.tensorIfPresent("labels")
             let columns = try args.intIfPresent("columns")
-            if let columns, columns < 1 { throw args.error("columns", "columns must be at least 1", kind: "ValueError") }
+            if let columns, columns < 1 { throw args.error("columns", "columns must be at least 1", kind: .valueError) }
             return picture(try visualize(args) { try Visualize.images(images, labels: labels, columns: columns, title: try args.stringIfPresent("title")) }, "Chart")
         }
         library.add(
@@ -118,8 +118,7 @@ extension Builtins {
             let points = try args.tensor("points")
             let labels = try args.tensor("labels")
             let resolution = try args.int("resolution")
-            guard (2...400).contains(resolution) else { throw args.error("resolution", "resolution must be from 2 to 400", kind: "ValueError") }
-            try args.runtime.checkInterrupt()
+            guard (2...400).contains(resolution) else { throw args.error("resolution", "resolution must be from 2 to 400", kind: .valueError) }
             return picture(try visualize(args) { try Visualize.boundary(network, points, labels, resolution: resolution, title: try args.stringIfPresent("title")) }, "Chart")
         }
         library.add(
@@ -224,7 +223,7 @@ extension Builtins {
             }
         case .range(let lower?, let upper?, let closed):
             let end = closed ? upper + 1 : upper
-            guard end - lower <= 1_000_000 else { throw args.error(name, "the range is too long to plot", kind: "ValueError") }
+            guard end - lower <= 1_000_000 else { throw args.error(name, "the range is too long to plot", kind: .valueError) }
             return lower < end ? (lower..<end).map(Double.init) : []
         default:
             throw args.error(name, "expected numbers (a tensor or an array), not \(describeKind(value))")

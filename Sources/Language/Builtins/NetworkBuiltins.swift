@@ -67,7 +67,7 @@ enum Networks {
                 name,
                 "unknown activation '\(text)'" + (didYouMean(text, among: activationNames).isEmpty
                     ? ": use one of \(activationNames.joined(separator: ", "))" : didYouMean(text, among: activationNames)),
-                kind: "ValueError")
+                kind: .valueError)
         }
     }
 
@@ -134,7 +134,7 @@ enum Networks {
             return try body()
         } catch let failure as NeuralNetworkError {
             let message = resolved == given ? failure.description : failure.description.replacing(resolved, with: given)
-            throw LanguageError(failure.kind, message)
+            throw LanguageError(ErrorKind(named: failure.kind), message)
         }
     }
 }

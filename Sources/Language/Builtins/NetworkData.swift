@@ -30,13 +30,13 @@ extension Builtins {
                 let hint = didYouMean(name, among: datasetNames)
                 throw args.error(
                     "name", "no data set named '\(name)'" + (hint.isEmpty ? "; the data sets are " + datasetNames.joined(separator: ", ") : hint),
-                    kind: "ValueError")
+                    kind: .valueError)
             }
             let n = try args.int("n")
-            guard n > 0, n <= 10_000_000 else { throw args.error("n", "n must be from 1 to 10,000,000, got \(n)", kind: "ValueError") }
+            guard n > 0, n <= 10_000_000 else { throw args.error("n", "n must be from 1 to 10,000,000, got \(n)", kind: .valueError) }
             let classes = try args.intIfPresent("classes")
             if let classes, classes < 1 || classes > 10_000 {
-                throw args.error("classes", "classes must be from 1 to 10,000, got \(classes)", kind: "ValueError")
+                throw args.error("classes", "classes must be from 1 to 10,000, got \(classes)", kind: .valueError)
             }
             let data = try Datasets.named(
                 name, n: n, noise: try args.doubleIfPresent("noise"), classes: classes, seed: try Networks.seed(args))
@@ -67,7 +67,7 @@ extension Builtins {
             case "digits": return .array((0...9).map { .string(String($0)) })
             default:
                 guard datasetNames.contains(name) else {
-                    throw args.error("name", "no data set named '\(name)'" + didYouMean(name, among: datasetNames), kind: "ValueError")
+                    throw args.error("name", "no data set named '\(name)'" + didYouMean(name, among: datasetNames), kind: .valueError)
                 }
                 return .array([])
             }
@@ -79,7 +79,7 @@ extension Builtins {
         ) { args in
             let fraction = try args.double("fraction")
             guard fraction > 0, fraction < 1 else {
-                throw args.error("fraction", "fraction is the part held out, between 0 and 1, got \(formatFloat(fraction))", kind: "ValueError")
+                throw args.error("fraction", "fraction is the part held out, between 0 and 1, got \(formatFloat(fraction))", kind: .valueError)
             }
             let data = try Dataset(features: try args.tensor("x"), targets: try args.tensor("y"))
             let parts = try data.split(validation: fraction, seed: try Networks.seed(args))
@@ -92,7 +92,7 @@ extension Builtins {
             example: "let (x, y) = dataset(\"xor\", n: 10, seed: 0)\nfor (xb, yb) in batches(x, y, size: 4, seed: 1) { print(xb.shape, yb.shape) }"
         ) { args in
             let size = try args.int("size")
-            guard size > 0 else { throw args.error("size", "the batch size must be at least 1, got \(size)", kind: "ValueError") }
+            guard size > 0 else { throw args.error("size", "the batch size must be at least 1, got \(size)", kind: .valueError) }
             let data = try Dataset(features: try args.tensor("x"), targets: try args.tensor("y"))
             let shuffle = try args.bool("shuffle")
             let parts = try data.batches(size: size, shuffle: shuffle, seed: shuffle ? try Networks.seed(args) : nil)
@@ -136,7 +136,7 @@ extension Builtins {
             }
             let delimiter = try args.string("delimiter")
             guard delimiter.count == 1, let separator = delimiter.first else {
-                throw args.error("delimiter", "the delimiter is one character, such as \",\" or \";\"", kind: "ValueError")
+                throw args.error("delimiter", "the delimiter is one character, such as \",\" or \";\"", kind: .valueError)
             }
             let header = try args.bool("header")
             let data = try Networks.fileErrors(given, resolved) {
@@ -151,13 +151,13 @@ extension Builtins {
         ) { args in
             let (given, resolved) = try Networks.path(args)
             let x = try args.tensor("x"), y = try args.tensor("y")
-            guard x.rank == 2 || x.rank == 1 else { throw args.error("x", "saveCSV writes rows: x must be [rows, columns], got \(shapeText(x.shape))", kind: "ShapeError") }
+            guard x.rank == 2 || x.rank == 1 else { throw args.error("x", "saveCSV writes rows: x must be [rows, columns], got \(shapeText(x.shape))", kind: .shapeError) }
             guard y.rank == 1 || (y.rank == 2 && y.shape[1] == 1) else {
-                throw args.error("y", "saveCSV writes one target column: y must be [rows] or [rows, 1], got \(shapeText(y.shape))", kind: "ShapeError")
+                throw args.error("y", "saveCSV writes one target column: y must be [rows] or [rows, 1], got \(shapeText(y.shape))", kind: .shapeError)
             }
             let rows = x.shape[0], columns = x.rank == 2 ? x.shape[1] : 1
             guard y.shape[0] == rows else {
-                throw args.error("y", "x has \(rows) rows but y has \(y.shape[0])", kind: "ShapeError")
+                throw args.error("y", "x has \(rows) rows but y has \(y.shape[0])", kind: .shapeError)
             }
             let xs = x.toDoubles(), ys = y.toDoubles()
             func cell(_ value: Double, integer: Bool) -> String {
@@ -188,12 +188,12 @@ extension Builtins {
         ) { args in
             let (given, resolved) = try Networks.path(args)
             let tensor = try args.tensor("tensor")
-            guard tensor.rank >= 1, tensor.rank <= 255 else { throw args.error("tensor", "IDX files hold tensors of 1 to 255 axes", kind: "ShapeError") }
+            guard tensor.rank >= 1, tensor.rank <= 255 else { throw args.error("tensor", "IDX files hold tensors of 1 to 255 axes", kind: .shapeError) }
             let values = tensor.toDoubles()
             let bytesOnly = values.allSatisfy { $0 == $0.rounded() && $0 >= 0 && $0 <= 255 }
             var bytes: [UInt8] = [0, 0, bytesOnly ? 0x08 : 0x0D, UInt8(tensor.rank)]
             for size in tensor.shape {
-                guard size <= Int(UInt32.max) else { throw args.error("tensor", "an axis is too long for IDX", kind: "ShapeError") }
+                guard size <= Int(UInt32.max) else { throw args.error("tensor", "an axis is too long for IDX", kind: .shapeError) }
                 bytes += [UInt8(size >> 24 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size & 0xFF)]
             }
             bytes.reserveCapacity(bytes.count + values.count * (bytesOnly ? 1 : 4))
@@ -213,12 +213,12 @@ extension Builtins {
     /// Writes a whole file; errors name the path the program gave.
     static func writeFile(_ bytes: [UInt8], given: String, resolved: String) throws {
         guard let file = fopen(resolved, "wb") else {
-            throw LanguageError("IOError", "\(given): cannot open for writing (\(String(cString: strerror(errno))))")
+            throw LanguageError(.ioError, "\(given): cannot open for writing (\(String(cString: strerror(errno))))")
         }
         let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         let closed = fclose(file)
         guard written == bytes.count, closed == 0 else {
-            throw LanguageError("IOError", "\(given): could write only \(written) of \(bytes.count) bytes")
+            throw LanguageError(.ioError, "\(given): could write only \(written) of \(bytes.count) bytes")
         }
     }
 }

@@ -44,9 +44,9 @@ extension Layer: ScriptObject {
 
     /// Display's Keras-style summary table: Layer (type), Output Shape, Param #.
     /// A single layer keeps its one-line text beside the table; a model's text is the table.
-    public func richDisplay() throws -> DisplayOutput? {
-        var output = DisplayOutput(Visualize.summary(self))
-        if !(self is Sequential) { output.data["text/plain"] = plainText }
+    public func richDisplay() throws -> MIMEBundle? {
+        var output = Visualize.summary(self)
+        if !(self is Sequential) { output.setText(plainText, for: "text/plain") }
         return output
     }
 
@@ -208,7 +208,7 @@ extension Builtins {
             let hint = didYouMean(text, among: known.keys)
             throw args.error(
                 name, "unknown initializer '\(text)'" + (hint.isEmpty ? ": use one of \(known.keys.sorted().joined(separator: ", "))" : hint),
-                kind: "ValueError")
+                kind: .valueError)
         }
         return found
     }
@@ -229,24 +229,24 @@ extension Builtins {
             .tensor(try args.receiverObject(as: Layer.self).forward(try args.tensor("input")))
         }
         func ownTensor(_ value: Value, _ name: String) throws -> Tensor {
-            guard case .object(let layer as Layer) = value else { throw LanguageError("TypeError", "not a layer") }
+            guard case .object(let layer as Layer) = value else { throw LanguageError(.typeError, "not a layer") }
             if let found = layer.ownParameters.first(where: { $0.name == name }) { return found.tensor }
             if let dense = layer as? Dense, name == "bias", dense.bias == nil {
-                throw LanguageError("ValueError", "\(layer.shortDescription) has no bias: it was made with bias: false")
+                throw LanguageError(.valueError, "\(layer.shortDescription) has no bias: it was made with bias: false")
             }
             if let conv = layer as? Conv2D, name == "bias", conv.bias == nil {
-                throw LanguageError("ValueError", "\(layer.shortDescription) has no bias: it was made with bias: false")
+                throw LanguageError(.valueError, "\(layer.shortDescription) has no bias: it was made with bias: false")
             }
             var message = "\(layer.shortDescription) has no \(name)"
             if layer is Sequential { message += ": its layers have them, as model.layers[0].\(name)" }
-            throw LanguageError("TypeError", message)
+            throw LanguageError(.typeError, message)
         }
         func setOwnTensor(_ value: Value, _ name: String, _ new: Value) throws {
             let target = try ownTensor(value, name)
             let given = try Convert.tensor(new)
             guard given.shape == target.shape else {
                 throw LanguageError(
-                    "ShapeError", "the \(name) has shape \(shapeText(target.shape)); the new value has shape \(shapeText(given.shape))")
+                    .shapeError, "the \(name) has shape \(shapeText(target.shape)); the new value has shape \(shapeText(given.shape))")
             }
             try withNoGrad { try target.assign(given) }
         }

@@ -70,7 +70,7 @@ extension Builtins {
         case "sum": return .sum
         case "none": return .none
         case let other:
-            throw args.error("reduction", "reduction must be \"mean\", \"sum\" or \"none\", not \"\(other)\"", kind: "ValueError")
+            throw args.error("reduction", "reduction must be \"mean\", \"sum\" or \"none\", not \"\(other)\"", kind: .valueError)
         }
     }
 }
@@ -81,13 +81,47 @@ final class Callback: @unchecked Sendable {
     var arguments: Arguments?
 
     func call(_ function: Value, _ values: [Value]) throws -> Value {
-        guard let arguments else { throw LanguageError("ValueError", "a training callback ran outside a call") }
+        guard let arguments else { throw LanguageError(.valueError, "a training callback ran outside a call") }
         return try arguments.call(function, values)
     }
 }
 
+/// The losses a program can name (`loss: mse` or `loss: "mse"`): each case gives the engine's
+/// loss, and `allCases` is the list an unknown name is matched against.
+enum NamedLoss: String, CaseIterable {
+    case mse, mae, huber, bce, bceWithLogits, crossEntropy
+
+    var loss: Loss {
+        switch self {
+        case .mse: .mse
+        case .mae: .mae
+        case .huber: .huber
+        case .bce: .bce
+        case .bceWithLogits: .bceWithLogits
+        case .crossEntropy: .crossEntropy
+        }
+    }
+}
+
+/// The metrics a program can name (`metrics: [accuracy]`), and the list an unknown name is
+/// matched against.
+enum NamedMetric: String, CaseIterable {
+    case accuracy, mae, mse
+
+    /// "accuracy, mae, mse", for messages.
+    static var listed: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// The metric measured beside `loss`: with bceWithLogits, accuracy compares logits with 0.
+    func metric(beside loss: Loss) -> Metric {
+        switch self {
+        case .accuracy: loss.name == NamedLoss.bceWithLogits.rawValue ? .accuracy(threshold: 0) : .accuracy
+        case .mae: .mae
+        case .mse: .mse
+        }
+    }
+}
+
 extension Networks {
-    static let lossNames = ["mse", "mae", "huber", "bce", "bceWithLogits", "crossEntropy"]
 
     /// A loss from a builtin (`crossEntropy`), its name as a string, or a function of the
     /// program's own taking (prediction, target) and giving a one-element tensor.
@@ -102,24 +136,19 @@ extension Networks {
                 let result = try callback.call(value, [.tensor(prediction), .tensor(target)])
                 guard case .tensor(let tensor) = result else {
                     throw LanguageError(
-                        "TypeError", "the loss \(function.name) must return a tensor (to call backward() on), not \(describeKind(result))")
+                        .typeError, "the loss \(function.name) must return a tensor (to call backward() on), not \(describeKind(result))")
                 }
                 return tensor
             }
         default:
             throw args.error(name, "\(args.builtin.name)'s \(name) must be a loss such as crossEntropy or mse, not \(describeKind(value))")
         }
-        switch text {
-        case "mse": return .mse
-        case "mae": return .mae
-        case "huber": return .huber
-        case "bce": return .bce
-        case "bceWithLogits": return .bceWithLogits
-        case "crossEntropy": return .crossEntropy
-        default:
-            text = "unknown loss '\(text)'" + didYouMean(text, among: lossNames)
-            throw args.error(name, text + (text.hasSuffix("?") ? "" : ": use one of \(lossNames.joined(separator: ", "))"), kind: "ValueError")
+        guard let named = NamedLoss(rawValue: text) else {
+            let names = NamedLoss.allCases.map(\.rawValue)
+            text = "unknown loss '\(text)'" + didYouMean(text, among: names)
+            throw args.error(name, text + (text.hasSuffix("?") ? "" : ": use one of \(names.joined(separator: ", "))"), kind: .valueError)
         }
+        return named.loss
     }
 
     /// Metrics from an array of builtins (`accuracy`, `mae`, `mse`), names, or functions of the
@@ -144,20 +173,17 @@ extension Networks {
                     case .float(let number): return number
                     case .tensor(let tensor) where tensor.count == 1: return tensor.toDoubles()[0]
                     default:
-                        throw LanguageError("TypeError", "the metric \(function.name) must return a number, not \(describeKind(result))")
+                        throw LanguageError(.typeError, "the metric \(function.name) must return a number, not \(describeKind(result))")
                     }
                 }
             default:
-                throw args.error(name, "a metric must be accuracy, mae, mse or a function, not \(describeKind(item))")
+                throw args.error(name, "a metric must be \(NamedMetric.listed) or a function, not \(describeKind(item))")
             }
-            switch text {
-            case "accuracy": return loss.name == "bceWithLogits" ? .accuracy(threshold: 0) : .accuracy
-            case "mae": return .mae
-            case "mse": return .mse
-            default:
-                text = "unknown metric '\(text)'" + didYouMean(text, among: ["accuracy", "mae", "mse"])
-                throw args.error(name, text + (text.hasSuffix("?") ? "" : ": use accuracy, mae, mse or a function of your own"), kind: "ValueError")
+            guard let named = NamedMetric(rawValue: text) else {
+                text = "unknown metric '\(text)'" + didYouMean(text, among: NamedMetric.allCases.map(\.rawValue))
+                throw args.error(name, text + (text.hasSuffix("?") ? "" : ": use \(NamedMetric.listed) or a function of your own"), kind: .valueError)
             }
+            return named.metric(beside: loss)
         }
     }
 }

@@ -54,7 +54,7 @@ extension Builtins {
                 throw args.error(
                     "parameters",
                     "\(args.builtin.name) updates tensors with gradients, but tensor \(index) was made without requiresGrad: true",
-                    kind: "ValueError")
+                    kind: .valueError)
             }
             return tensors
         }
@@ -152,7 +152,7 @@ extension Builtins {
             set: { value, new in
                 guard case .object(let object as OptimizerObject) = value else { return }
                 guard let rate = new.number, rate >= 0, rate.isFinite else {
-                    throw LanguageError("ValueError", "the learning rate must be a number ≥ 0, not \(describeKind(new))")
+                    throw LanguageError(.valueError, "the learning rate must be a number ≥ 0, not \(describeKind(new))")
                 }
                 object.optimizer.learningRate = rate
             })
@@ -176,7 +176,7 @@ extension Builtins {
         }
         func positive(_ args: Arguments, _ name: String) throws -> Int {
             let value = try args.int(name)
-            guard value > 0 else { throw args.error(name, "\(name) must be at least 1, got \(value)", kind: "ValueError") }
+            guard value > 0 else { throw args.error(name, "\(name) must be at least 1, got \(value)", kind: .valueError) }
             return value
         }
         let intro = "A learning-rate schedule for an optimizer: each step() of the schedule (once per epoch, or give it to Trainer(scheduler:)) sets the optimizer's lr. "
@@ -205,7 +205,7 @@ extension Builtins {
             example: "let opt = SGD(Dense(2, 1, seed: 0), lr: 0.1)\nlet schedule = OneCycleLR(opt, maxLR: 0.1, steps: 100)\nopt.lr"
         ) { args in
             let warmup = try args.double("warmup")
-            guard warmup > 0, warmup < 1 else { throw args.error("warmup", "warmup is a fraction between 0 and 1, got \(warmup)", kind: "ValueError") }
+            guard warmup > 0, warmup < 1 else { throw args.error("warmup", "warmup is a fraction between 0 and 1, got \(warmup)", kind: .valueError) }
             return try schedule(
                 args, "OneCycleLR", .oneCycle(maximum: try args.double("maxLR"), steps: try positive(args, "steps"), warmupFraction: warmup))
         }

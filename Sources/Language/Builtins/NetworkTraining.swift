@@ -64,10 +64,10 @@ public final class TrainingHistoryObject: ScriptObject, TrainingHistoryHolder {
     }
 
     /// Display's line chart of the run, epoch by epoch (step by step before an epoch ends).
-    public func richDisplay() throws -> DisplayOutput? {
+    public func richDisplay() throws -> MIMEBundle? {
         guard !history.steps.isEmpty else { return nil }
-        var output = DisplayOutput(Visualize.plot(history, title: "Training history"))
-        output.data["text/plain"] = plainText
+        var output = Visualize.plot(history, title: "Training history")
+        output.setText(plainText, for: "text/plain")
         return output
     }
 }
@@ -95,13 +95,13 @@ public final class StepReportObject: ScriptObject {
             .joined(separator: "\n")
     }
 
-    public func richDisplay() throws -> DisplayOutput? {
+    public func richDisplay() throws -> MIMEBundle? {
         let table = RecordTable(
             columns: ["parameter", "shape", "gradient norm"],
             rows: report.gradients.map { [.text($0.name), .text(shapeText($0.shape)), .number($0.norm)] },
             caption: headline)
-        var output = DisplayOutput(table.mimeBundle())
-        output.data["text/plain"] = plainText
+        var output = table.mimeBundle()
+        output.setText(plainText, for: "text/plain")
         return output
     }
 }
@@ -126,7 +126,7 @@ public final class EvaluationObject: ScriptObject {
         if let found = metrics.first(where: { $0.name == name }) { return found.value }
         let names = ["loss"] + metrics.map(\.name)
         throw LanguageError(
-            "ValueError", "this evaluation has no \(name)" + (didYouMean(name, among: names).isEmpty
+            .valueError, "this evaluation has no \(name)" + (didYouMean(name, among: names).isEmpty
                 ? ": it measured " + names.joined(separator: ", ") + " (give the Trainer metrics: [\(name)])" : didYouMean(name, among: names)))
     }
 }
@@ -149,9 +149,9 @@ extension Builtins {
         let id = runtime.newDisplayID("training")
         return LiveTrainingDisplay(interval: 0.25, clock: Runtime.now) { bundle, isUpdate in
             if isUpdate {
-                runtime.update(DisplayOutput(bundle), id: id)
+                runtime.update(bundle, id: id)
             } else {
-                runtime.publish(DisplayOutput(bundle), id: id)
+                runtime.publish(bundle, id: id)
             }
         }
     }
@@ -181,12 +181,12 @@ extension Builtins {
             guard x.rank >= 1, y.rank >= 1, x.shape[0] == y.shape[0] else {
                 throw args.error(
                     "data", "the data needs one target row per example: x is \(shapeText(x.shape)), y is \(shapeText(y.shape))",
-                    kind: "ShapeError")
+                    kind: .shapeError)
             }
             do {
                 _ = try model.outputShape(for: x.shape)
             } catch let failure as NeuralNetworkError {
-                throw args.error("data", "the model does not fit the data x \(shapeText(x.shape)): \(failure.description)", kind: "ShapeError")
+                throw args.error("data", "the model does not fit the data x \(shapeText(x.shape)): \(failure.description)", kind: .shapeError)
             }
             try checkFirstBatch(model, loss: loss, metrics: metrics, x: x, y: y, args: args, callback: callback)
             let optimizer: OptimizerObject
@@ -207,7 +207,7 @@ extension Builtins {
                 guard fraction > 0, fraction < 1 else {
                     throw args.error(
                         "validation", "validation is the fraction of the data held out, between 0 and 1 (or a pair (xVal, yVal)), got \(formatFloat(fraction))",
-                        kind: "ValueError")
+                        kind: .valueError)
                 }
                 validation = .fraction(fraction)
             }
@@ -220,12 +220,12 @@ extension Builtins {
             if args.has("scheduler") {
                 let scheduler = try args.object("scheduler", as: SchedulerObject.self, expected: "a schedule such as CosineLR(opt, steps: 20)")
                 guard scheduler.scheduler.optimizer === optimizer.optimizer else {
-                    throw args.error("scheduler", "the schedule belongs to another optimizer than the run's", kind: "ValueError")
+                    throw args.error("scheduler", "the schedule belongs to another optimizer than the run's", kind: .valueError)
                 }
                 trainer.scheduler = scheduler.scheduler
             }
             if let limit = try args.doubleIfPresent("clipGradNorm") {
-                guard limit > 0 else { throw args.error("clipGradNorm", "clipGradNorm must be > 0", kind: "ValueError") }
+                guard limit > 0 else { throw args.error("clipGradNorm", "clipGradNorm must be > 0", kind: .valueError) }
                 trainer.clipGradientNorm = limit
             }
             return .object(TrainerObject(trainer, optimizer: optimizer, callback: callback))
@@ -240,9 +240,8 @@ extension Builtins {
             let object = try args.receiverObject(as: TrainerObject.self)
             let epochs = try args.int("epochs")
             guard epochs >= 0, epochs <= 1_000_000 else {
-                throw args.error("epochs", "epochs must be from 0 to 1,000,000, got \(epochs)", kind: "ValueError")
+                throw args.error("epochs", "epochs must be from 0 to 1,000,000, got \(epochs)", kind: .valueError)
             }
-            try args.runtime.checkInterrupt()
             let trainer = object.trainer
             object.callback.arguments = args
             defer { object.callback.arguments = nil }
@@ -258,14 +257,14 @@ extension Builtins {
             }
             if outcome == .interrupted {
                 if let deadline = args.runtime.deadline, Runtime.now() > deadline {
-                    throw LanguageError("TimeoutError", "the program ran past its time limit")
+                    throw LanguageError(.timeoutError, "the program ran past its time limit")
                 }
                 let last = trainer.history.steps.last
                 var message = "interrupted"
                 if let last {
                     message += ": training stopped after step \(last.step) (epoch \(last.epoch), batch \(last.batch) of \(trainer.batchesPerEpoch)); the model keeps the weights of that step"
                 }
-                throw LanguageError("KeyboardInterrupt", message)
+                throw LanguageError(.keyboardInterrupt, message)
             }
             return .void
         }
@@ -289,7 +288,7 @@ extension Builtins {
             defer { object.callback.arguments = nil }
             var data: Dataset? = nil
             if args.has("x") || args.has("y") {
-                guard args.has("x"), args.has("y") else { throw args.error("evaluate needs both x and y, or neither (for the validation data)", kind: "TypeError") }
+                guard args.has("x"), args.has("y") else { throw args.error("evaluate needs both x and y, or neither (for the validation data)", kind: .typeError) }
                 data = try Dataset(features: try args.tensor("x"), targets: try args.tensor("y"))
             }
             let result = try object.trainer.evaluate(data)
@@ -346,12 +345,12 @@ extension Builtins {
             do {
                 let value = try loss(output, targets)
                 guard value.count == 1 else {
-                    throw LanguageError("ShapeError", "the loss must give one number, got a tensor of shape \(shapeText(value.shape))")
+                    throw LanguageError(.shapeError, "the loss must give one number, got a tensor of shape \(shapeText(value.shape))")
                 }
             } catch let failure as NeuralNetworkError {
                 throw args.error(
                     "loss", "the loss does not fit the model's output \(shapeText(output.shape)) and the targets \(shapeText(targets.shape)): \(failure.description)",
-                    kind: failure.kind)
+                    kind: ErrorKind(named: failure.kind))
             }
             for metric in metrics {
                 do {
@@ -359,7 +358,7 @@ extension Builtins {
                 } catch let failure as NeuralNetworkError {
                     throw args.error(
                         "metrics", "the metric \(metric.name) does not fit the model's output \(shapeText(output.shape)) and the targets \(shapeText(targets.shape)): \(failure.description)",
-                        kind: failure.kind)
+                        kind: ErrorKind(named: failure.kind))
                 }
             }
         }
@@ -392,10 +391,10 @@ extension Builtins {
             let name = try args.string("name")
             let known = object.series.map(\.name)
             guard let found = object.series.first(where: { $0.name == name }) else {
-                if known.isEmpty { throw args.error("name", "the history is empty: nothing has been trained yet", kind: "ValueError") }
+                if known.isEmpty { throw args.error("name", "the history is empty: nothing has been trained yet", kind: .valueError) }
                 let hint = didYouMean(name, among: known)
                 throw args.error(
-                    "name", "the history has no \(name)" + (hint.isEmpty ? ": it has " + known.joined(separator: ", ") : hint), kind: "ValueError")
+                    "name", "the history has no \(name)" + (hint.isEmpty ? ": it has " + known.joined(separator: ", ") : hint), kind: .valueError)
             }
             return floats(found.values)
         }

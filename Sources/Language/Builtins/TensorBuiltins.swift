@@ -40,7 +40,7 @@ extension Builtins {
         if let dtype = dtypeAliases[text] { return dtype }
         throw args.error(
             name, "'\(text)' is not a dtype: use \"float32\", \"float64\", \"int32\" or \"int64\""
-                + didYouMean(text, among: DType.allCases.map(\.rawValue)), kind: "ValueError")
+                + didYouMean(text, among: DType.allCases.map(\.rawValue)), kind: .valueError)
     }
 
     /// A dtype argument whose default is nil.
@@ -70,7 +70,7 @@ extension Builtins {
             if size < 0 && !(allowInferred && size == -1) {
                 throw args.error(
                     name, "sizes in a shape cannot be negative, got \(size)" + (allowInferred ? " (only -1, meaning 'the rest', is allowed)" : ""),
-                    kind: "ValueError")
+                    kind: .valueError)
             }
             return size
         }
@@ -98,7 +98,7 @@ extension Builtins {
         let axis = try args.intIfPresent("axis")
         guard args.has("axes") else { return axis.map { [$0] } }
         guard axis == nil else {
-            throw args.error("axes", "give either axis: or axes:, not both", kind: "TypeError")
+            throw args.error("axes", "give either axis: or axes:, not both", kind: .typeError)
         }
         return try args.array("axes").map { item in
             guard case .int(let value) = item else {
@@ -117,7 +117,7 @@ extension Builtins {
     /// (what `tensor([0, 2])` gives) converted to int64.
     static func indexTensor(_ args: Arguments, _ name: String) throws -> Tensor {
         guard let positions = try Convert.positions(try args.tensor(name)) else {
-            throw args.error(name, "\(args.builtin.name) needs whole-number indices", kind: "ValueError")
+            throw args.error(name, "\(args.builtin.name) needs whole-number indices", kind: .valueError)
         }
         return positions
     }
@@ -154,7 +154,7 @@ extension Builtins {
     /// A list of tensors from an array argument (items may be tensors, numbers or arrays).
     static func tensorList(_ args: Arguments, _ name: String) throws -> [Tensor] {
         let items = try args.array(name)
-        guard !items.isEmpty else { throw args.error(name, "\(args.builtin.name) needs at least one tensor", kind: "ValueError") }
+        guard !items.isEmpty else { throw args.error(name, "\(args.builtin.name) needs at least one tensor", kind: .valueError) }
         return try items.enumerated().map { index, item in
             do {
                 return try Convert.tensor(item)

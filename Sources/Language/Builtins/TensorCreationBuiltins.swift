@@ -13,7 +13,7 @@ extension Builtins {
             if try args.bool("requiresGrad") {
                 guard tensor.dtype.isFloatingPoint else {
                     throw args.error(
-                        "requiresGrad", "only float tensors can require gradients, not \(tensor.dtype) ones", kind: "TypeError")
+                        "requiresGrad", "only float tensors can require gradients, not \(tensor.dtype) ones", kind: .typeError)
                 }
                 tensor.requiresGrad = true
             }
@@ -36,7 +36,6 @@ extension Builtins {
                 print(x, labels.dtype, w)
                 """
         ) { args in
-            try args.runtime.checkInterrupt()
             let dtype = try dtype(args)
             var result: Tensor
             if case .tensor(let given) = args.value("values") {
@@ -55,7 +54,6 @@ extension Builtins {
             doc: "A tensor of zeros of the given shape: zeros([2, 3]) or zeros(2, 3). float32 unless dtype says otherwise.",
             example: "zeros([2, 3])"
         ) { args in
-            try args.runtime.checkInterrupt()
             return try finish(try Tensor.zeros(try variadicShape(args, "shape"), dtype: try dtype(args)), args)
         }
         library.add(
@@ -63,7 +61,6 @@ extension Builtins {
             doc: "A tensor of ones of the given shape: ones([2, 3]) or ones(2, 3).",
             example: "ones(2, 3)"
         ) { args in
-            try args.runtime.checkInterrupt()
             return try finish(try Tensor.ones(try variadicShape(args, "shape"), dtype: try dtype(args)), args)
         }
         library.add(
@@ -71,7 +68,6 @@ extension Builtins {
             doc: "A tensor of the given shape with every element equal to value.",
             example: "full([2, 2], 7)"
         ) { args in
-            try args.runtime.checkInterrupt()
             return try finish(try Tensor.full(try args.shape("shape"), value: try args.double("value"), dtype: try dtype(args)), args)
         }
         library.add(
@@ -122,12 +118,11 @@ extension Builtins {
                 print(arange(3, dtype: "int64"))
                 """
         ) { args in
-            try args.runtime.checkInterrupt()
             var start = try args.double("start")
             var end = 0.0
             if args.has("end") { end = try args.double("end") } else { (start, end) = (0, start) }
             let step = try args.double("step")
-            guard step != 0 else { throw args.error("step", "arange's step cannot be 0", kind: "ValueError") }
+            guard step != 0 else { throw args.error("step", "arange's step cannot be 0", kind: .valueError) }
             let count = ((end - start) / step).rounded(.up)
             guard count < 1e9 else { throw args.error("arange(\(formatFloat(start)), \(formatFloat(end)), step: \(formatFloat(step))) would be too long") }
             return .tensor(try Tensor.arange(start, end, step: step, dtype: try dtype(args)))
@@ -137,10 +132,9 @@ extension Builtins {
             doc: "count evenly spaced values from start to end, both included.",
             example: "linspace(0, 1, 5)"
         ) { args in
-            try args.runtime.checkInterrupt()
             let count = try args.int("count")
             guard count >= 0, count < 1_000_000_000 else {
-                throw args.error("count", "linspace needs a count from 0 to 1e9, got \(count)", kind: "ValueError")
+                throw args.error("count", "linspace needs a count from 0 to 1e9, got \(count)", kind: .valueError)
             }
             return .tensor(try Tensor.linspace(try args.double("start"), try args.double("end"), count: count, dtype: try dtype(args)))
         }
@@ -151,7 +145,7 @@ extension Builtins {
         func floatDType(_ args: Arguments) throws -> DType {
             let dtype = try dtype(args)
             guard dtype.isFloatingPoint else {
-                throw args.error("dtype", "\(args.builtin.name) draws real numbers: its dtype must be float32 or float64", kind: "TypeError")
+                throw args.error("dtype", "\(args.builtin.name) draws real numbers: its dtype must be float32 or float64", kind: .typeError)
             }
             return dtype
         }
@@ -169,10 +163,9 @@ extension Builtins {
                 print(w.shape, b.requiresGrad)
                 """
         ) { args in
-            try args.runtime.checkInterrupt()
             let shape = try variadicShape(args, "shape")
             let std = try args.double("std")
-            guard std >= 0 else { throw args.error("std", "std cannot be negative, got \(formatFloat(std))", kind: "ValueError") }
+            guard std >= 0 else { throw args.error("std", "std cannot be negative, got \(formatFloat(std))", kind: .valueError) }
             return try finish(
                 try Tensor.randn(shape, mean: try args.double("mean"), std: std, seed: try seed(args), dtype: try floatDType(args)), args)
         }
@@ -181,7 +174,6 @@ extension Builtins {
             doc: "Random numbers uniform between low (included) and high (excluded), 0 and 1 unless given: rand([2, 3]) or rand(2, 3). Seeded as randn.",
             example: "rand(2, 2, low: -1, high: 1, seed: 7)"
         ) { args in
-            try args.runtime.checkInterrupt()
             let shape = try variadicShape(args, "shape")
             let (low, high) = (try args.double("low"), try args.double("high"))
             guard low <= high else { throw args.error("rand needs low <= high, got \(formatFloat(low)) and \(formatFloat(high))") }
@@ -192,7 +184,6 @@ extension Builtins {
             doc: "Random whole numbers from low up to (not including) high, int64 unless dtype says otherwise (they are labels and indices). Seeded as randn.",
             example: "randint(0, 10, shape: [5], seed: 3)"
         ) { args in
-            try args.runtime.checkInterrupt()
             let (low, high) = (try args.int("low"), try args.int("high"))
             guard low < high else { throw args.error("randint needs low < high, got \(low) and \(high)") }
             return .tensor(try Tensor.randint(low, high, shape: try args.shape("shape"), seed: try seed(args), dtype: try dtype(args)))
@@ -202,9 +193,8 @@ extension Builtins {
             doc: "The numbers 0, 1, ..., n - 1 in a random order (int64): shuffles, x[randperm(len(x))]. Seeded as randn.",
             example: "randperm(5, seed: 1)"
         ) { args in
-            try args.runtime.checkInterrupt()
             let n = try args.int("n")
-            guard n >= 0, n < 100_000_000 else { throw args.error("n", "randperm needs n from 0 to 1e8, got \(n)", kind: "ValueError") }
+            guard n >= 0, n < 100_000_000 else { throw args.error("n", "randperm needs n from 0 to 1e8, got \(n)", kind: .valueError) }
             return .tensor(try Tensor.randperm(n, seed: try seed(args)))
         }
         library.add(
@@ -212,10 +202,9 @@ extension Builtins {
             doc: "A tensor of 1s (each with the given probability) and 0s: random masks, as dropout uses. Seeded as randn.",
             example: "bernoulli([2, 4], probability: 0.5, seed: 2)"
         ) { args in
-            try args.runtime.checkInterrupt()
             let probability = try args.double("probability")
             guard (0...1).contains(probability) else {
-                throw args.error("probability", "probability must be from 0 to 1, got \(formatFloat(probability))", kind: "ValueError")
+                throw args.error("probability", "probability must be from 0 to 1, got \(formatFloat(probability))", kind: .valueError)
             }
             return .tensor(try Tensor.bernoulli(try args.shape("shape"), probability: probability, seed: try seed(args), dtype: try floatDType(args)))
         }

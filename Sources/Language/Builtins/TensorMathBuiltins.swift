@@ -22,7 +22,6 @@ extension Builtins {
                 switch args.value("x") {
                 case .int, .float, .bool: return .float(number(try args.double("x")))
                 default:
-                    try args.runtime.checkInterrupt()
                     return .tensor(try tensor(try args.tensor("x")))
                 }
             }
@@ -38,7 +37,6 @@ extension Builtins {
                 let x = try args.double("x")
                 return .float(x > 0 ? x : slope * x)
             default:
-                try args.runtime.checkInterrupt()
                 return .tensor(try args.tensor("x").leakyRelu(slope: slope))
             }
         }
@@ -53,7 +51,6 @@ extension Builtins {
             if let base = args.value("base").number, let exponent = args.value("exponent").number {
                 return .float(ScalarMath.pow(base, exponent))
             }
-            try args.runtime.checkInterrupt()
             if case .tensor(let base) = args.value("base"), let exponent = args.value("exponent").number {
                 return .tensor(try Tensors.pow(base, exponent))
             }
@@ -66,7 +63,6 @@ extension Builtins {
             example: "maximum(tensor([1, 5, 3]), tensor([4, 2, 6]))"
         ) { args in
             if let a = args.value("a").number, let b = args.value("b").number { return .float(Swift.max(a, b)) }
-            try args.runtime.checkInterrupt()
             let (a, b) = try tensorPair(args, "a", "b")
             return .tensor(try Tensors.maximum(a, b))
         }
@@ -76,7 +72,6 @@ extension Builtins {
             example: "minimum(tensor([1, 5, 3]), 2)"
         ) { args in
             if let a = args.value("a").number, let b = args.value("b").number { return .float(Swift.min(a, b)) }
-            try args.runtime.checkInterrupt()
             let (a, b) = try tensorPair(args, "a", "b")
             return .tensor(try Tensors.minimum(a, b))
         }
@@ -99,7 +94,6 @@ extension Builtins {
                     if let high { x = Swift.min(x, high) }
                     return .float(x)
                 default:
-                    try args.runtime.checkInterrupt()
                     return .tensor(try args.tensor("x").clamp(min: low, max: high))
                 }
             }
@@ -109,7 +103,6 @@ extension Builtins {
             doc: "e^x divided by its sum along axis (the last unless given): scores become probabilities that add up to 1.",
             example: "softmax(tensor([1, 2, 3]))"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try args.tensor("x").softmax(axis: try args.int("axis")))
         }
         library.add(
@@ -117,7 +110,6 @@ extension Builtins {
             doc: "log(softmax(x)) along axis, computed without overflow: the log-probabilities crossEntropy uses.",
             example: "logSoftmax(tensor([[1, 2, 3]]), axis: 1)"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try args.tensor("x").logSoftmax(axis: try args.int("axis")))
         }
         library.add(
@@ -125,7 +117,6 @@ extension Builtins {
             doc: "log(sum(exp(x))) over axis or axes (all when neither is given), computed without overflow.",
             example: "logSumExp(tensor([1000, 1000]))"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try args.tensor("x").logSumExp(axes: try reductionAxes(args), keepDims: try args.bool("keepDims")))
         }
 
@@ -139,7 +130,6 @@ extension Builtins {
                 name, [.positional("x"), .labelled("axis", default: .void), .labelled("axes", default: .void), .labelled("keepDims", default: .bool(false))],
                 doc: doc, example: example
             ) { args in
-                try args.runtime.checkInterrupt()
                 return .tensor(try reduce(try args.tensor("x"), try reductionAxes(args), try args.bool("keepDims")))
             }
         }
@@ -149,7 +139,6 @@ extension Builtins {
                 doc: "The int64 position of the \(largest ? "largest" : "smallest") element along axis (of the flattened tensor when no axis is given); the first one on ties. argmax(scores, axis: 1) is each row's predicted class.",
                 example: "\(name)(tensor([[1, 9, 3], [7, 2, 5]]), axis: 1)"
             ) { args in
-                try args.runtime.checkInterrupt()
                 let x = try args.tensor("x")
                 let axis = try args.intIfPresent("axis"), keepDims = try args.bool("keepDims")
                 return .tensor(try largest ? x.argmax(axis: axis, keepDims: keepDims) : x.argmin(axis: axis, keepDims: keepDims))
@@ -161,7 +150,6 @@ extension Builtins {
             doc: "The matrix product a @ b: [n, k] @ [k, m] gives [n, m]; vectors and batches follow NumPy's rules.",
             example: "matmul(tensor([[1, 2], [3, 4]]), tensor([[1], [1]]))"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try Tensors.matmul(try args.tensor("a"), try args.tensor("b")))
         }
         library.add(
@@ -169,7 +157,6 @@ extension Builtins {
             doc: "The tensors of an array joined along an existing axis (the first unless given); the other sizes must agree.",
             example: "concat([tensor([[1, 2]]), tensor([[3, 4]])], axis: 0)"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try Tensors.concat(try tensorList(args, "tensors"), axis: try args.int("axis")))
         }
         library.add(
@@ -177,7 +164,6 @@ extension Builtins {
             doc: "The tensors of an array, all of one shape, stacked along a new axis (the first unless given).",
             example: "stack([tensor([1, 2]), tensor([3, 4])], axis: 1)"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try Tensors.stack(try tensorList(args, "tensors"), axis: try args.int("axis")))
         }
         library.add(
@@ -188,7 +174,6 @@ extension Builtins {
                 where(x > 0, x, 0)
                 """
         ) { args in
-            try args.runtime.checkInterrupt()
             let condition: Tensor
             if case .bool(let flag) = args.value("condition") {
                 condition = try Tensor.scalar(flag ? 1 : 0)
@@ -203,10 +188,9 @@ extension Builtins {
             doc: "One float32 row per whole-number label, all zeros but a 1 at the label's position: shape labels.shape + [classes].",
             example: "oneHot(tensor([0, 2, 1]), classes: 3)"
         ) { args in
-            try args.runtime.checkInterrupt()
             let classes = try args.int("classes")
             guard classes > 0, classes <= 1_000_000 else {
-                throw args.error("classes", "oneHot needs from 1 to 1,000,000 classes, got \(classes)", kind: "ValueError")
+                throw args.error("classes", "oneHot needs from 1 to 1,000,000 classes, got \(classes)", kind: .valueError)
             }
             return .tensor(try args.tensor("labels").oneHot(classes: classes))
         }
@@ -215,7 +199,6 @@ extension Builtins {
             doc: "Whether a and b have one shape and every pair of elements is within absoluteTolerance + relativeTolerance · |b|.",
             example: "allClose(tensor([1, 2]), tensor([1, 2.000001]))"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .bool(
                 Tensors.allClose(
                     try args.tensor("a"), try args.tensor("b"), relativeTolerance: try args.double("relativeTolerance"),
@@ -230,10 +213,9 @@ extension Builtins {
                 conv2d(image, edge)
                 """
         ) { args in
-            try args.runtime.checkInterrupt()
             let stride = try args.int("stride"), padding = try args.int("padding")
-            guard stride >= 1 else { throw args.error("stride", "stride must be at least 1, got \(stride)", kind: "ValueError") }
-            guard padding >= 0 else { throw args.error("padding", "padding cannot be negative, got \(padding)", kind: "ValueError") }
+            guard stride >= 1 else { throw args.error("stride", "stride must be at least 1, got \(stride)", kind: .valueError) }
+            guard padding >= 0 else { throw args.error("padding", "padding cannot be negative, got \(padding)", kind: .valueError) }
             return .tensor(
                 try Tensors.conv2d(
                     try args.tensor("input"), try args.tensor("weight"), bias: try args.tensorIfPresent("bias"), stride: stride,
@@ -245,13 +227,12 @@ extension Builtins {
                 doc: "The \(verb) of each kernelSize x kernelSize window over the last two axes of an [N, C, H, W] tensor; the stride is the kernel size unless given.",
                 example: "\(name)(arange(16).reshape(1, 1, 4, 4), kernelSize: 2)"
             ) { args in
-                try args.runtime.checkInterrupt()
                 let kernel = try args.int("kernelSize"), stride = try args.intIfPresent("stride")
-                guard kernel >= 1 else { throw args.error("kernelSize", "kernelSize must be at least 1, got \(kernel)", kind: "ValueError") }
-                if let stride, stride < 1 { throw args.error("stride", "stride must be at least 1, got \(stride)", kind: "ValueError") }
+                guard kernel >= 1 else { throw args.error("kernelSize", "kernelSize must be at least 1, got \(kernel)", kind: .valueError) }
+                if let stride, stride < 1 { throw args.error("stride", "stride must be at least 1, got \(stride)", kind: .valueError) }
                 let x = try args.tensor("x")
                 guard x.rank == 4 else {
-                    throw args.error("x", "\(name) needs an [N, C, H, W] tensor, not one of shape \(Value.tensor(x).shapeText)", kind: "ShapeError")
+                    throw args.error("x", "\(name) needs an [N, C, H, W] tensor, not one of shape \(Value.tensor(x).shapeText)", kind: .shapeError)
                 }
                 return .tensor(name == "maxPool2d" ? try x.maxPool2d(kernelSize: kernel, stride: stride) : try x.avgPool2d(kernelSize: kernel, stride: stride))
             }

@@ -15,7 +15,7 @@ extension Builtins {
 
     private static func tensor(_ value: Value) throws -> Tensor {
         if case .tensor(let tensor) = value { return tensor }
-        throw LanguageError("TypeError", "expected a tensor, not \(describeKind(value))")
+        throw LanguageError(.typeError, "expected a tensor, not \(describeKind(value))")
     }
 
     static func registerTensorProperties(in library: Library) {
@@ -48,11 +48,11 @@ extension Builtins {
             set: { value, newValue in
                 let target = try tensor(value)
                 guard case .bool(let flag) = newValue else {
-                    throw LanguageError("TypeError", "requiresGrad must be true or false, not \(describeKind(newValue))")
+                    throw LanguageError(.typeError, "requiresGrad must be true or false, not \(describeKind(newValue))")
                 }
                 if flag && !target.dtype.isFloatingPoint {
                     throw LanguageError(
-                        "TypeError", "only float tensors can require gradients, not \(target.dtype) ones; convert with .float() first")
+                        .typeError, "only float tensors can require gradients, not \(target.dtype) ones; convert with .float() first")
                 }
                 target.requiresGrad = flag
             })
@@ -76,7 +76,7 @@ extension Builtins {
                 switch newValue {
                 case .string(let text): target.label = text
                 case .void: target.label = nil
-                default: throw LanguageError("TypeError", "a label must be a string, not \(describeKind(newValue))")
+                default: throw LanguageError(.typeError, "a label must be a string, not \(describeKind(newValue))")
                 }
             })
     }
@@ -92,7 +92,6 @@ extension Builtins {
         ]
         for (name, doc, example, reduce) in reductions {
             library.addMethod(type, name, reductionParameters, doc: doc, example: example) { args in
-                try args.runtime.checkInterrupt()
                 return .tensor(try reduce(try args.receiverTensor(), try reductionAxes(args), try args.bool("keepDims")))
             }
         }
@@ -105,10 +104,9 @@ extension Builtins {
                     : "The variance, the mean of squared distances from the mean, over axis or axes (all when neither is given). correction: 0 divides by n (NumPy's default); correction: 1 by n - 1 (PyTorch's default).",
                 example: "tensor([1, 2, 3, 4]).\(name)(" + (isStd ? "" : "correction: 1") + ")"
             ) { args in
-                try args.runtime.checkInterrupt()
                 let x = try args.receiverTensor()
                 let axes = try reductionAxes(args), keepDims = try args.bool("keepDims"), correction = try args.int("correction")
-                guard correction >= 0 else { throw args.error("correction", "correction cannot be negative", kind: "ValueError") }
+                guard correction >= 0 else { throw args.error("correction", "correction cannot be negative", kind: .valueError) }
                 return .tensor(
                     try isStd
                         ? x.std(axes: axes, keepDims: keepDims, correction: correction)
@@ -121,7 +119,6 @@ extension Builtins {
                 doc: "The int64 position of the \(largest ? "largest" : "smallest") element along axis (of the flattened tensor when no axis is given); the first one on ties.",
                 example: "tensor([[1, 9, 3], [7, 2, 5]]).\(name)(axis: 1)"
             ) { args in
-                try args.runtime.checkInterrupt()
                 let x = try args.receiverTensor()
                 let axis = try args.intIfPresent("axis"), keepDims = try args.bool("keepDims")
                 return .tensor(try largest ? x.argmax(axis: axis, keepDims: keepDims) : x.argmin(axis: axis, keepDims: keepDims))
@@ -142,7 +139,6 @@ extension Builtins {
             doc: "The same elements in another shape with as many elements: x.reshape([3, 2]) or x.reshape(3, 2); one size may be -1, meaning 'the rest'.",
             example: "arange(6).reshape(2, -1)"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try args.receiverTensor().reshape(try variadicShape(args, "shape", allowInferred: true)))
         }
         library.addMethod(
@@ -187,7 +183,6 @@ extension Builtins {
             doc: "The tensor repeated along axes of size 1 (and new leading axes) to the shape given, by broadcasting's rules.",
             example: "tensor([[1], [2]]).broadcast(to: [2, 3])"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try args.receiverTensor().broadcast(to: try args.shape("to")))
         }
         library.addMethod(
@@ -195,7 +190,6 @@ extension Builtins {
             doc: "The slices at the whole-number indices along axis (the first unless given): x.select([2, 0]) picks rows 2 and 0, as x[tensor([2, 0])] does.",
             example: "tensor([[1, 2], [3, 4], [5, 6]]).select([2, 0])"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try args.receiverTensor().select(indices: try indexTensor(args, "indices"), axis: try args.int("axis")))
         }
         library.addMethod(
@@ -206,7 +200,6 @@ extension Builtins {
                 scores.gather(axis: 1, index: tensor([[1], [0]]))
                 """
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try args.receiverTensor().gather(axis: try args.int("axis"), index: try indexTensor(args, "index")))
         }
         library.addMethod(
@@ -214,7 +207,6 @@ extension Builtins {
             doc: "The tensor with value (0 unless given) added around it: widths is one [before, after] pair per axis, counted from the last axis back when fewer.",
             example: "tensor([[1, 2], [3, 4]]).pad([[1, 1], [1, 1]])"
         ) { args in
-            try args.runtime.checkInterrupt()
             let widths = try args.array("widths").map { item -> (before: Int, after: Int) in
                 guard case let .array(pair) = item, pair.count == 2, case .int(let before) = pair[0], case .int(let after) = pair[1],
                     before >= 0, after >= 0, before < 1_000_000, after < 1_000_000
@@ -232,7 +224,7 @@ extension Builtins {
         ) { args in
             let classes = try args.int("classes")
             guard classes > 0, classes <= 1_000_000 else {
-                throw args.error("classes", "oneHot needs from 1 to 1,000,000 classes, got \(classes)", kind: "ValueError")
+                throw args.error("classes", "oneHot needs from 1 to 1,000,000 classes, got \(classes)", kind: .valueError)
             }
             return .tensor(try args.receiverTensor().oneHot(classes: classes))
         }
@@ -255,7 +247,6 @@ extension Builtins {
         ]
         for (name, doc, apply) in unary {
             library.addMethod(type, name, [], doc: doc, example: "tensor([-1, 0, 1]).\(name)()") { args in
-                try args.runtime.checkInterrupt()
                 return .tensor(try apply(try args.receiverTensor()))
             }
         }
@@ -263,7 +254,6 @@ extension Builtins {
             type, "leakyRelu", [.labelled("slope", default: .float(0.01))],
             doc: "x where x > 0, slope · x elsewhere.", example: "tensor([-10, 5]).leakyRelu(slope: 0.1)"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try args.receiverTensor().leakyRelu(slope: try args.double("slope")))
         }
         library.addMethod(
@@ -271,7 +261,6 @@ extension Builtins {
             doc: "e^x divided by its sum along axis (the last unless given): probabilities that add up to 1.",
             example: "tensor([[1, 2, 3]]).softmax(axis: 1)"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try args.receiverTensor().softmax(axis: try args.int("axis")))
         }
         library.addMethod(
@@ -279,7 +268,6 @@ extension Builtins {
             doc: "log(softmax(x)) along axis (the last unless given), without overflow.",
             example: "tensor([1, 2, 3]).logSoftmax()"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try args.receiverTensor().logSoftmax(axis: try args.int("axis")))
         }
         library.addMethod(
@@ -287,7 +275,6 @@ extension Builtins {
             doc: "Each element limited to min...max (either may be left out).",
             example: "tensor([-2, 0.5, 3]).clamp(min: 0, max: 1)"
         ) { args in
-            try args.runtime.checkInterrupt()
             let low = try args.doubleIfPresent("min"), high = try args.doubleIfPresent("max")
             return .tensor(try args.receiverTensor().clamp(min: low, max: high))
         }
@@ -296,7 +283,6 @@ extension Builtins {
             doc: "Each element raised to the power exponent (a number or a tensor that broadcasts).",
             example: "tensor([1, 2, 3]).pow(2)"
         ) { args in
-            try args.runtime.checkInterrupt()
             let x = try args.receiverTensor()
             if let exponent = args.value("exponent").number { return .tensor(try Tensors.pow(x, exponent)) }
             return .tensor(try Tensors.pow(x, try args.tensor("exponent")))
@@ -306,7 +292,6 @@ extension Builtins {
             doc: "The matrix product with other, the same as x @ other.",
             example: "tensor([[1, 2]]).matmul(tensor([[3], [4]]))"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try Tensors.matmul(try args.receiverTensor(), try args.tensor("other")))
         }
         let rounding: [(String, String, (Double) -> Double)] = [
@@ -316,7 +301,6 @@ extension Builtins {
         ]
         for (name, doc, apply) in rounding {
             library.addMethod(type, name, [], doc: doc, example: "tensor([-1.5, 0.4, 2.6]).\(name)()") { args in
-                try args.runtime.checkInterrupt()
                 let x = try args.receiverTensor()
                 if !x.dtype.isFloatingPoint { return .tensor(x) }
                 return .tensor(try mapValues(x, apply))
@@ -338,7 +322,6 @@ extension Builtins {
             doc: "The elements as (nested) arrays of numbers, one level per axis: Floats, or Ints for an integer tensor.",
             example: "tensor([[1, 2], [3, 4]]).toArray()"
         ) { args in
-            try args.runtime.checkInterrupt()
             let x = try args.receiverTensor()
             guard x.count <= 10_000_000 else { throw args.error("the tensor has \(x.count) elements, too many for an array") }
             return nestedArray(x)
@@ -348,7 +331,6 @@ extension Builtins {
             doc: "The values in another dtype: \"float32\", \"float64\", \"int32\" or \"int64\" (floats become whole numbers by rounding towards zero).",
             example: "tensor([1.7, -1.7]).to(\"int64\")"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try args.receiverTensor().converted(to: try dtype(args)))
         }
         for (name, dtype) in [("float", DType.float32), ("double", .float64), ("int", .int64)] {
@@ -357,7 +339,6 @@ extension Builtins {
                 doc: "The values as \(dtype) (the same as .to(\"\(dtype)\"))" + (dtype == .int64 ? "; fractions are cut off towards zero." : "."),
                 example: "tensor([1.5, 2.5]).\(name)()"
             ) { args in
-                try args.runtime.checkInterrupt()
                 return .tensor(try args.receiverTensor().converted(to: dtype))
             }
         }
@@ -366,7 +347,6 @@ extension Builtins {
             doc: "A copy with its own elements, so changing one in place leaves the other; gradients flow through it.",
             example: "tensor([1, 2]).copy()"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .tensor(try args.receiverTensor().copy())
         }
         library.addMethod(
@@ -374,7 +354,6 @@ extension Builtins {
             doc: "Whether other has the same shape and exactly the same values (== compares element by element instead).",
             example: "tensor([1, 2]).equals(tensor([1, 2]))"
         ) { args in
-            try args.runtime.checkInterrupt()
             let x = try args.receiverTensor()
             let other = try Convert.tensor(args.value("other"), dtype: x.dtype.isFloatingPoint ? x.dtype : .float32)
             return .bool(x.shape == other.shape && x.toDoubles() == other.toDoubles())
@@ -384,7 +363,6 @@ extension Builtins {
             doc: "Whether other has the same shape and every element is within absoluteTolerance + relativeTolerance · |other|.",
             example: "tensor([0.1 + 0.2]).allClose(tensor([0.3]))"
         ) { args in
-            try args.runtime.checkInterrupt()
             return .bool(
                 Tensors.allClose(
                     try args.receiverTensor(), try args.tensor("other"), relativeTolerance: try args.double("relativeTolerance"),
@@ -404,7 +382,6 @@ extension Builtins {
                 w.grad
                 """
         ) { args in
-            try args.runtime.checkInterrupt()
             let x = try args.receiverTensor()
             let gradient = try args.tensorIfPresent("gradient")
             if x.dtype.isFloatingPoint, !x.requiresGrad {
@@ -469,7 +446,6 @@ extension Builtins {
                 w
                 """
         ) { args in
-            try args.runtime.checkInterrupt()
             let x = try args.receiverTensor()
             try checkInPlace(args, x)
             try x.assign(try Convert.tensor(args.value("values"), dtype: x.dtype))
@@ -484,7 +460,6 @@ extension Builtins {
                 x
                 """
         ) { args in
-            try args.runtime.checkInterrupt()
             let x = try args.receiverTensor()
             try checkInPlace(args, x)
             try x.fill(try args.double("value"))
@@ -500,7 +475,6 @@ extension Builtins {
                 w
                 """
         ) { args in
-            try args.runtime.checkInterrupt()
             let x = try args.receiverTensor()
             try checkInPlace(args, x)
             try x.addInPlace(try Convert.tensor(args.value("values"), dtype: x.dtype), scaledBy: try args.double("scaledBy"))

@@ -1,3 +1,4 @@
+import Interchange
 import Tensors
 
 #if canImport(Glibc)
@@ -15,10 +16,11 @@ public enum Safetensors {
         -> [UInt8]
     {
         var seen = Set<String>()
-        var header: [(key: String, value: HeaderJSON)] = []
+        var header: [String: JSON] = [:]
+        var order: [String] = []
         if !metadata.isEmpty {
-            header.append(
-                ("__metadata__", .object(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+            header["__metadata__"] = .object(metadata.mapValues { .string($0) })
+            order.append("__metadata__")
         }
         var data: [UInt8] = []
         for (name, tensor) in tensors {
@@ -30,17 +32,22 @@ public enum Safetensors {
             }
             let start = data.count
             try appendBytes(of: tensor, to: &data)
-            header.append(
-                (
-                    name,
-                    .object([
-                        ("dtype", .string(names[tensor.dtype]!)),
-                        ("shape", .array(tensor.shape.map { .number(Double($0)) })),
-                        ("data_offsets", .array([.number(Double(start)), .number(Double(data.count))])),
-                    ])
-                ))
+            header[name] = [
+                "dtype": .string(names[tensor.dtype]!),
+                "shape": .array(tensor.shape.map { .int($0) }),
+                "data_offsets": [.int(start), .int(data.count)],
+            ]
+            order.append(name)
         }
-        var headerBytes = Array(HeaderJSON.object(header).text.utf8)
+        // The reference writer's order: metadata first, then tensors as given, each with its
+        // dtype, shape and offsets in that order; the metadata's own keys sorted.
+        var headerBytes = JSON.object(header).serialized { path in
+            switch path.count {
+            case 0: order
+            case 1 where path[0] != "__metadata__": ["dtype", "shape", "data_offsets"]
+            default: nil
+            }
+        }
         // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
         while headerBytes.count % 8 != 0 { headerBytes.append(0x20) }
         var bytes: [UInt8] = []
@@ -69,17 +76,18 @@ public enum Safetensors {
             )
         }
         let dataStart = 8 + Int(headerLength)
-        let header: HeaderJSON
+        let header: JSON
         do {
-            header = try HeaderJSON.parse(bytes[8..<dataStart])
-        } catch let error as NeuralNetworkError {
-            throw failure(error.description)
+            header = try JSON.parse(bytes[8..<dataStart])
+        } catch {
+            throw failure("the header is not valid JSON: \(error.reason) at byte \(error.offset)")
         }
         guard case .object(let members) = header else { throw failure("the header must be a JSON object") }
         let dataLength = bytes.count - dataStart
         var metadata: [String: String] = [:]
         var entries: [(name: String, dtype: DType, shape: [Int], start: Int, end: Int)] = []
-        for (key, value) in members {
+        // Sorted, so that of several faults the same one is reported every time.
+        for (key, value) in members.sorted(by: { $0.key < $1.key }) {
             if key == "__metadata__" {
                 guard case .object(let pairs) = value else {
                     throw failure("__metadata__ must be an object of strings")
@@ -101,11 +109,11 @@ public enum Safetensors {
             else {
                 throw failure("tensor '\(key)' needs a shape and two data_offsets")
             }
-            func whole(_ item: HeaderJSON) throws -> Int {
-                guard case .number(let number) = item, number >= 0, number == number.rounded(), number < 1e15 else {
+            func whole(_ item: JSON) throws -> Int {
+                guard let number = item.intValue, number >= 0, number < 1_000_000_000_000_000 else {
                     throw failure("tensor '\(key)' has a shape or offset that is not a non-negative integer")
                 }
-                return Int(number)
+                return number
             }
             let shape = try shapeItems.map(whole)
             let (start, end) = (try whole(offsetItems[0]), try whole(offsetItems[1]))

@@ -18,8 +18,9 @@ public enum Validation: ExpressibleByFloatLiteral, @unchecked Sendable {
 
 /// A training run: a model, a loss, an optimizer, the data and metrics, and the history of what
 /// training did so far. `fit` and `step` continue from where the last call stopped.
-/// Used by one thread at a time; `isInterrupted` is how another thread asks it to stop.
-public final class Trainer: @unchecked Sendable {
+/// Belongs to the thread that trains; another thread asks it to stop by raising a flag that
+/// `isInterrupted` reads.
+public final class Trainer {
     public let model: Layer
     public let loss: Loss
     public let optimizer: Optimizer
@@ -35,8 +36,9 @@ public final class Trainer: @unchecked Sendable {
     public var scheduler: LearningRateScheduler?
     /// Told about every step and epoch.
     public var observer: (any TrainingObserver)?
-    /// Asked before every batch; when it returns true, `fit` stops between batches.
-    public var isInterrupted: @Sendable () -> Bool
+    /// Asked before every batch, on the training thread; when it returns true, `fit` stops
+    /// between batches.
+    public var isInterrupted: () -> Bool
 
     public private(set) var history = TrainingHistory()
 
@@ -55,7 +57,7 @@ public final class Trainer: @unchecked Sendable {
         _ model: Layer, loss: Loss, optimizer: Optimizer, data: Dataset, validation: Validation = .none,
         batchSize: Int = 32,
         metrics: [Metric] = [], shuffle: Bool = true, seed: UInt64? = nil,
-        isInterrupted: @escaping @Sendable () -> Bool = { false }
+        isInterrupted: @escaping () -> Bool = { false }
     ) throws {
         try requirePositive(batchSize, "batchSize", in: "Trainer")
         let names = metrics.map(\.name)
@@ -102,7 +104,7 @@ public final class Trainer: @unchecked Sendable {
         _ model: Layer, loss: Loss, optimizer: Optimizer, data: (Tensor, Tensor), validation: Validation = .none,
         batchSize: Int = 32,
         metrics: [Metric] = [], shuffle: Bool = true, seed: UInt64? = nil,
-        isInterrupted: @escaping @Sendable () -> Bool = { false }
+        isInterrupted: @escaping () -> Bool = { false }
     ) throws {
         try self.init(
             model, loss: loss, optimizer: optimizer, data: Dataset(features: data.0, targets: data.1),

@@ -1,4 +1,5 @@
-// A small JSON value with its own parser and printer.
+// A small JSON value with its own parser and printer: the one JSON of the package, used for
+// Jupyter messages, connection files and safetensors headers.
 //
 // The kernel's messages are small and its start-up time matters, so it parses JSON itself
 // instead of going through Foundation.
@@ -78,13 +79,37 @@ extension JSON {
     public func serialized() -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(128)
-        write(into: &output)
+        var path: [String] = []
+        write(into: &output, path: &path, keyOrder: nil)
+        return output
+    }
+
+    /// The compact UTF-8 encoding with object members in the order a file format fixes.
+    ///
+    /// JSON objects are unordered, and Jupyter does not care; a format whose bytes are compared
+    /// (a safetensors header) does. `keyOrder` is given the keys leading to an object (empty for
+    /// the outermost) and returns its keys in the order to write them, or nil for sorted order.
+    /// Keys it leaves out follow, sorted; keys the object lacks are skipped.
+    public func serialized(keyOrder: (_ path: [String]) -> [String]?) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(128)
+        var path: [String] = []
+        withoutActuallyEscaping(keyOrder) { keyOrder in
+            write(into: &output, path: &path, keyOrder: keyOrder)
+        }
         return output
     }
 
     public var text: String { String(decoding: serialized(), as: UTF8.self) }
 
-    private func write(into output: inout [UInt8]) {
+    /// `text` as a JSON string literal: quoted, with quotes, backslashes and control characters escaped.
+    public static func quoted(_ text: String) -> String {
+        var output: [UInt8] = []
+        writeString(text, into: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private func write(into output: inout [UInt8], path: inout [String], keyOrder: (([String]) -> [String]?)?) {
         switch self {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
@@ -106,16 +131,24 @@ extension JSON {
             output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                element.write(into: &output)
+                element.write(into: &output, path: &path, keyOrder: keyOrder)
             }
             output.append(UInt8(ascii: "]"))
         case .object(let members):
+            var keys = members.keys.sorted()
+            if let chosen = keyOrder?(path) {
+                let first = chosen.filter { members[$0] != nil }
+                let placed = Set(first)
+                keys = first + keys.filter { !placed.contains($0) }
+            }
             output.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
+            for (index, key) in keys.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 JSON.writeString(key, into: &output)
                 output.append(UInt8(ascii: ":"))
-                members[key]!.write(into: &output)
+                if keyOrder != nil { path.append(key) }
+                members[key]!.write(into: &output, path: &path, keyOrder: keyOrder)
+                if keyOrder != nil { path.removeLast() }
             }
             output.append(UInt8(ascii: "}"))
         }
@@ -145,7 +178,7 @@ extension JSON {
 // MARK: - Parsing
 
 /// Why a JSON text could not be read, with the byte offset where reading stopped.
-public struct JSONParseError: Error, Equatable, CustomStringConvertible {
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public let reason: String
     public let offset: Int
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
@@ -163,6 +196,10 @@ extension JSON {
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSON {
         try parse(Array(text.utf8))
+    }
+
+    public static func parse(_ bytes: ArraySlice<UInt8>) throws(JSONParseError) -> JSON {
+        try parse(Array(bytes))
     }
 }
 

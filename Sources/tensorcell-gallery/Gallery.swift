@@ -1,3 +1,4 @@
+import Display
 import Tensors
 
 #if canImport(Glibc)

@@ -2,52 +2,8 @@
 // function reads the engine's values, reshapes them into the plain inputs of the charts and
 // tables in this module, and returns a finished MIME bundle (SVG + PNG + text for pictures,
 // HTML + Markdown + text for tables). Impossible input is a thrown `VisualizeError` whose
-// message can be shown to the learner as it is; nothing here traps.
-//
-// The API, as the language calls it (docs/display.md says more):
-//
-//   enum Visualize {
-//     static func table(_ tensor: Tensor) -> MIMEBundle
-//     static func summary(_ model: Layer, inputShape: [Int]? = nil) -> MIMEBundle
-//     static func diagram(_ model: Layer) throws -> MIMEBundle
-//     static func plot(history: [(name: String, values: [Double])], title: String? = nil,
-//                      logScale: Bool = false, xLabel: String = "epoch") -> MIMEBundle
-//     static func plot(_ history: TrainingHistory, title: String? = nil, logScale: Bool = false) -> MIMEBundle
-//     static func series(of history: TrainingHistory) -> [(name: String, values: [Double])]
-//     static func plot(series: [(name: String, y: [Double])], x: [Double]? = nil, title: String? = nil,
-//                      logScale: Bool = false, xLabel: String? = nil, yLabel: String? = nil) -> MIMEBundle
-//     static func scatter(_ x: Tensor, _ y: Tensor?, title: String? = nil) throws -> MIMEBundle
-//     static func histogram(_ values: Tensor, bins: Int = 30, title: String? = nil) throws -> MIMEBundle
-//     static func heatmap(_ values: Tensor, title: String? = nil) throws -> MIMEBundle
-//     static func images(_ images: Tensor, labels: Tensor? = nil, columns: Int? = nil,
-//                        title: String? = nil) throws -> MIMEBundle
-//     static func boundary(_ model: Layer, _ x: Tensor, _ y: Tensor, resolution: Int = 100,
-//                          title: String? = nil) throws -> MIMEBundle
-//     static func confusion(predictions: Tensor, targets: Tensor, classes: Int? = nil,
-//                           title: String? = nil) throws -> MIMEBundle
-//     static func graph(_ tensor: Tensor) throws -> MIMEBundle
-//     static func activations() -> MIMEBundle
-//     static func learningRateSweep(rates: [Double], losses: [Double]) throws -> MIMEBundle
-//   }
-//   struct VisualizeError: Error, CustomStringConvertible { let message: String }
-//
-//   final class LiveTrainingDisplay: TrainingObserver     (in LiveTrainingDisplay.swift)
-//     init(interval: Double = 0.25, clock: @escaping () -> Double,
-//          publish: @escaping (MIMEBundle, Bool) -> Void)
-//     func trainingDidFail(_ error: any Error)   // call when fit throws: fit then does not end the display
-//     var lastBundle: MIMEBundle?                 // the last state published
-//
-// Notes for callers:
-// - `plot(_ history: TrainingHistory)` is an addition: the epoch losses and metrics of a run
-//   (`loss`, `val_loss`, `accuracy`, `val_accuracy`), or the step losses when no epoch finished.
-// - `table` reads only the cells it shows, so a tensor of any size is cheap to show.
-// - `images` reads a 2-d tensor [a, b] as a batch of flattened square images when a != b and
-//   b is a square (digits [n, 64]); otherwise as one picture. At most 100 images are drawn.
-// - `boundary` evaluates the model in evaluation mode without gradients and restores its
-//   mode. One output is a probability (sigmoid applied when the outputs leave [0, 1], as
-//   logits do); k outputs are class scores (softmax applied unless the last layer has one).
-// - `graph` draws a gradient where the engine keeps one: on leaves after `backward()`, and on
-//   results that have `retainsGrad` set. Graphs over 200 values are refused.
+// message can be shown to the learner as it is; nothing here traps. docs/display.md lists
+// the functions with what each shows.
 
 import NeuralNetworks
 import Tensors
@@ -58,13 +14,6 @@ import Tensors
     import Darwin
 #endif
 
-/// Input a picture cannot be made from; `message` says why in the learner's terms.
-public struct VisualizeError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// Tensors, models and histories turned into MIME bundles: the functions the notebook's
 /// `plot`, `show`, `summary` ... builtins call.
 public enum Visualize {
@@ -72,6 +21,7 @@ public enum Visualize {
 
     /// A tensor as a table with its shape and dtype; rank 3 and up shows the first matrix,
     /// long axes show their ends. Summarised tensors get a line of statistics under them.
+    /// Only the cells shown are read, so a tensor of any size is cheap to show.
     public static func table(_ tensor: Tensor) -> MIMEBundle {
         let t = tensor.detach()
         let layout = TensorTable(values: [], shape: t.shape, dtype: t.dtype.rawValue)
@@ -244,7 +194,9 @@ public enum Visualize {
     }
 
     /// The autograd graph that made `tensor`: each value a box with its data and gradient,
-    /// operations in circles between them.
+    /// operations in circles between them. A gradient is drawn where the engine keeps one: on
+    /// leaves after `backward()`, and on results that have `retainsGrad` set. Graphs of more
+    /// than `graphLimit` values are refused.
     public static func graph(_ tensor: Tensor) throws -> MIMEBundle {
         let tensors = tensor.graph()
         guard tensors.count <= graphLimit else {
@@ -409,6 +361,8 @@ public enum Visualize {
 
     /// Greyscale pictures in a grid: [n, h, w], [n, 1, h, w], [n, h, w, 1], [h, w], or flattened
     /// squares [n, side²]; `labels` (class ids [n] or one-hot [n, k]) are written under them.
+    /// A 2-d tensor [a, b] is a batch of flattened squares when a != b and b is a square
+    /// (digits [n, 64]), otherwise one picture. At most 100 images are drawn.
     public static func images(_ images: Tensor, labels: Tensor? = nil, columns: Int? = nil, title: String? = nil) throws
         -> MIMEBundle
     {
@@ -503,7 +457,10 @@ public enum Visualize {
     // MARK: Models on data
 
     /// What a 2-input classifier predicts over the plane around `x`, under the points of `x`
-    /// coloured by their class `y`.
+    /// coloured by their class `y`. The model runs in evaluation mode without gradients, and
+    /// its mode is restored. One output is a probability (sigmoid applied when the outputs
+    /// leave [0, 1], as logits do); k outputs are class scores (softmax applied unless the
+    /// last layer has one).
     public static func boundary(_ model: Layer, _ x: Tensor, _ y: Tensor, resolution: Int = 100, title: String? = nil)
         throws -> MIMEBundle
     {

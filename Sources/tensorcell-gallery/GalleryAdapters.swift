@@ -1,3 +1,4 @@
+import Display
 import NeuralNetworks
 import Tensors
 
@@ -206,21 +207,10 @@ extension Gallery {
                 time += 0.02; return time
             }
         ) { bundle, _ in interrupted.append(bundle) }
-        let flag = InterruptAfter(epochs: 3, trainer: second)
-        second.isInterrupted = { flag.check() }
+        // Says "stop" once three epochs are done; weak, so the trainer does not keep itself.
+        second.isInterrupted = { [weak second] in (second?.epochsCompleted ?? 0) >= 3 }
         try second.fit(epochs: 10)
         out.append(("trained-live-interrupted", interrupted.last!))
         return out
     }
-}
-
-/// Says "stop" once a trainer has finished a number of epochs (for the gallery's interrupted run).
-private final class InterruptAfter: @unchecked Sendable {
-    let epochs: Int
-    weak var trainer: Trainer?
-    init(epochs: Int, trainer: Trainer) {
-        self.epochs = epochs
-        self.trainer = trainer
-    }
-    func check() -> Bool { (trainer?.epochsCompleted ?? 0) >= epochs }
 }

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Kernel
+@testable import Interchange
 
 @Suite struct JSONTests {
     @Test func roundTripsNestedValues() throws {
