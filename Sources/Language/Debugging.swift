@@ -261,10 +261,9 @@ public final class Debugging: LanguageDebugging, @unchecked Sendable {
 
     static func richBundle(_ value: Value) -> Result<DebugAnswer, DebugFailure> {
         do {
-            if let rich = try RichOutput.richOutput(for: value) {
-                var output = rich
-                if output.data["text/plain"] == nil { output.data["text/plain"] = value.text }
-                return .success(.rich(RichOutput.kernelBundle(output)))
+            if var rich = try RichOutput.richOutput(for: value) {
+                if rich.data["text/plain"] == nil { rich.setText(value.text, for: "text/plain") }
+                return .success(.rich(rich))
             }
             return .success(.rich(.plainText(value.text)))
         } catch {
