@@ -14,18 +14,26 @@ LAB_ROOT := $(shell [ "$$(id -u)" -eq 0 ] && echo --allow-root)
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 RELEASE_BIN := .build/release/tensorcell
+# The Swift runtime is linked in, so the binary runs where no Swift is installed (the wheel, the
+# Docker image, Binder); every release build uses the same flags so none rebuilds another's work.
+SWIFT_RELEASE := swift build -c release --static-swift-stdlib
+TOOLS_VENV := build/tools-venv
+TEACHING_VENV := build/teach-venv
+# The course notebook the clean-machine test runs from the wheel.
+WHEEL_NOTEBOOK := notebooks/03-the-neuron.ipynb
 BENCH_BIN := .build/release/tensorcell-bench
 GALLERY_DIR := build/gallery
 
 export TENSORCELL_BIN := $(abspath $(RELEASE_BIN))
 
 .PHONY: help deps deps-browser swift-check venv build lab notebooks test test-swift test-protocol \
-	test-notebooks test-browser bench gallery kernelspec clean reference
+	test-notebooks test-browser test-wheel test-teaching wheel bench gallery kernelspec clean reference
 
 help:
 	@echo "make lab       install what is needed, build, install the kernel, open JupyterLab on notebooks/"
-	@echo "make test      install what tests need, build, run the Swift, protocol, notebook and browser tests"
+	@echo "make test      install what tests need, build, run the Swift, protocol, notebook, browser and wheel tests"
 	@echo "make notebooks run every notebooks/*.ipynb with the kernel and save it with its outputs"
+	@echo "make wheel     build dist/tensorcell-VERSION-py3-none-PLATFORM.whl, a self-contained wheel"
 	@echo "make bench     run every benchmark beside its peers and rewrite docs/benchmarks.md"
 	@echo "make gallery   render every chart kind to PNG under $(GALLERY_DIR)/"
 
@@ -58,7 +66,16 @@ $(VENV)/.installed: Tests/protocol/requirements.txt
 venv: deps $(VENV)/.installed
 
 build: deps
-	swift build -c release --product tensorcell
+	$(SWIFT_RELEASE) --product tensorcell
+
+$(TOOLS_VENV)/.installed: wheel/requirements.txt
+	python3 -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install -q -r wheel/requirements.txt
+	touch $@
+
+# The kernel, the libraries it links and opens, a font and the kernelspec, as one wheel.
+wheel: build $(TOOLS_VENV)/.installed
+	$(TOOLS_VENV)/bin/python wheel/make_wheel.py --binary $(RELEASE_BIN) --dist dist
 
 kernelspec: build venv
 	$(RELEASE_BIN) install --prefix $(abspath $(VENV))
@@ -72,7 +89,7 @@ lab: build venv
 notebooks: build venv
 	$(PYTHON) Tests/notebooks/execute.py --in-place
 
-test: test-swift test-protocol test-notebooks test-browser
+test: test-swift test-protocol test-notebooks test-browser test-wheel test-teaching
 
 test-swift: deps
 	swift build --build-tests
@@ -89,10 +106,25 @@ test-notebooks: build venv
 test-browser: build venv deps-browser
 	$(PYTHON) -m pytest -q -s Tests/browser
 
+# The wheel installed on a minimal Debian root (debootstrap, kept in build/debian-root) with
+# nothing else: a course notebook runs there, and the kernel loads no library from outside it.
+test-wheel: wheel
+	Tests/wheel/clean-machine.sh dist/tensorcell-*.whl $(WHEEL_NOTEBOOK)
+
+$(TEACHING_VENV)/.installed: Tests/wheel/requirements.txt
+	python3 -m venv $(TEACHING_VENV)
+	$(TEACHING_VENV)/bin/python -m pip install -q -r Tests/wheel/requirements.txt
+	touch $@
+
+# papermill and nbgrader, from PyPI, with the kernel installed from the wheel.
+test-teaching: wheel $(TEACHING_VENV)/.installed
+	$(TEACHING_VENV)/bin/python -m pip install -q --force-reinstall --no-deps dist/tensorcell-*.whl
+	$(TEACHING_VENV)/bin/python -m pytest -q Tests/wheel
+
 bench: deps venv
 	$(PYTHON) -m pip install -q -r bench/requirements.txt
-	swift build -c release --product tensorcell-bench
-	swift build -c release --product tensorcell
+	$(SWIFT_RELEASE) --product tensorcell-bench
+	$(SWIFT_RELEASE) --product tensorcell
 	$(PYTHON) bench/run.py --write docs/benchmarks.md
 
 gallery: deps
@@ -101,7 +133,7 @@ gallery: deps
 	@echo "charts written to $(GALLERY_DIR)/"
 
 clean:
-	rm -rf .build build $(VENV)
+	rm -rf .build build dist $(VENV)
 
 # The builtin reference inside docs/language.md, regenerated from the library.
 reference:

@@ -27,21 +27,36 @@ extension Chart {
         return try canvas.png()
     }
 
-    /// SVG, PNG (shown at the chart's CSS size) and a text description.
-    /// If cairo cannot make the PNG the bundle still carries the SVG and the text.
+    /// The PNG (at 2x, shown at the chart's CSS size), the SVG when it is small, and a text
+    /// description. If cairo cannot make the PNG the bundle carries the SVG, whatever its size.
     public func mimeBundle() -> MIMEBundle {
-        mimeBundle(pngScale: 1)
+        mimeBundle(pngScale: 2)
     }
 
-    /// The bundle with a PNG of `pngScale` device pixels per CSS pixel.
+    /// The bundle with a PNG of `pngScale` device pixels per CSS pixel, and its display size
+    /// in the PNG's metadata, so a 2x picture shows at the chart's size, sharp on HiDPI screens.
+    ///
+    /// Front ends that show SVG prefer it, and it is sharp at any size; but a chart of many
+    /// marks makes a large SVG, which a saved notebook would carry beside the PNG for nothing
+    /// much. So the SVG goes in only below `svgLimit` bytes.
     public func mimeBundle(pngScale: Double) -> MIMEBundle {
-        var bundle = MIMEBundle(plainText: summary, data: ["image/svg+xml": svg()])
+        let svg = svg()
+        var bundle = MIMEBundle(plainText: summary)
         if let png = try? png(scale: pngScale) {
             bundle.data["image/png"] = .string(Base64.encode(png))
             bundle.metadata["image/png"] = [
                 "width": .int(Int(size.width.rounded())), "height": .int(Int(size.height.rounded())),
             ]
+            if svg.utf8.count < ChartBundle.svgLimit { bundle.setText(svg, for: "image/svg+xml") }
+        } else {
+            bundle.setText(svg, for: "image/svg+xml")
         }
         return bundle
     }
+}
+
+/// How a chart goes into a notebook.
+public enum ChartBundle {
+    /// The largest SVG, in bytes, a chart's bundle carries beside its PNG.
+    public static let svgLimit = 8 * 1024
 }

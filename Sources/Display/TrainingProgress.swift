@@ -59,9 +59,14 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
             if let last = metric.values.last { parts.append("\(metric.name) \(NumberFormat.general(last))") }
         }
         let total = epochSeconds.reduce(0, +)
-        if total > 0 { parts.append(NumberFormat.fixed(total, decimals: 1) + " s") }
+        if showsTime && total > 0 { parts.append(NumberFormat.fixed(total, decimals: 1) + " s") }
         return parts.joined(separator: " · ")
     }
+
+    /// Whether the state shows how long the epochs took: while the run goes on, not once it
+    /// is finished. The finished state is the one a saved notebook keeps, and wall times would
+    /// make every re-run of an unchanged notebook differ.
+    var showsTime: Bool { !finished }
 
     /// A text bar of `width` cells.
     func textBar(width: Int = 30) -> String {
@@ -72,7 +77,7 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
 
     public func table() -> RecordTable {
         var table = RecordTable(history: metrics, caption: nil, firstEpoch: firstEpoch)
-        if !epochSeconds.isEmpty {
+        if showsTime && !epochSeconds.isEmpty {
             table.columns.append("time")
             for i in table.rows.indices {
                 table.rows[i].append(i < epochSeconds.count ? .text(NumberFormat.fixed(epochSeconds[i], decimals: 2) + " s") : .empty)
@@ -107,14 +112,15 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
         if !metrics.isEmpty { text += "\n" + table().plainText() }
         let percent = NumberFormat.fixed(fraction * 100, decimals: 1)
         var html = "<div style=\"max-width:600px\">\n"
-        html += "<div style=\"display:flex;align-items:center;gap:10px;margin:2px 0 6px 0\">"
+        // The bar is a block of its own, the full width of the box, and the status line a
+        // block below it that wraps: side by side, a long status line left the bar no width.
         // Two nested boxes rather than <progress>: notebook sanitisers keep plain divs.
-        html += "<div style=\"flex:1;height:10px;border-radius:5px;background:rgba(128,128,128,0.25);overflow:hidden\">"
-        html += "<div style=\"width:\(percent)%;height:100%;background:\(finished ? (stopReason == nil ? "#009e73" : "#e69f00") : "#0072b2")\"></div></div>"
-        html += "<span style=\"font-variant-numeric:tabular-nums;white-space:nowrap\">\(XMLText.escape(statusLine))</span></div>\n"
+        html += "<div style=\"height:10px;margin:2px 0 4px 0;border-radius:5px;background:rgba(128,128,128,0.25);overflow:hidden\">"
+        html += "<div style=\"width:\(percent)%;height:100%;background:\(finished ? (stopReason == nil ? "#009e73" : "#e69f00") : "#0072b2")\"></div></div>\n"
+        html += "<div style=\"font-variant-numeric:tabular-nums;margin:0 0 6px 0\">\(XMLText.escape(statusLine))</div>\n"
         if !metrics.isEmpty { html += table().html() }
         let chart = lossChart()
-        if chart.series.contains(where: { $0.count > 1 }), let png = try? chart.png(scale: 1) {
+        if chart.series.contains(where: { $0.count > 1 }), let png = try? chart.png(scale: 2) {
             html += "<img alt=\"loss curve\" width=\"\(Int(chart.size.width))\" height=\"\(Int(chart.size.height))\" src=\"data:image/png;base64,\(Base64.encode(png))\"/>\n"
         }
         html += "</div>\n"

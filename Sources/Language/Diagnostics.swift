@@ -78,6 +78,8 @@ public enum ErrorKind: String, Sendable, CaseIterable {
     case recursionError = "RecursionError"
     case timeoutError = "TimeoutError"
     case keyboardInterrupt = "KeyboardInterrupt"
+    /// `assert(condition, message)` with a false condition: a check the program itself states.
+    case assertionError = "AssertionError"
     /// `input()` where the front end cannot answer.
     case stdinNotImplemented = "StdinNotImplementedError"
 

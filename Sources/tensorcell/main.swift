@@ -216,4 +216,5 @@ func writeFile(_ path: String, _ bytes: [UInt8]) throws {
     }
 }
 
+useShippedFonts()
 Tensorcell.main()

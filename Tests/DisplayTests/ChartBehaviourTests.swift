@@ -3,14 +3,50 @@ import Testing
 @testable import Display
 @testable import tensorcell_gallery
 
-@Test func mimeBundleCarriesSVGPNGAndText() throws {
-    let bundle = Gallery.lossCurves.mimeBundle()
+@Test func mimeBundleCarriesA2xPNGAndTheSVGWhenItIsSmall() throws {
+    let small = LineChart([Series("loss", y: [4, 2, 1, 0.5])], size: Size(width: 300, height: 200))
+    #expect(small.svg().utf8.count < ChartBundle.svgLimit)
+    let bundle = small.mimeBundle()
     #expect(bundle.mimeTypes == ["image/png", "image/svg+xml", "text/plain"])
-    #expect(bundle.plainText.hasPrefix("<LineChart \"Training history\": 2 series, 120 points>"))
     #expect(bundle.text("image/svg+xml")!.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
     // Base64 of a PNG always starts with the encoded signature.
     #expect(bundle.text("image/png")!.hasPrefix("iVBORw0KGgo"))
-    #expect(bundle.metadata["image/png"] == ["width": 640, "height": 400])
+    // Twice the pixels, shown at the chart's CSS size.
+    #expect(bundle.metadata["image/png"] == ["width": 300, "height": 200])
+    let bitmap = try Bitmap(png: try #require(bundle.pngBytes))
+    #expect(bitmap.width == 600 && bitmap.height == 400)
+
+    // A chart of many marks: its SVG is large, so the bundle carries the PNG alone.
+    let large = try #require(Gallery.charts.first { $0.name == "scatter-10k" }?.chart)
+    #expect(large.svg().utf8.count >= ChartBundle.svgLimit)
+    let heavy = large.mimeBundle()
+    #expect(heavy.mimeTypes == ["image/png", "text/plain"])
+    #expect(heavy.metadata["image/png"] == ["width": .int(Int(large.size.width)), "height": .int(Int(large.size.height))])
+}
+
+@Test func chartsAreStoredAsIndexedPNGsAndKeepTheirColours() throws {
+    // A chart has few colours: the palette form (colour type 3) is used, and colours survive.
+    let chart = LineChart([Series("flat", y: [1, 1, 1, 1])], size: Size(width: 300, height: 200))
+    let png = try chart.png(scale: 2)
+    #expect(png[25] == 3)
+    let bitmap = try Bitmap(png: png)
+    let corner = bitmap.pixel(x: 1, y: 1)
+    #expect(corner.red == 255 && corner.green == 255 && corner.blue == 255)
+}
+
+@Test func aPictureOfManyDistantColoursStaysTruecolour() throws {
+    // 64 × 64 cells, each its own colour, far from one another: no palette of 256 holds them.
+    var pixels = [UInt32](repeating: 0, count: 64 * 64)
+    for i in pixels.indices {
+        pixels[i] = UInt32(i % 64 * 4) << 16 | UInt32(i / 64 * 4) << 8 | UInt32(i * 53 % 256)
+    }
+    let png = try pixels.withUnsafeBytes { raw in
+        try PNGEncoder.encode(width: 64, height: 64, stride: 64 * 4, pixels: raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
+    }
+    #expect(png[25] == 2)
+    let bitmap = try Bitmap(png: png)
+    let p = bitmap.pixel(x: 5, y: 0)
+    #expect(UInt32(p.red) << 16 | UInt32(p.green) << 8 | UInt32(p.blue) == pixels[5])
 }
 
 @Test func tablesBundleHTMLMarkdownAndText() {

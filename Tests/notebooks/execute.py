@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import copy
+import json
 import os
 import pathlib
 import subprocess
@@ -192,11 +193,35 @@ def execute(path: pathlib.Path, timeout: float = DEFAULT_TIMEOUT) -> Result:
     return Result(path, nb, seconds, problems)
 
 
-def save(nb: nbformat.NotebookNode, path: pathlib.Path) -> bool:
-    """Writes the notebook if its text changed; says whether it did."""
+def saved_text(nb: nbformat.NotebookNode) -> str:
+    """The notebook as `save` writes it."""
     nb = copy.deepcopy(nb)
     nbformat.validator.normalize(nb)
-    text = nbformat.writes(nb) + "\n"
+    return nbformat.writes(nb) + "\n"
+
+
+def differing_cells(first: nbformat.NotebookNode, second: nbformat.NotebookNode) -> list[str]:
+    """The cells whose saved outputs differ between two runs of one notebook, each with the
+    first line that differs; empty when the two would be saved byte for byte the same."""
+    differences = []
+    for index, (a, b) in enumerate(zip(first.cells, second.cells)):
+        if a.cell_type != "code":
+            continue
+        one, two = (
+            json.dumps({"outputs": c.get("outputs"), "metadata": c.get("metadata")}, indent=1, sort_keys=True).splitlines()
+            for c in (a, b)
+        )
+        if one != two:
+            line = next((f"{x.strip()[:160]}\n    then: {y.strip()[:160]}" for x, y in zip(one, two) if x != y), "")
+            differences.append(f"cell {index}: {line}")
+    if saved_text(first) != saved_text(second) and not differences:
+        differences.append("the notebooks differ outside their cells")
+    return differences
+
+
+def save(nb: nbformat.NotebookNode, path: pathlib.Path) -> bool:
+    """Writes the notebook if its text changed; says whether it did."""
+    text = saved_text(nb)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
     path.write_text(text, encoding="utf-8")

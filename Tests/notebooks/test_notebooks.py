@@ -36,6 +36,12 @@ def test_notebook_runs_without_error(path, kernelspec, tmp_path):
     assert any(cell.get("outputs") for _, cell in execute.code_cells(result.notebook))
     assert path.read_bytes() == committed, "the committed notebook was written to"
 
+    # Reproducible: a second run saves the very same bytes (no wall times, dates or addresses).
+    again = execute.execute(copy, timeout=execute.DEFAULT_TIMEOUT)
+    assert again.ok, "\n".join(str(p) for p in again.problems)
+    differences = execute.differing_cells(result.notebook, again.notebook)
+    assert not differences, f"{path.name} saves different outputs on a second run:\n" + "\n".join(differences)
+
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_committed_notebook_was_executed(path):
@@ -71,6 +77,16 @@ def test_harness_runs_a_clean_notebook_and_saves_it_executed(kernelspec, tmp_pat
     # Running it again changes nothing: the saved file is reproducible.
     again = execute.execute(path, timeout=60)
     assert again.ok and not execute.save(again.notebook, path)
+
+
+def test_harness_tells_which_cells_differ_between_two_runs():
+    first = make_notebook("a", "b")
+    second = make_notebook("a", "b")
+    first.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="epoch 1 took 0.25 s\n")]
+    second.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="epoch 1 took 0.26 s\n")]
+    differences = execute.differing_cells(first, second)
+    assert len(differences) == 1 and differences[0].startswith("cell 1:") and "0.26 s" in differences[0]
+    assert execute.differing_cells(first, first) == []
 
 
 def test_harness_reports_an_error_output_and_keeps_going(kernelspec, tmp_path):

@@ -17,6 +17,7 @@ public enum Builtins {
     public static func registerAll(in library: Library) {
         registerCore(in: library)
         registerCollections(in: library)
+        registerAssertions(in: library)
         registerDisplay(in: library)
         registerTensors(in: library)
         registerNetworks(in: library)
@@ -166,6 +167,9 @@ public enum Builtins {
         library.addConstant("e", .float(2.718281828459045))
         library.addConstant("inf", .float(Double.infinity))
         library.addConstant("nan", .float(Double.nan))
+        // "No value", as an argument left out: `seed: nil` is the default the reference shows,
+        // and papermill passes Python's None as nil.
+        library.addConstant("nil", .void)
     }
 
     static func registerCollections(in library: Library) {
