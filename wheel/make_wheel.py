@@ -92,7 +92,7 @@ def kernelspec(version: str) -> str:
         '  "language": "tensorcell",\n'
         '  "interrupt_mode": "signal",\n'
         f'  "kernel_protocol_version": "{protocol_version()}",\n'
-        '  "metadata": {"debugger": false}\n'
+        '  "metadata": {"debugger": true}\n'
         "}\n"
     )
 

@@ -3,8 +3,7 @@
 // thread alone. A shell request names a subshell, which must exist.
 
 extension Dispatcher {
-    /// The requests the control channel answers. `debug_request` belongs here too, though this
-    /// kernel has no debugger yet (it is logged as unknown and gets no reply, as before).
+    /// The requests the control channel answers.
     static let controlRequestTypes: Set<String> = [
         "kernel_info_request", "shutdown_request", "interrupt_request", "debug_request",
         "create_subshell_request", "delete_subshell_request", "list_subshell_request",

@@ -54,6 +54,8 @@ public final class Dispatcher: Sendable {
     private let kernelDescription: KernelDescription
     public let transport: any KernelTransport
     public let factory: MessageFactory
+    /// The debugger's side of the dialogue, when the language can be debugged.
+    public let debugAdapter: DebugAdapter?
     private let state = Mutex(ShellState())
     /// Requests read off the shell socket at a safe point of a cell, waiting for it to end
     /// (PendingEvents.swift).
@@ -77,6 +79,7 @@ public final class Dispatcher: Sendable {
         confinedCommHandler = CellThreadShared(interpreter.commHandler)
         self.transport = transport
         self.factory = factory
+        debugAdapter = interpreter.debugging.map { DebugAdapter(language: $0, transport: transport, factory: factory) }
     }
 
     public var executionCount: Int { state.withLock { $0.executionCount } }
@@ -163,6 +166,12 @@ public final class Dispatcher: Sendable {
             handleComm(request, on: channel)
         case "create_subshell_request", "delete_subshell_request", "list_subshell_request":
             handleSubshellRequest(request, on: channel)
+        case "debug_request":
+            guard let debugAdapter else {
+                logToStandardError("debug_request, but this language has no debugger")
+                break
+            }
+            reply(to: request, on: channel, content: debugAdapter.handle(request.content))
         case "interrupt_request":
             InterruptFlag.raise()
             interruptHandle.interrupt()
@@ -199,8 +208,9 @@ public final class Dispatcher: Sendable {
             "banner": .string(info.banner),
             "help_links": .array(info.helpLinks.map { ["text": .string($0.text), "url": .string($0.url)] }),
             // Optional features announced to front ends (JEP 92); subshells are JEP 91.
-            "supported_features": ["kernel subshells"],
-            "debugger": false,
+            "supported_features": .array(
+                ["kernel subshells"] + (debugAdapter == nil ? [] : ["debugger"] as [JSON])),
+            "debugger": .bool(debugAdapter != nil),
         ]
     }
 

@@ -130,12 +130,15 @@ public protocol KernelInterpreter: AnyObject {
     /// The language's comm targets (widgets), or nil when it has none. Read once, when the
     /// kernel starts.
     var commHandler: (any CommHandler)? { get }
+    /// The language's debugger hooks, or nil when it cannot be debugged.
+    var debugging: (any LanguageDebugging)? { get }
 }
 
 extension KernelInterpreter {
     /// A language that polls `InterruptFlag` needs nothing more.
     public var interruptHandle: InterruptHandle { InterruptHandle {} }
     public var commHandler: (any CommHandler)? { nil }
+    public var debugging: (any LanguageDebugging)? { nil }
 }
 
 /// The process-wide "please stop" flag, raised by SIGINT or by an `interrupt_request`.

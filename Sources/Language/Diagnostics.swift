@@ -9,9 +9,12 @@ public final class SourceFile: @unchecked Sendable {
     public let scalars: [Unicode.Scalar]
     /// The offset at which each line starts.
     let lineStarts: [Int]
+    /// The cell's path in the debugger protocol (as `dumpCell` names it), when a debugger is attached.
+    public let path: String?
 
-    public init(name: String, text: String) {
+    public init(name: String, text: String, path: String? = nil) {
         self.name = name
+        self.path = path
         scalars = Array(text.unicodeScalars)
         var starts = [0]
         for (offset, scalar) in scalars.enumerated() where scalar == "\n" { starts.append(offset + 1) }

@@ -210,8 +210,16 @@ extension Evaluator {
                 .recursionError, "too many nested calls (more than \(maxCallDepth)): does \(name) call itself without end?",
                 at: span)
         }
+        let debugged = debugging.isAttached
+        if debugged { debugging.enter(function: name, scope: scope, span: declaration.body.first?.span ?? span) }
+        defer { if debugged { debugging.leave() } }
         do {
             if declaration.returnsLastExpression, case .expression(let expression) = declaration.body[0].kind {
+                if debugged {
+                    return try debugging.step(at: declaration.body[0].span, in: scope, evaluator: self) {
+                        try eval(expression, scope)
+                    }
+                }
                 return try eval(expression, scope)
             }
             switch try exec(declaration.body, scope) {

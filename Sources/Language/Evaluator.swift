@@ -25,10 +25,13 @@ final class Evaluator {
     var callDepth = 0
     /// Deeper user-function recursion than this is an error, not a crash.
     var maxCallDepth = 1000
+    /// The debugger's hooks, tested at every statement.
+    let debugging: Debugging
 
-    init(runtime: Runtime, globals: Scope) {
+    init(runtime: Runtime, globals: Scope, debugging: Debugging = Debugging()) {
         self.runtime = runtime
         self.globals = globals
+        self.debugging = debugging
     }
 
     // MARK: Programs and statements
@@ -39,7 +42,13 @@ final class Evaluator {
         for (index, statement) in program.statements.enumerated() {
             try runtime.checkInterrupt()
             if index == program.statements.count - 1, case .expression(let expression) = statement.kind {
-                last = try eval(expression, globals)
+                if debugging.isAttached {
+                    last = try debugging.step(at: statement.span, in: globals, evaluator: self) {
+                        try eval(expression, globals)
+                    }
+                } else {
+                    last = try eval(expression, globals)
+                }
                 break
             }
             switch try exec(statement, globals) {
@@ -62,6 +71,13 @@ final class Evaluator {
     }
 
     func exec(_ statement: Stmt, _ scope: Scope) throws -> Flow {
+        if debugging.isAttached {
+            return try debugging.step(at: statement.span, in: scope, evaluator: self) { try execStatement(statement, scope) }
+        }
+        return try execStatement(statement, scope)
+    }
+
+    func execStatement(_ statement: Stmt, _ scope: Scope) throws -> Flow {
         switch statement.kind {
         case .expression(let expression):
             _ = try eval(expression, scope)

@@ -14,7 +14,7 @@ public final class NumberRange: ScriptObject {
         self.closed = closed
     }
 
-    public var typeName: String { "NumberRange" }
+    public static let valueType = ValueType(named: "NumberRange")
     public var plainText: String { formatFloat(lower) + (closed ? "..." : "..<") + formatFloat(upper) }
 
     /// The interval for `a...b` when either end is written with a decimal point or is not whole;

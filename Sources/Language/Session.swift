@@ -26,6 +26,8 @@ public final class Interpreter: KernelInterpreter {
     var globals: Scope
     var evaluator: Evaluator
     var cellCount = 0
+    /// The debugger's hooks, shared by every evaluator of the session.
+    let debugger = Debugging()
     /// Cells run on a thread with a large stack, so deep (bounded) recursion cannot overflow it.
     static let stackSize = 512 << 20
 
@@ -34,7 +36,7 @@ public final class Interpreter: KernelInterpreter {
         Builtins.registerAll(in: library)
         runtime = Runtime(library: library, directory: directory)
         globals = Scope(parent: nil)
-        evaluator = Evaluator(runtime: runtime, globals: globals)
+        evaluator = Evaluator(runtime: runtime, globals: globals, debugging: debugger)
     }
 
     public let kernelDescription = KernelDescription(
@@ -53,11 +55,24 @@ public final class Interpreter: KernelInterpreter {
         cellCount += 1
         runtime.context = context
         defer { runtime.context = SilentContext() }
-        return Interpreter.onLargeStack { self.runCell(code, name: "cell \(self.cellCount)") }
+        return Interpreter.onLargeStack {
+            let name = "cell \(self.cellCount)"
+            self.debugger.cellWillRun(name: name)
+            defer { self.debugger.cellDidRun(globals: self.globals) }
+            return self.runCell(code, name: name, path: self.debugger.path(for: code))
+        }
+    }
+
+    public var debugging: (any LanguageDebugging)? { debugger }
+
+    /// Wakes a cell stopped in the debugger, so it ends at once; a running cell polls the flag.
+    public var interruptHandle: InterruptHandle {
+        let debugger = debugger
+        return InterruptHandle { debugger.interrupt() }
     }
 
     /// Runs a cell: its magics, then its code; the result through the display layer.
-    func runCell(_ code: String, name: String) -> ExecutionOutcome {
+    func runCell(_ code: String, name: String, path: String? = nil) -> ExecutionOutcome {
         var source = code
         var timed = false
         do {
@@ -68,7 +83,7 @@ public final class Interpreter: KernelInterpreter {
                 case "who": return .ok(whoTable())
                 case "reset":
                     globals = Scope(parent: nil)
-                    evaluator = Evaluator(runtime: runtime, globals: globals)
+                    evaluator = Evaluator(runtime: runtime, globals: globals, debugging: debugger)
                     runtime.clearHistory()
                     runtime.print("Every variable and the history are cleared.\n")
                 case "seed":
@@ -86,15 +101,15 @@ public final class Interpreter: KernelInterpreter {
             return .error(ExecutionError(name: "ValueError", value: "\(error)"))
         }
         let started = Runtime.now()
-        let outcome = run(source, name: name)
+        let outcome = run(source, name: name, path: path)
         if timed {
             runtime.print("Wall time: \(formatDuration(Runtime.now() - started))\n")
         }
         return outcome
     }
 
-    func run(_ code: String, name: String) -> ExecutionOutcome {
-        let file = SourceFile(name: name, text: code)
+    func run(_ code: String, name: String, path: String? = nil) -> ExecutionOutcome {
+        let file = SourceFile(name: name, text: code, path: path)
         do {
             if let (before, chain) = Help.split(code) {
                 return try help(chain, after: before, file: file)

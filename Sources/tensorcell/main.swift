@@ -122,7 +122,7 @@ struct InstallKernelspec: ParsableCommand {
             "language": "tensorcell",
             "interrupt_mode": "signal",
             "kernel_protocol_version": .string(protocolVersion),
-            "metadata": ["debugger": false],
+            "metadata": ["debugger": true],
         ]
         try writeFile(directory + "/kernel.json", spec.serialized() + [UInt8(ascii: "\n")])
         for logo in kernelspecLogos {

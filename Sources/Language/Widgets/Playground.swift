@@ -123,7 +123,7 @@ final class Playground: ScriptObject, WidgetShowable, IdleWork {
         try makeModel()
     }
 
-    var typeName: String { "Playground" }
+    static let valueType = ValueType(named: "Playground")
     var plainText: String {
         "Playground(\(dataset), features \(features.map { PlaygroundChoices.features[$0] }.joined(separator: ", ")), hidden \(hidden), \(activationName), lr \(formatFloat(learningRate)), step \(steps)"
             + (trainLosses.last.map { ", train loss \(fixedDecimals($0, 3)), test loss \(fixedDecimals(testLosses.last ?? .nan, 3))" } ?? "") + ")"
@@ -617,24 +617,24 @@ extension Builtins {
             try playground.makeWidgets()
             return .object(playground)
         }
-        library.addProperty("Playground", "model", doc: "The playground's network now: a Sequential that takes the chosen features and gives one logit.") { value in
+        library.addProperty(Playground.valueType, "model", doc: "The playground's network now: a Sequential that takes the chosen features and gives one logit.") { value in
             guard case .object(let playground as Playground) = value else { return .void }
             return .object(playground.model)
         }
-        library.addProperty("Playground", "history", doc: "The train and test losses so far (every 10 steps), as a history that plots.") { value in
+        library.addProperty(Playground.valueType, "history", doc: "The train and test losses so far (every 10 steps), as a history that plots.") { value in
             guard case .object(let playground as Playground) = value else { return .void }
             return .object(HistoryObject(series: [("train loss", playground.trainLosses), ("test loss", playground.testLosses)]))
         }
-        library.addProperty("Playground", "data", doc: "The training set as (features, labels): what the model takes, for a Trainer.") { value in
+        library.addProperty(Playground.valueType, "data", doc: "The training set as (features, labels): what the model takes, for a Trainer.") { value in
             guard case .object(let playground as Playground) = value else { return .void }
             return .tuple([.tensor(playground.trainInputs), .tensor(playground.trainLabels)])
         }
-        library.addProperty("Playground", "testData", doc: "The test set as (features, labels).") { value in
+        library.addProperty(Playground.valueType, "testData", doc: "The test set as (features, labels).") { value in
             guard case .object(let playground as Playground) = value else { return .void }
             return .tuple([.tensor(playground.testInputs), .tensor(playground.testLabels)])
         }
         library.addProperty(
-            "Playground", "lr", doc: "The learning rate; assign to change it, even while it plays.",
+            Playground.valueType, "lr", doc: "The learning rate; assign to change it, even while it plays.",
             get: { value in
                 guard case .object(let playground as Playground) = value else { return .void }
                 return .float(playground.learningRate)
@@ -646,12 +646,12 @@ extension Builtins {
                 }
                 playground.learningRate = rate
             })
-        library.addProperty("Playground", "steps", doc: "Training steps taken since the last reset.") { value in
+        library.addProperty(Playground.valueType, "steps", doc: "Training steps taken since the last reset.") { value in
             guard case .object(let playground as Playground) = value else { return .void }
             return .int(playground.steps)
         }
         library.addMethod(
-            "Playground", "step", [], doc: "One training step on the next batch; redraws and gives the batch's loss.",
+            Playground.valueType, "step", [], doc: "One training step on the next batch; redraws and gives the batch's loss.",
             example: "let pg = playground(seed: 1)\npg.step()"
         ) { args in
             let playground = try args.receiverObject(as: Playground.self)
@@ -661,7 +661,7 @@ extension Builtins {
             return .float(loss)
         }
         library.addMethod(
-            "Playground", "play", [.labelled("steps", default: .void)],
+            Playground.valueType, "play", [.labelled("steps", default: .void)],
             doc: "With steps, trains that many steps now, redrawing as it goes (the controls, pause included, act meanwhile); without, starts playing in the background, as the play button does.",
             example: "let pg = playground(dataset: \"moons\", seed: 2)\npg.play(steps: 20)\npg.steps"
         ) { args in
@@ -675,13 +675,13 @@ extension Builtins {
             return .void
         }
         library.addMethod(
-            "Playground", "pause", [], doc: "Stops playing.", example: "let pg = playground(seed: 1)\npg.play()\npg.pause()"
+            Playground.valueType, "pause", [], doc: "Stops playing.", example: "let pg = playground(seed: 1)\npg.play()\npg.pause()"
         ) { args in
             try args.receiverObject(as: Playground.self).pause()
             return .void
         }
         library.addMethod(
-            "Playground", "reset", [], doc: "A fresh network with new initial weights; the history starts over.",
+            Playground.valueType, "reset", [], doc: "A fresh network with new initial weights; the history starts over.",
             example: "let pg = playground(seed: 1)\npg.reset()\npg.steps"
         ) { args in
             let playground = try args.receiverObject(as: Playground.self)

@@ -168,8 +168,11 @@ public final class Widget: ScriptObject {
         self.state = state
     }
 
-    public var typeName: String { kind.typeName }
-    public var typeNames: [String] { [kind.typeName, "Widget"] }
+    /// Every control's members (`value`, `onChange`), under the name `Widget`.
+    public static let valueType = ValueType(named: "Widget")
+    /// The control's own kind (`Slider`, `Button`), whose members come first.
+    public var type: ValueType { ValueType(named: kind.typeName) }
+    public var types: [ValueType] { [type, Self.valueType] }
 
     public var plainText: String {
         let label = state["description"]?.stringValue ?? ""

@@ -27,11 +27,11 @@ extension Builtins {
         registerLayout(in: library)
         registerWidgetMembers(in: library)
         registerPlayground(in: library)
-        library.addProperty("NumberRange", "lower", doc: "The start of the range.") { value in
+        library.addProperty(NumberRange.valueType, "lower", doc: "The start of the range.") { value in
             guard case .object(let range as NumberRange) = value else { return .void }
             return .float(range.lower)
         }
-        library.addProperty("NumberRange", "upper", doc: "The end of the range.") { value in
+        library.addProperty(NumberRange.valueType, "upper", doc: "The end of the range.") { value in
             guard case .object(let range as NumberRange) = value else { return .void }
             return .float(range.upper)
         }
@@ -302,7 +302,7 @@ extension Builtins {
 
     static func registerWidgetMembers(in library: Library) {
         library.addProperty(
-            "Widget", "value", doc: "The control's value now; assign to change it (its onChange callbacks run).",
+            Widget.valueType, "value", doc: "The control's value now; assign to change it (its onChange callbacks run).",
             get: { value in
                 guard case .object(let widget as Widget) = value else { return .void }
                 return widget.value
@@ -319,7 +319,7 @@ extension Builtins {
                 if widget.value.literalText != before { comms.changed(widget) }
             })
         library.addProperty(
-            "Widget", "label", doc: "The text beside the control (its description); assign to change it.",
+            Widget.valueType, "label", doc: "The text beside the control (its description); assign to change it.",
             get: { value in
                 guard case .object(let widget as Widget) = value else { return .void }
                 return .string(widget.state["description"]?.stringValue ?? "")
@@ -330,7 +330,7 @@ extension Builtins {
                 widget.host?.set(widget, ["description": .string(text)])
             })
         library.addProperty(
-            "Widget", "disabled", doc: "Whether the learner can use the control; assign true to lock it.",
+            Widget.valueType, "disabled", doc: "Whether the learner can use the control; assign true to lock it.",
             get: { value in
                 guard case .object(let widget as Widget) = value else { return .void }
                 return .bool(widget.state["disabled"]?.boolValue ?? false)
@@ -341,7 +341,7 @@ extension Builtins {
                 widget.host?.set(widget, ["disabled": .bool(flag)])
             })
         library.addMethod(
-            "Widget", "onChange", [.positional("callback")],
+            Widget.valueType, "onChange", [.positional("callback")],
             doc: "Runs callback with the new value on every change, from the front end or from code. Its output and errors show under the widget.",
             example: "let epochs = slider(1...100, value: 10)\nepochs.onChange { n in print(\"\\(n) epochs\") }\nepochs.value = 20"
         ) { args in
@@ -353,7 +353,7 @@ extension Builtins {
             return .void
         }
         library.addMethod(
-            "Button", "onClick", [.positional("callback")],
+            ValueType(named: "Button"), "onClick", [.positional("callback")],
             doc: "Runs callback on every press of the button. Its output and errors show under the button.",
             example: "let go = button(\"go\")\ngo.onClick { print(\"pressed\") }\ngo.click()"
         ) { args in
@@ -362,7 +362,7 @@ extension Builtins {
             return .void
         }
         library.addMethod(
-            "Button", "click", [], doc: "Presses the button from code: its onClick callbacks run.",
+            ValueType(named: "Button"), "click", [], doc: "Presses the button from code: its onClick callbacks run.",
             example: "let go = button(\"go\")\ngo.onClick { print(\"pressed\") }\ngo.click()"
         ) { args in
             let widget = try args.receiverObject(as: Widget.self)
@@ -370,14 +370,14 @@ extension Builtins {
             return .void
         }
         library.addMethod(
-            "Widget", "close", [], doc: "Removes the widget from the front end; the variable keeps its last value.",
+            Widget.valueType, "close", [], doc: "Removes the widget from the front end; the variable keeps its last value.",
             example: "let s = slider(1...3)\ns.close()\ns.value"
         ) { args in
             args.runtime.widgets.close(try args.receiverObject(as: Widget.self))
             return .void
         }
         library.addMethod(
-            "Output", "show", [.positional("value")], doc: "Adds a value's display to the output area.",
+            ValueType(named: "Output"), "show", [.positional("value")], doc: "Adds a value's display to the output area.",
             example: "let out = output()\nout.show(tensor([1, 2, 3]))"
         ) { args in
             let area = try args.receiverObject(as: Widget.self)
@@ -387,13 +387,13 @@ extension Builtins {
             return .void
         }
         library.addMethod(
-            "Output", "clear", [], doc: "Empties the output area.", example: "let out = output()\nout.show(1)\nout.clear()"
+            ValueType(named: "Output"), "clear", [], doc: "Empties the output area.", example: "let out = output()\nout.show(1)\nout.clear()"
         ) { args in
             args.runtime.widgets.set(try args.receiverObject(as: Widget.self), ["outputs": []])
             return .void
         }
         library.addMethod(
-            "Output", "capture", [.positional("body")],
+            ValueType(named: "Output"), "capture", [.positional("body")],
             doc: "Runs body with its output (and its error, if it fails) going to the output area instead of the cell.",
             example: "let out = output()\nout.capture { print(\"into the area\") }"
         ) { args in
