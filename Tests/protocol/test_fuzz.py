@@ -23,8 +23,6 @@ def save(name, figures):
     (FIGURES / name).write_text(json.dumps(figures, indent=1))
 
 
-@pytest.mark.xfail(strict=True, reason="shell requests sent on control still run on the control thread and trap "
-                   "(seed 20261130: an inspect_request on control); see docs/reliability.md")
 def test_wire_fuzz_kills_nothing(binary, tmp_path):
     fuzzer = wire_fuzz.Fuzzer(kernel_argv(binary), SEED, tmp_path)
     figures = fuzzer.run(1000)
