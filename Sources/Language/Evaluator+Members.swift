@@ -19,8 +19,9 @@ extension Evaluator {
         }
         if case .dictionary(let dictionary) = object, let value = dictionaryMember(dictionary, name) { return value }
         // `(0..<5).map { ... }`, `stride(...).filter { ... }`: ranges and strides have Array's methods.
-        if let items = sequenceArray(object), library.member(name, of: object) == nil,
-            case .method(let builtin)? = library.members[.array]?[name]
+        // The range's own members (`count`) come first, and the items are made only for an Array method.
+        if library.member(name, of: object) == nil, case .method(let builtin)? = library.members[.array]?[name],
+            let items = sequenceArray(object)
         {
             return .function(Function(.method(builtin, receiver: .array(items))))
         }
@@ -64,7 +65,10 @@ extension Evaluator {
     /// The items of a bounded range or a stride, as an array.
     func sequenceArray(_ value: Value) -> [Value]? {
         switch value {
-        case .range(let lower?, let upper?, let closed) where (closed ? upper - lower + 1 : upper - lower) <= 10_000_000:
+        case .range(let lower?, let upper?, let closed):
+            // Counted without overflow: `0...Int.max` has more items than an Int can say.
+            let (span, overflow) = upper.subtractingReportingOverflow(lower)
+            guard !overflow, span < 10_000_000 else { return nil }
             return (closed ? upper >= lower : upper > lower) ? (closed ? Array(lower...upper) : Array(lower..<upper)).map(Value.int) : []
         case .object(let stride as Stride): return stride.values.map(Value.int)
         default: return nil

@@ -183,6 +183,11 @@ import Testing
     static var seed: UInt64 { UInt64(ProcessInfo.processInfo.environment["FUZZ_SEED"] ?? "") ?? 20_240_601 }
 
     @Test func hundredThousandInputsEndWithAResultOrAnError() throws {
+        // Small bounds: 64 MB of tensors (a limit the whole process shares, so taken in turn).
+        try MemoryLimitTurns.take(limit: 64 << 20) { try fuzz() }
+    }
+
+    func fuzz() throws {
         let programs = FuzzTests.seedPrograms()
         try #require(programs.count > 50, "too few seed programs")
         let vocabulary = FuzzTests.vocabulary(programs)
@@ -190,9 +195,6 @@ import Testing
         let trace = ProcessInfo.processInfo.environment["FUZZ_TRACE"]
 
         // Small bounds: 64 MB of tensors, a few milliseconds per input, shallow recursion.
-        let savedLimit = TensorMemory.limitBytes
-        TensorMemory.limitBytes = 64 << 20
-        defer { TensorMemory.limitBytes = savedLimit }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tensorcell-fuzz-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
