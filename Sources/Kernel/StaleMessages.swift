@@ -44,7 +44,10 @@ struct StaleMessageFilter: Sendable {
         guard now < checkedUntil, let date = header["date"]?.stringValue,
             let sent = StaleMessageFilter.microsecondsSinceEpoch(iso8601: date)
         else { return false }
-        return sent < processStart
+        // A date with no fraction of a second (or a zero one, as some clients write) may stand
+        // for any moment of that second: it is stale only if the whole second is before the start.
+        let resolution: Int64 = sent % 1_000_000 == 0 ? 1_000_000 : 1
+        return sent + resolution <= processStart
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, as Jupyter headers carry dates.

@@ -459,6 +459,10 @@ extension DispatcherTests {
         #expect(filter.isStale(["date": "2026-11-30T12:00:00.499999Z"], now: 2_000))
         #expect(!filter.isStale(["date": "2026-11-30T12:00:00.500000Z"], now: 2_000))
         #expect(!filter.isStale(["date": "2026-11-30T12:00:01Z"], now: 2_000))
+        // A date to the second may mean any moment of it, the start's own second included.
+        #expect(!filter.isStale(["date": "2026-11-30T12:00:00Z"], now: 2_000))
+        #expect(!filter.isStale(["date": "2026-11-30T12:00:00.000000Z"], now: 2_000))
+        #expect(filter.isStale(["date": "2026-11-30T11:59:59.000000Z"], now: 2_000))
         // No date, or one without a time zone, says nothing certain.
         #expect(!filter.isStale([:], now: 2_000))
         #expect(!filter.isStale(["date": "2026-11-30T11:00:00"], now: 2_000))
