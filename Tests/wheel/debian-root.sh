@@ -22,7 +22,7 @@ mirror="$(
         awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i } /^deb / { print ($2 ~ /^\[/) ? $3 : $2 }' |
         grep -v -- '-security' | head -n 1 || true
 )"
-mirror="${mirror:-http://deb.debian.org/debian}"
+[ -n "$mirror" ] || { echo "debian-root: apt names no Debian archive to build the root from" >&2; exit 1; }
 
 partial="$root.partial"
 rm -rf "$partial"
