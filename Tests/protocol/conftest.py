@@ -83,3 +83,15 @@ def kernel(kernelspec_prefix):
     client.stop_channels()
     if manager.is_alive():
         manager.shutdown_kernel(now=False)
+
+
+def collect(client, msg_id):
+    """All iopub messages of one request, through its `status: idle`."""
+    messages = []
+    while True:
+        msg = client.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        messages.append(msg)
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return messages

@@ -14,19 +14,7 @@ import pytest
 import zmq
 from jupyter_client.session import Session
 
-from conftest import REPO, TIMEOUT, start
-
-
-def collect(client, msg_id):
-    """All iopub messages of one request, through its `status: idle`."""
-    messages = []
-    while True:
-        msg = client.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        messages.append(msg)
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return messages
+from conftest import REPO, TIMEOUT, collect, start
 
 
 def shell_reply(client, msg_id):

@@ -3,7 +3,7 @@ sync and echo, onChange, interact, and an update that arrives while a training r
 
 import time
 
-from conftest import TIMEOUT
+from conftest import TIMEOUT, collect
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -14,18 +14,7 @@ def run(client, code):
     reply = client.get_shell_msg(timeout=TIMEOUT)
     while reply["parent_header"].get("msg_id") != msg_id:
         reply = client.get_shell_msg(timeout=TIMEOUT)
-    return reply, until_idle(client, msg_id)
-
-
-def until_idle(client, msg_id):
-    messages = []
-    while True:
-        msg = client.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        messages.append(msg)
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return messages
+    return reply, collect(client, msg_id)
 
 
 def value(client, expression):
@@ -44,7 +33,7 @@ def send_comm(client, comm_id, data, msg_type="comm_msg"):
 
 def comm_messages(client, msg_id, seconds=TIMEOUT):
     """The iopub messages a comm message caused, until the kernel is idle again."""
-    return until_idle(client, msg_id)
+    return collect(client, msg_id)
 
 
 def opened(messages, model_name):
@@ -155,7 +144,7 @@ rate
             break
     time.sleep(0.3)
     send_comm(client, comm_id, {"method": "update", "state": {"value": 0.5}})
-    messages = until_idle(client, msg_id)
+    messages = collect(client, msg_id)
     total = int([m for m in messages if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"])
     assert 0 < int(value(client, "changedAt")) < total
     assert value(client, "opt.lr") == "0.5"
