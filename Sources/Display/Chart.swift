@@ -42,6 +42,8 @@ extension Chart {
     public func mimeBundle(pngScale: Double) -> MIMEBundle {
         let svg = svg()
         var bundle = MIMEBundle(plainText: summary)
+        // A drawing its caller stopped is unfinished: the caller throws, and nothing is shown.
+        if DrawingCancellation.isRequested { return bundle }
         if let png = try? png(scale: pngScale) {
             bundle.data["image/png"] = .string(Base64.encode(png))
             bundle.metadata["image/png"] = [

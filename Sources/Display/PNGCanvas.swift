@@ -91,6 +91,7 @@ public final class PNGCanvas: Canvas {
         }
         var start = 0
         while start < points.count - 1 {
+            if chunked && DrawingCancellation.isRequested { break }
             let end = chunked ? min(points.count - 1, start + PNGCanvas.polylineChunk) : points.count - 1
             cairo.move_to(cr, points[start].x, points[start].y)
             for p in points[(start + 1)...end] { cairo.line_to(cr, p.x, p.y) }
@@ -130,12 +131,16 @@ public final class PNGCanvas: Canvas {
         guard !centres.isEmpty else { return }
         if square {
             // cairo gives a closed zero-length path no square cap; rectangles are as quick.
-            for p in centres { cairo.rectangle(cr, p.x - radius, p.y - radius, 2 * radius, 2 * radius) }
+            for (step, p) in centres.enumerated() {
+                if DrawingCancellation.stops(at: step) { break }
+                cairo.rectangle(cr, p.x - radius, p.y - radius, 2 * radius, 2 * radius)
+            }
             paint(fill: color, stroke: nil)
             return
         }
         // A zero-length closed path with a round cap is a dot as wide as the stroke.
-        for p in centres {
+        for (step, p) in centres.enumerated() {
+            if DrawingCancellation.stops(at: step) { break }
             cairo.move_to(cr, p.x, p.y)
             cairo.close_path(cr)
         }

@@ -57,6 +57,7 @@ public final class SVGCanvas: Canvas {
         guard !points.isEmpty else { return }
         body += "<polyline fill=\"none\"\(strokeAttributes(stroke)) stroke-linejoin=\"round\" points=\""
         for (i, p) in points.enumerated() {
+            if DrawingCancellation.stops(at: i) { break }
             if i > 0 { body += " " }
             body += n(p.x)
             body += ","
@@ -90,7 +91,8 @@ public final class SVGCanvas: Canvas {
         // A zero-length segment with a round or square cap is a dot as wide as the stroke.
         var d = ""
         d.reserveCapacity(centres.count * 14)
-        for p in centres {
+        for (step, p) in centres.enumerated() {
+            if DrawingCancellation.stops(at: step) { break }
             d += "M"
             d += n((p.x * 10).rounded() / 10)
             d += " "

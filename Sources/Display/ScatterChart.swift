@@ -70,7 +70,11 @@ public struct ScatterChart: Chart, Sendable {
     /// Draws the chart, with `regions` (a decision boundary) painted under the points.
     func draw(on canvas: any Canvas, regions: ClassRegions?, extraNotes: [String] = []) {
         let check = Scale(kind: .linear, lower: 0, upper: 1)
-        let drawable = (0..<count).filter { check.accepts(x[$0]) && check.accepts(y[$0]) }
+        var drawable: [Int] = []
+        for i in 0..<count where check.accepts(x[i]) && check.accepts(y[i]) {
+            if DrawingCancellation.stops(at: i) { return }
+            drawable.append(i)
+        }
         let skipped = count - drawable.count
         var notes = extraNotes
         if skipped > 0 { notes.append("\(NumberFormat.grouped(skipped)) point\(skipped == 1 ? "" : "s") not drawn (not finite)") }
@@ -119,7 +123,8 @@ public struct ScatterChart: Chart, Sendable {
             var byClass: [Int: [Point]] = [:]
             var drawn = Set<Int>()
             let thin = drawable.count > ScatterChart.thinningLimit
-            for i in drawable {
+            for (step, i) in drawable.enumerated() {
+                if DrawingCancellation.stops(at: step) { break }
                 let point = axes.point(x[i], y[i]), c = classOf(i)
                 if thin {
                     // Cells of one dot radius: dots closer than that overlap almost wholly.
@@ -135,7 +140,8 @@ public struct ScatterChart: Chart, Sendable {
             // Smaller dots as the cloud grows; a white rim keeps overlapping points apart.
             let radius = drawable.count > 500 ? 3.5 : 4.5
             let rim = Stroke(.white, width: 0.8)
-            for i in drawable {
+            for (step, i) in drawable.enumerated() {
+                if DrawingCancellation.stops(at: step) { break }
                 let c = classOf(i)
                 MarkerShape.of(c).draw(
                     at: axes.point(x[i], y[i]), radius: radius, fill: CategoricalPalette.color(c).withAlpha(0.9),

@@ -1,6 +1,6 @@
 // The syntax tree the parser builds and the evaluator walks.
 
-public struct Expr: @unchecked Sendable {
+public struct Expr: Sendable {
     var kind: ExprKind
     var span: SourceSpan
 }
@@ -98,7 +98,7 @@ indirect enum Pattern {
     }
 }
 
-public final class FunctionDeclaration: @unchecked Sendable {
+public final class FunctionDeclaration: Sendable {
     /// Nil for closures.
     let name: String?
     let parameters: [FunctionParameter]
@@ -141,7 +141,7 @@ struct Program {
 }
 
 /// A class as written: stored properties in order, an optional `init`, methods.
-final class ClassDeclaration: @unchecked Sendable {
+final class ClassDeclaration: Sendable {
     struct Property {
         var name: String
         var mutable: Bool

@@ -36,7 +36,7 @@ final class ClassDefinition: ScriptObject {
 }
 
 /// An object of a declared class: its stored properties, in declaration order.
-final class ObjectInstance: Layer, @unchecked Sendable {
+final class ObjectInstance: Layer {
     let definition: ClassDefinition
     private(set) var values: [String: Value] = [:]
     /// True while `init` runs: `let` properties may be set then, and only then.
@@ -130,7 +130,7 @@ enum ParameterMarks {
 /// An array (or tuple, or dictionary) held by an object, seen as a model's child: items that are
 /// parameters or layers are named by position (`layers.0`), as PyTorch's ModuleList and
 /// ParameterList name them, or by key for a dictionary (ModuleDict).
-final class ValueList: Layer, @unchecked Sendable {
+final class ValueList: Layer {
     let items: [(name: String, value: Value)]
     let parentName: String
 
@@ -185,7 +185,7 @@ final class ValueList: Layer, @unchecked Sendable {
 }
 
 /// A function or closure used as a layer in a Sequential: `{ x in x.relu() }`.
-final class FunctionLayer: Layer, @unchecked Sendable {
+final class FunctionLayer: Layer {
     let function: Value
     weak var evaluator: Evaluator?
     /// Where the Sequential was made, for errors the function raises without a place of its own.

@@ -3,7 +3,7 @@
 
 /// The text of one cell (or one `evaluate` expression), kept so errors can quote it later,
 /// even when a function defined in it fails in a later cell.
-public final class SourceFile: @unchecked Sendable {
+public final class SourceFile: Sendable {
     /// "cell 5", as errors name it.
     public let name: String
     public let scalars: [Unicode.Scalar]
@@ -47,7 +47,7 @@ public final class SourceFile: @unchecked Sendable {
 }
 
 /// A range of a source, in Unicode scalars.
-public struct SourceSpan: @unchecked Sendable {
+public struct SourceSpan: Sendable {
     public var file: SourceFile?
     public var start: Int
     public var end: Int
@@ -97,7 +97,7 @@ public enum ErrorKind: String, Sendable, CaseIterable {
 }
 
 /// An error a program meets: its kind (`ShapeError`), what went wrong, and where.
-public struct LanguageError: Error, @unchecked Sendable {
+public struct LanguageError: Error, Sendable {
     public var kind: ErrorKind
     public var message: String
     public var span: SourceSpan?

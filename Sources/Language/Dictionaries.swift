@@ -1,6 +1,8 @@
 // Dictionaries: keys to values in the order they were first set, with value semantics like
 // arrays (`var d` changes, `let d` does not). Keys are strings, whole numbers or booleans.
 
+import Interchange
+
 /// A key a dictionary accepts.
 enum DictionaryKey: Hashable {
     case string(String)
@@ -12,7 +14,7 @@ enum DictionaryKey: Hashable {
         case .string(let text): self = .string(text)
         case .int(let number): self = .int(number)
         case .bool(let flag): self = .bool(flag)
-        case .float(let number) where number == number.rounded() && Swift.abs(number) < 9e15: self = .int(Int(number))
+        case .float(let number) where number.wholeNumber(below: 9e15) != nil: self = .int(Int(number))
         default: return nil
         }
     }
@@ -52,10 +54,7 @@ public struct ScriptDictionary {
     /// Entries in insertion order.
     var entries: [(key: DictionaryKey, value: Value)] { keys.map { ($0, storage[$0]!) } }
 
-    var text: String {
-        if keys.isEmpty { return "[:]" }
-        return "[" + entries.map { "\($0.key.value.literalText): \($0.value.literalText)" }.joined(separator: ", ") + "]"
-    }
+    var text: String { Value.dictionary(self).text }
 }
 
 extension Value {

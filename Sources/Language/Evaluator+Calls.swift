@@ -152,7 +152,10 @@ extension Evaluator {
             builtin: builtin, values: bound, spans: spans, span: span, receiver: receiver, runtime: runtime,
             evaluator: self)
         do {
-            return try builtin.body(&bundle)
+            let result = try builtin.body(&bundle)
+            // A builtin that stopped early for an interrupt (a drawing) returns unfinished work.
+            try runtime.checkInterrupt()
+            return result
         } catch {
             throw located(error, span)
         }

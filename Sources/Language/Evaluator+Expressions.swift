@@ -17,7 +17,7 @@ extension Evaluator {
             for part in parts {
                 switch part {
                 case .text(let literal): text += literal
-                case .code(let inner): text += interpolationText(try eval(inner, scope))
+                case .code(let inner): text += try interpolationText(try eval(inner, scope))
                 case .formatted(let inner, let digitsExpression):
                     text += try formattedText(try eval(inner, scope), digits: try eval(digitsExpression, scope), span: inner.span)
                 }
@@ -105,14 +105,14 @@ extension Evaluator {
     }
 
     /// Interpolation shows a one-element tensor as its number, so `"loss \(loss)"` reads well.
-    func interpolationText(_ value: Value) -> String {
+    func interpolationText(_ value: Value) throws -> String {
         if case .tensor(let tensor) = value, tensor.rank == 0, let number = tensor.toDoubles().first {
             if tensor.dtype == .int32 || tensor.dtype == .int64 { return String(Int(number)) }
             // float32 in its own shortest form: 1.6666666, not 1.6666666269302368.
             if tensor.dtype == .float32, number.isFinite { return String(Float(number)) }
             return formatFloat(number)
         }
-        return value.text
+        return try ValueText.full(value, check: runtime.checkInterrupt)
     }
 
     func rangeBound(_ value: Value, span: SourceSpan) throws -> Int {

@@ -8,14 +8,15 @@ import Tensors
 enum RichOutput {
     /// The bundle a cell's result or `display(value)` publishes.
     static func bundle(for value: Value, runtime: Runtime) throws -> MIMEBundle {
+        try runtime.checkInterrupt()
         if case .object(let object) = value, let widget = object as? WidgetShowable {
             return widget.bundle(in: runtime.widgets)
         }
         if var rich = try richOutput(for: value) {
-            if rich.data["text/plain"] == nil { rich.setText(value.text, for: "text/plain") }
+            if rich.data["text/plain"] == nil { rich.setText(try ValueText.shown(value, check: runtime.checkInterrupt), for: "text/plain") }
             return rich
         }
-        return .plainText(value.text)
+        return .plainText(try ValueText.shown(value, check: runtime.checkInterrupt))
     }
 
     static func richOutput(for value: Value) throws -> MIMEBundle? {

@@ -1,6 +1,7 @@
 // What a running program may touch besides its values: output, the notebook's history, the
 // random seed, files in the notebook's directory, the clock and the interrupt flag.
 
+import Display
 import Kernel
 import NeuralNetworks
 import Tensors
@@ -120,6 +121,15 @@ public final class Runtime {
     }
 
     public var isInterruptRequested: Bool { context.isInterruptRequested || InterruptFlag.isRaised }
+
+    /// The check a cell binds for Display's long drawings (`DrawingCancellation`): the shared
+    /// interrupt flag and the time limit, the parts of `checkInterrupt` another module may
+    /// call. A stopped drawing returns unfinished; the call that made it then throws
+    /// (`Evaluator.callBuiltin` checks after every builtin).
+    var drawingStop: @Sendable () -> Bool {
+        let deadline = deadline
+        return { InterruptFlag.isRaised || deadline.map { Runtime.now() > $0 } ?? false }
+    }
 
     /// Seconds on a monotonic clock.
     public static func now() -> Double {

@@ -140,17 +140,18 @@ public final class Function: @unchecked Sendable {
 // MARK: - Text
 
 extension Value {
-    /// How `print`, string interpolation and `text/plain` show the value.
-    public var text: String {
+    /// How `print` and string interpolation show the value: in full (`ValueText`).
+    public var text: String { ValueText.full(self, check: {}) }
+
+    /// The text of a value that holds no other values (collections are `ValueText`'s).
+    var scalarText: String {
         switch self {
         case .void: return "()"
         case .bool(let value): return value ? "true" : "false"
         case .int(let value): return String(value)
         case .float(let value): return formatFloat(value)
         case .string(let value): return value
-        case .array(let items): return "[" + items.map(\.literalText).joined(separator: ", ") + "]"
-        case .tuple(let items): return "(" + items.map(\.literalText).joined(separator: ", ") + ")"
-        case .dictionary(let dictionary): return dictionary.text
+        case .array, .tuple, .dictionary: return text
         case .range(let lower, let upper, let closed):
             return (lower.map(String.init) ?? "") + (closed ? "..." : (lower == nil && upper == nil ? ".." : "..<"))
                 + (upper.map(String.init) ?? "")

@@ -1,5 +1,7 @@
 /// Binary arithmetic with NumPy broadcasting, comparisons and `where`, with their gradients.
 
+import Interchange
+
 enum Add: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a + b } }
 enum Subtract: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a - b } }
 enum Multiply: BinaryFunction { @inline(__always) static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T { a * b } }
@@ -39,9 +41,9 @@ func promotedPair(_ a: Tensor, _ b: Tensor, float: Bool = false) throws -> (Tens
 }
 
 /// A zero-dimensional tensor for a number combined with `tensor`: of its dtype, unless the
-/// number has a fraction and the tensor holds integers (then float32).
+/// number has a fraction, or is beyond what the tensor's integer type holds (then float32).
 func scalarOperand(_ value: Double, like tensor: Tensor) throws -> Tensor {
-    let dtype = tensor.dtype.isFloatingPoint || value == value.rounded() ? tensor.dtype : .float32
+    let dtype = tensor.dtype.isFloatingPoint || value.wholeNumber(below: tensor.dtype.wholeNumberLimit) != nil ? tensor.dtype : .float32
     return try Tensor.scalar(value, dtype: dtype)
 }
 

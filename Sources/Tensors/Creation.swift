@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Interchange
 
 /// A nested list of numbers, as a learner writes it: `[[1, 2], [3, 4]]`.
 public indirect enum NestedScalars: Sendable, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral,
@@ -142,7 +143,8 @@ extension Tensor {
             throw TensorError.invalidSize("arange(\(start), \(end), step: \(step)) would have \(steps) values")
         }
         let count = steps > 0 ? Int(steps) : 0
-        let whole = [start, end, step].allSatisfy { $0 == $0.rounded() }
+        // Whole bounds make int64 values, when int64 holds them.
+        let whole = [start, end, step].allSatisfy { $0.wholeNumber(below: DType.int64.wholeNumberLimit) != nil }
         let dtype = dtype ?? (whole ? .int64 : .float32)
         return try Tensor(shape: [count], scalars: (0..<count).map { start + Double($0) * step }, dtype: dtype)
     }

@@ -17,6 +17,17 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
     /// Whether the type holds real numbers (and so can carry gradients).
     public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
 
+    /// The magnitude a whole number stays below to be stored in this dtype without saturating,
+    /// for `Double.wholeNumber(below:)`: 2³¹ for int32, 9e18 (under 2⁶³) for int64 and, as the
+    /// most an Int holds, for the float types.
+    public var wholeNumberLimit: Double {
+        switch self {
+        case .int32: 2_147_483_648
+        case .int64: 9e18
+        case .float32, .float64: 9e18
+        }
+    }
+
     public var description: String { rawValue }
 
     /// The type both operands of a binary operation are converted to.

@@ -6,42 +6,85 @@ import Synchronization
 /// The memory limit and the live-allocation counters shared by every tensor.
 ///
 /// The limit bounds the bytes held by all live tensors together, so a program that asks for too
-/// much gets a `TensorError.tooLarge` instead of being killed by the operating system.
+/// much gets a `TensorError.tooLarge` instead of being killed by the operating system. Work that
+/// needs a lower limit of its own (a test of what a small hub allows) runs inside
+/// `withLimit`: its tensors count against that `MemoryBudget` as well as the process's limit,
+/// and nothing else in the process sees the lower one.
 public enum TensorMemory {
-    private static let limit = Atomic<Int>(defaultLimit())
+    private static let processLimit = defaultLimit()
     private static let liveBytesCounter = Atomic<Int>(0)
     private static let liveStoragesCounter = Atomic<Int>(0)
 
-    /// The most bytes all live tensors may hold together. Default: half of what the host allows
-    /// (`MemoryCeiling`: physical memory, RLIMIT_AS, the cgroup's memory.max).
+    /// The budget of the work running here, bound by `withLimit`; nil outside any.
+    @TaskLocal public static var budget: MemoryBudget?
+
+    /// The most bytes the live tensors may hold together: the budget's limit inside `withLimit`,
+    /// else the process's, half of what the host allows (`MemoryCeiling`: physical memory,
+    /// RLIMIT_AS, the cgroup's memory.max).
     public static var limitBytes: Int {
-        get { limit.load(ordering: .relaxed) }
-        set { limit.store(max(0, newValue), ordering: .relaxed) }
+        guard let budget else { return processLimit }
+        return min(budget.limitBytes, processLimit)
     }
 
-    /// Bytes currently held by tensor buffers.
-    public static var liveBytes: Int { liveBytesCounter.load(ordering: .relaxed) }
+    /// Bytes currently held by tensor buffers: the budget's inside `withLimit`, else the process's.
+    public static var liveBytes: Int { budget?.liveBytes ?? liveBytesCounter.load(ordering: .relaxed) }
+
+    /// Runs `body` with a limit of `bytes` on the tensors it makes (and on the threads that
+    /// carry the budget on, as the language's cell threads do).
+    public static func withLimit<R>(_ bytes: Int, _ body: () throws -> R) rethrows -> R {
+        try $budget.withValue(MemoryBudget(limitBytes: bytes), operation: body)
+    }
 
     /// Tensor buffers currently alive (views share one).
     public static var liveStorages: Int { liveStoragesCounter.load(ordering: .relaxed) }
 
     static func defaultLimit() -> Int { MemoryCeiling.bytes() / 2 }
 
-    /// Reserves `bytes` against the limit, or throws naming `shape`.
-    static func reserve(_ bytes: Int, shape: [Int]) throws {
-        let limit = limitBytes
+    /// Reserves `bytes` against the process's limit and the budget's, or throws naming `shape`;
+    /// gives the budget to release them from.
+    static func reserve(_ bytes: Int, shape: [Int]) throws -> MemoryBudget? {
         let before = liveBytesCounter.wrappingAdd(bytes, ordering: .relaxed).oldValue
-        if bytes > limit || before > limit - bytes {
+        if bytes > processLimit || before > processLimit - bytes {
             liveBytesCounter.wrappingSubtract(bytes, ordering: .relaxed)
-            throw TensorError.tooLarge(requestedBytes: bytes, limitBytes: limit, shape: shape)
+            throw TensorError.tooLarge(requestedBytes: bytes, limitBytes: processLimit, shape: shape)
+        }
+        let budget = budget
+        if let budget, !budget.reserve(bytes) {
+            liveBytesCounter.wrappingSubtract(bytes, ordering: .relaxed)
+            throw TensorError.tooLarge(requestedBytes: bytes, limitBytes: budget.limitBytes, shape: shape)
         }
         liveStoragesCounter.wrappingAdd(1, ordering: .relaxed)
+        return budget
     }
 
-    static func release(_ bytes: Int) {
+    static func release(_ bytes: Int, from budget: MemoryBudget?) {
+        budget?.release(bytes)
         liveBytesCounter.wrappingSubtract(bytes, ordering: .relaxed)
         liveStoragesCounter.wrappingSubtract(1, ordering: .relaxed)
     }
+}
+
+/// A limit on the tensors made by one piece of work, counted apart from the rest of the
+/// process (`TensorMemory.withLimit`).
+public final class MemoryBudget: Sendable {
+    public let limitBytes: Int
+    private let live = Atomic<Int>(0)
+
+    public init(limitBytes: Int) { self.limitBytes = max(0, limitBytes) }
+
+    /// Bytes held by the live tensors made under this budget.
+    public var liveBytes: Int { live.load(ordering: .relaxed) }
+
+    func reserve(_ bytes: Int) -> Bool {
+        let before = live.wrappingAdd(bytes, ordering: .relaxed).oldValue
+        if bytes > limitBytes || before > limitBytes - bytes {
+            live.wrappingSubtract(bytes, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func release(_ bytes: Int) { live.wrappingSubtract(bytes, ordering: .relaxed) }
 }
 
 /// The number of elements of `shape`, or a thrown error for negative or overflowing sizes.
@@ -68,6 +111,8 @@ final class TensorStorage: @unchecked Sendable {
     let count: Int
     let byteCount: Int
     let base: UnsafeMutableRawPointer
+    /// The budget the bytes were reserved against besides the process's, if any.
+    let budget: MemoryBudget?
 
     /// Allocates room for `count` elements (uninitialised) once the memory limit allows it.
     init(dtype: DType, count: Int, shape: [Int]) throws {
@@ -75,24 +120,25 @@ final class TensorStorage: @unchecked Sendable {
         guard !overflow else {
             throw TensorError.invalidSize("shape \(formatShape(shape)) has more bytes than can be counted")
         }
-        try TensorMemory.reserve(bytes, shape: shape)
+        let budget = try TensorMemory.reserve(bytes, shape: shape)
         // posix_memalign, not allocate(byteCount:alignment:): the system can still refuse
         // (another process took the memory), and a refusal must be an error, not an abort.
         var fresh: UnsafeMutableRawPointer? = BufferCache.take(byteCount: bytes)
         if fresh == nil, posix_memalign(&fresh, 64, max(bytes, 1)) != 0 { fresh = nil }
         guard let base = fresh else {
-            TensorMemory.release(bytes)
+            TensorMemory.release(bytes, from: budget)
             throw TensorError.tooLarge(requestedBytes: bytes, limitBytes: TensorMemory.limitBytes, shape: shape)
         }
         self.dtype = dtype
         self.count = count
         self.byteCount = bytes
         self.base = base
+        self.budget = budget
     }
 
     deinit {
         if !BufferCache.keep(base, byteCount: byteCount) { free(base) }
-        TensorMemory.release(byteCount)
+        TensorMemory.release(byteCount, from: budget)
     }
 
     @inline(__always) func pointer<T: TensorScalar>(_: T.Type) -> UnsafeMutablePointer<T> {

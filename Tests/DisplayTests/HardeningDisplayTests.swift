@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import Display
@@ -36,4 +37,36 @@ func logAxesCoverExtremeValues(_ low: Double, _ high: Double) {
     // At most one dot per pixel of the plot area, far fewer than the points.
     let dots = svg.components(separatedBy: "h0").count - 1
     #expect(dots > 5_000 && dots < 100_000, "\(dots) dots")
+}
+
+/// How often a drawing asked whether to stop, and the answer it gets.
+private final class StopQuestions: Sendable {
+    let asked = Mutex(0)
+    let stopAfter: Int
+    init(stopAfter: Int) { self.stopAfter = stopAfter }
+    func ask() -> Bool {
+        asked.withLock { count in
+            count += 1
+            return count > stopAfter
+        }
+    }
+}
+
+@Test func aStoppedScatterStopsDrawingAndShowsNothing() {
+    var x: [Double] = [], y: [Double] = []
+    for i in 0..<1_000_000 {
+        x.append(Double(i % 1000) / 1000)
+        y.append(Double(i / 1000) / 1000)
+    }
+    let chart = ScatterChart(x: x, y: y)
+    let questions = StopQuestions(stopAfter: 100)
+    let (svg, bundle) = DrawingCancellation.$check.withValue({ questions.ask() }) { (chart.svg(), chart.mimeBundle()) }
+    // The drawing asked as it went and stopped once told to: far fewer dots than the whole
+    // picture's, and the bundle carries no picture at all.
+    #expect(questions.asked.withLock { $0 } > 100)
+    let dots = svg.components(separatedBy: "h0").count - 1
+    #expect(dots < 5_000, "\(dots) dots")
+    #expect(bundle.data["image/png"] == nil && bundle.data["image/svg+xml"] == nil)
+    // Unasked, the same chart draws whole.
+    #expect(chart.mimeBundle().data["image/png"] != nil)
 }

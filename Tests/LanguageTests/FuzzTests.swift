@@ -183,8 +183,8 @@ import Testing
     static var seed: UInt64 { UInt64(ProcessInfo.processInfo.environment["FUZZ_SEED"] ?? "") ?? 20_240_601 }
 
     @Test func hundredThousandInputsEndWithAResultOrAnError() throws {
-        // Small bounds: 64 MB of tensors (a limit the whole process shares, so taken in turn).
-        try MemoryLimitTurns.take(limit: 64 << 20) { try fuzz() }
+        // Small bounds: 64 MB of tensors, a limit of this test's own.
+        try TensorMemory.withLimit(64 << 20) { try fuzz() }
     }
 
     func fuzz() throws {

@@ -87,10 +87,11 @@ private func failure(_ outcome: ExecutionOutcome) -> String? {
 }
 
 /// Strings and arrays count against the memory limit, as tensors do.
-@Suite(.serialized) struct MemoryLimitTests {
-    /// A limit of 256 MB, as a small hub might leave, so the doubling stops early.
+@Suite struct MemoryLimitTests {
+    /// A limit of 256 MB, as a small hub might leave, so the doubling stops early. The limit is
+    /// this test's own: tests running beside it keep the process's.
     func withSmallLimit(_ body: () -> Void) {
-        try? MemoryLimitTurns.take(limit: 256 << 20) { body() }
+        TensorMemory.withLimit(256 << 20) { body() }
     }
 
     @Test func doublingAStringFortyTimesIsAMemoryError() { withSmallLimit {
@@ -209,8 +210,8 @@ private func failure(_ outcome: ExecutionOutcome) -> String? {
 @Suite struct WaitTests {
     @Test func aHugeTensorShowsOnlyTheElementsItPrints() throws {
         // 300 million elements are never read whole: the text shows six, and reading all would
-        // take seconds and gigabytes. It needs the usual memory limit, not a test's lower one.
-        try MemoryLimitTurns.take {
+        // take seconds and gigabytes.
+        do {
             let interpreter = Interpreter()
             let outcome = interpreter.execute(
                 "let big = zeros([300000000])\nbig[299999999] = 7\nbig", context: TranscriptContext())

@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
 from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from test_lab import ARTIFACTS, PAGE_TIMEOUT, Lab, Page, start_chromium
+from jupyterlab_driver import ARTIFACTS, Page
 
 TRAINING_CELL = """let celsius = tensor([[-40], [-10], [0], [8], [15], [22], [38]])
 let fahrenheit = tensor([[-40], [14], [32], [46.4], [59], [71.6], [100.4]])
@@ -69,26 +68,6 @@ return {
   bugPressed: !!document.querySelector('.jp-DebuggerBugButton[aria-pressed="true"]'),
 };
 """
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    server = Lab(tmp_path_factory.mktemp("lab-root"), tmp_path_factory.mktemp("lab-home"),
-                 ARTIFACTS / "jupyterlab-debugger.log")
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    driver = start_chromium()
-    yield driver
-    driver.quit()
 
 
 class DebuggerPage(Page):
@@ -143,15 +122,10 @@ class DebuggerPage(Page):
             self.failure(f"the Variables panel offers no scope {name}: {error.msg}")
 
 
-def test_breakpoint_in_a_training_loop(lab, browser):
-    (lab.root / "debugging.ipynb").write_text(json.dumps(NOTEBOOK))
-    page = DebuggerPage(browser, lab)
-    browser.get(f"{lab.url}/lab/tree/debugging.ipynb?token={lab.token}")
-    page.wait_for(
-        "JupyterLab to open the notebook with its kernel started",
-        lambda s: s.get("notebook") and s.get("ready") and s.get("kernelStatus") == "idle",
-        PAGE_TIMEOUT,
-    )
+def test_breakpoint_in_a_training_loop(clean_lab, browser):
+    (clean_lab.root / "debugging.ipynb").write_text(json.dumps(NOTEBOOK))
+    page = DebuggerPage(browser, clean_lab)
+    page.open("debugging.ipynb")
 
     # The bug button appears for kernels that announce a debugger.
     try:

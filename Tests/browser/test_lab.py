@@ -1,21 +1,16 @@
-"""A notebook opened in JupyterLab in a real browser, run with the Tensorcell kernel, and looked at.
+"""The whole course in JupyterLab in a real browser: every notebook in notebooks/ (and the smoke
+notebook beside this file) opened, run top to bottom with the Tensorcell kernel, and looked at.
 
-JupyterLab is started on a free loopback port with a token, with its own temporary configuration
-and data folders, in which the Tensorcell kernelspec (pointing at the release build) is
-installed. Headless Chromium, driven by selenium through Debian's chromedriver, opens the
-notebook, clears its outputs, runs all cells, waits for the kernel to be idle and every cell to
-be run, then checks what the page shows: the text the notebook expects, pictures that decoded
-(an <img> with a natural width, or an <svg>), tables, and no error or stderr output. A
-screenshot and JupyterLab's log are saved under build/browser/.
+For each notebook, headless Chromium opens a copy in the server's folder, clears its outputs,
+runs all cells and waits for the kernel to be idle, then checks what the page shows: every code
+cell run once in order; no error output except in cells tagged `raises-exception` (which must
+show one, as the course means them to); no stderr; the pictures and tables the committed
+notebook has, decoded and shown; and any text its metadata names:
 
-TENSORCELL_BROWSER_NOTEBOOK names the notebook (relative to the repository or absolute); the
-default is Tests/browser/smoke.ipynb. The notebook's metadata may say what to look for:
+    "tensorcell": {"browser_test": {"expect_text": ["some text the outputs show"]}}
 
-    "tensorcell": {"browser_test": {"expect_images": true, "expect_tables": true,
-                                    "expect_text": ["some text the outputs show"]}}
-
-Images and tables are expected unless the metadata says otherwise. The notebook is copied into
-the server's folder, so the file named is never written.
+A screenshot of each notebook is kept under build/browser/ (named after the notebook), and
+JupyterLab's log beside it. TENSORCELL_BROWSER_NOTEBOOK narrows the run to one notebook.
 """
 
 from __future__ import annotations
@@ -23,419 +18,51 @@ from __future__ import annotations
 import json
 import os
 import pathlib
-import secrets
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "build" / "browser"
-DEFAULT_NOTEBOOK = REPO / "Tests" / "browser" / "smoke.ipynb"
-
-SERVER_START_TIMEOUT = 90  # seconds for JupyterLab to answer
-PAGE_TIMEOUT = 120  # seconds for the page, the notebook and its kernel to be ready
-RUN_TIMEOUT = float(os.environ.get("TENSORCELL_BROWSER_TIMEOUT", "300"))  # seconds for Run All
-RENDER_TIMEOUT = 30  # seconds for outputs to settle (images to decode) after the run
-
-# Some selenium versions ask Selenium Manager for a driver or a browser; everything is named
-# explicitly below, and this keeps it from going online if it is asked anyway.
-os.environ.setdefault("SE_OFFLINE", "true")
-
-try:
-    from selenium import webdriver
-    from selenium.common.exceptions import JavascriptException, TimeoutException, WebDriverException
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-except ImportError:  # pragma: no cover - make venv installs it
-    pytest.fail("selenium is not installed: run `make venv`", pytrace=False)
+from jupyterlab_driver import REPO, Page
 
 
-# MARK: - Finding things
-
-
-def tensorcell_binary() -> pathlib.Path:
-    named = os.environ.get("TENSORCELL_BIN")
-    binary = pathlib.Path(named) if named else REPO / ".build" / "release" / "tensorcell"
-    if not binary.is_file():
-        pytest.fail(f"no tensorcell binary at {binary}: run `make build` or set TENSORCELL_BIN", pytrace=False)
-    return binary.resolve()
-
-
-def first_executable(names: list[str], environment_variable: str) -> str:
-    if os.environ.get(environment_variable):
-        return os.environ[environment_variable]
-    for name in names:
-        found = shutil.which(name) or (name if os.path.isabs(name) and os.access(name, os.X_OK) else None)
-        if found:
-            return found
-    pytest.fail(
-        f"none of {names} found (or set {environment_variable}): `make deps-browser` installs "
-        "Debian's chromium and chromium-driver",
-        pytrace=False,
-    )
-
-
-def notebook_under_test() -> pathlib.Path:
+def notebooks() -> list[pathlib.Path]:
     named = os.environ.get("TENSORCELL_BROWSER_NOTEBOOK")
-    path = pathlib.Path(named) if named else DEFAULT_NOTEBOOK
-    if not path.is_absolute():
-        path = REPO / path
-    if not path.is_file():
-        pytest.fail(f"TENSORCELL_BROWSER_NOTEBOOK: no notebook at {path}", pytrace=False)
-    return path
+    if named:
+        path = pathlib.Path(named)
+        return [path if path.is_absolute() else REPO / path]
+    return sorted((REPO / "notebooks").glob("*.ipynb")) + [REPO / "Tests" / "browser" / "smoke.ipynb"]
 
 
 def expectations(notebook: pathlib.Path) -> dict:
-    metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
-    declared = metadata.get("tensorcell", {}).get("browser_test", {})
+    """What the run must show, from the committed notebook: pictures and tables where its saved
+    outputs have them, and the text its metadata names."""
+    document = json.loads(notebook.read_text(encoding="utf-8"))
+    declared = document.get("metadata", {}).get("tensorcell", {}).get("browser_test", {})
+    saved = [output for cell in document["cells"] for output in cell.get("outputs", [])]
+    data = [output.get("data", {}) for output in saved]
+    has_pictures = any("image/png" in d or "image/svg+xml" in d for d in data)
+    has_tables = any("<table" in "".join(d.get("text/html", "")) for d in data)
     return {
-        "images": bool(declared.get("expect_images", True)),
-        "tables": bool(declared.get("expect_tables", True)),
+        "images": bool(declared.get("expect_images", has_pictures)),
+        "tables": bool(declared.get("expect_tables", has_tables)),
         "text": list(declared.get("expect_text", [])),
     }
 
 
-def free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# MARK: - JupyterLab
-
-
-class Lab:
-    """A JupyterLab server of our own, on loopback, in temporary folders."""
-
-    def __init__(self, root: pathlib.Path, home: pathlib.Path, log_path: pathlib.Path):
-        self.root = root
-        self.port = free_loopback_port()
-        self.token = secrets.token_hex(16)
-        self.log_path = log_path
-        self.url = f"http://127.0.0.1:{self.port}"
-
-        prefix = home / "kernels-prefix"
-        subprocess.run(
-            [str(tensorcell_binary()), "install", "--prefix", str(prefix)], check=True, capture_output=True
-        )
-        settings = home / "lab-settings"
-        # Every cell in the page (no windowing), so that every output is in the DOM to be checked;
-        # no news or update checks, which would reach out and pop up notices.
-        write_json(settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings",
-                   {"windowingMode": "none"})
-        write_json(settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings",
-                   {"fetchNews": "false", "checkForUpdates": False})
-        self.environment = dict(
-            os.environ,
-            JUPYTER_CONFIG_DIR=str(home / "config"),
-            JUPYTER_DATA_DIR=str(home / "data"),
-            JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-            JUPYTER_PATH=str(prefix / "share" / "jupyter"),
-            JUPYTERLAB_SETTINGS_DIR=str(settings),
-            JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"),
-            JUPYTER_PLATFORM_DIRS="1",
-            OPENBLAS_NUM_THREADS="1",
-        )
-        self.process: subprocess.Popen | None = None
-
-    def start(self):
-        command = [
-            sys.executable, "-m", "jupyterlab",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={self.port}",
-            "--port-retries=0",
-            f"--IdentityProvider.token={self.token}",
-            "--ServerApp.password=",
-            f"--ServerApp.root_dir={self.root}",
-            "--LabApp.expose_app_in_browser=True",
-            "--ServerApp.shutdown_no_activity_timeout=900",  # never outlives a forgotten test for long
-        ]  # fmt: skip
-        if os.geteuid() == 0:
-            command.append("--allow-root")
-        self.log = open(self.log_path, "w")
-        # A session of its own, so that stopping it reaches its kernels and nothing else.
-        self.process = subprocess.Popen(
-            command, env=self.environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {self.process.returncode}:\n{self.log_tail()}", pytrace=False)
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}", timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        pytest.fail(f"JupyterLab did not answer within {SERVER_START_TIMEOUT} s:\n{self.log_tail()}", pytrace=False)
-
-    def stop(self):
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # like Ctrl-C: the server shuts its kernels down
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.send_signal(signal.SIGINT)  # the second Ctrl-C skips the confirmation
-                try:
-                    self.process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    pass
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)  # whatever of our session is left
-        except ProcessLookupError:
-            pass
-        self.process.wait(timeout=10)
-        self.log.close()
-
-    def log_tail(self, lines: int = 40) -> str:
-        self.log.flush()
-        text = self.log_path.read_text(errors="replace").splitlines()
-        return "\n".join(text[-lines:])
-
-
-def write_json(path: pathlib.Path, value) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value))
-
-
-# MARK: - The browser
-
-
-def start_chromium() -> webdriver.Chrome:
-    options = webdriver.ChromeOptions()
-    options.binary_location = first_executable(
-        ["chromium", "chromium-browser", "/usr/lib/chromium/chromium"], "CHROMIUM_BIN"
-    )
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",  # needed as root, as in CI and containers
-        "--disable-dev-shm-usage",
-        "--disable-gpu",
-        "--window-size=1280,1600",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-extensions",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--metrics-recording-only",
-    ):
-        options.add_argument(argument)
-    driver_path = first_executable(["chromedriver", "/usr/lib/chromium/chromedriver"], "CHROMEDRIVER")
-    service = webdriver.ChromeService(executable_path=driver_path, log_output=str(ARTIFACTS / "chromedriver.log"))
-    try:
-        driver = webdriver.Chrome(options=options, service=service)
-    except WebDriverException as error:
-        pytest.fail(f"headless Chromium did not start: {error.msg}", pytrace=False)
-    driver.set_script_timeout(60)
-    return driver
-
-
-# What the page says about the notebook, read through the JupyterLab application object.
-NOTEBOOK_STATE = """
-const app = window.jupyterapp;
-if (!app || !app.shell) return {app: false};
-const panel = app.shell.currentWidget;
-if (!panel || !panel.content || !panel.sessionContext || !panel.context) return {app: true, notebook: false};
-const session = panel.sessionContext.session;
-const kernel = session ? session.kernel : null;
-const cells = panel.content.widgets.filter(
-  c => c.model.type === 'code' && c.model.sharedModel.getSource().trim() !== '');
-return {
-  app: true,
-  notebook: true,
-  ready: panel.context.isReady && panel.sessionContext.isReady,
-  path: panel.context.path,
-  kernelName: kernel ? kernel.name : null,
-  kernelStatus: kernel ? kernel.status : null,
-  kernelDisplayName: panel.sessionContext.kernelDisplayName,
-  codeCells: cells.length,
-  executed: cells.filter(c => c.model.executionCount !== null).length,
-  executionCounts: cells.map(c => c.model.executionCount),
-  // Queued or running cells show [*]; Run All drops the queue at the first error.
-  pending: cells.filter(c => {
-    const prompt = c.node.querySelector('.jp-InputPrompt');
-    return prompt && prompt.textContent.includes('*');
-  }).length,
-  errorOutputs: cells.reduce((n, c) => n + c.model.outputs.toJSON().filter(o => o.output_type === 'error').length, 0),
-  outputs: cells.reduce((n, c) => n + c.model.outputs.length, 0),
-};
-"""
-
-# What the page shows: rendered outputs, as a reader sees them.
-RENDERED = """
-const outputs = Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output'));
-const images = Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output img'));
-return {
-  outputs: outputs.length,
-  images: images.length,
-  decodedImages: images.filter(i => i.complete && i.naturalWidth > 0).length,
-  pendingImages: images.filter(i => !i.complete).length,
-  svgs: document.querySelectorAll('.jp-Notebook .jp-OutputArea-output svg').length,
-  tables: document.querySelectorAll('.jp-Notebook .jp-OutputArea-output table').length,
-  stderr: Array.from(document.querySelectorAll(
-      '.jp-Notebook [data-mime-type="application/vnd.jupyter.stderr"]')).map(e => e.innerText.slice(0, 500)),
-  text: outputs.map(o => o.innerText).join('\\n'),
-};
-"""
-
-
-class Page:
-    def __init__(self, driver: webdriver.Chrome, lab: Lab):
-        self.driver = driver
-        self.lab = lab
-
-    def visible_text(self, limit: int = 4000) -> str:
-        """The text of any dialog, then of the main area (the notebook), else of the whole page."""
-        parts = []
-        try:
-            for selector in (".jp-Dialog", "#jp-main-dock-panel"):
-                parts += [e.text for e in self.driver.find_elements(By.CSS_SELECTOR, selector) if e.text.strip()]
-            if not parts:
-                parts.append(self.driver.find_element(By.TAG_NAME, "body").text)
-        except WebDriverException as error:
-            return f"(page text unavailable: {error.msg})"
-        text = "\n---\n".join(parts)
-        return text if len(text) <= limit else text[:limit] + "\n[...]"
-
-    def failure(self, message: str) -> None:
-        self.screenshot("failure")
-        pytest.fail(
-            f"{message}\n\n--- the page's visible text ---\n{self.visible_text()}\n\n"
-            f"--- the end of JupyterLab's log ({self.lab.log_path.name}) ---\n{self.lab.log_tail()}",
-            pytrace=False,
-        )
-
-    def screenshot(self, name: str) -> pathlib.Path:
-        """Saves the page, the window first made tall enough for the whole notebook (up to a limit)."""
-        path = ARTIFACTS / f"{name}.png"
-        try:
-            height = self.driver.execute_script(
-                "const n = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer')"
-                " || document.querySelector('.jp-NotebookPanel .jp-Notebook');"
-                "return n ? n.scrollHeight : 0;"
-            )
-            if height:
-                width = self.driver.get_window_size()["width"]
-                self.driver.set_window_size(width, max(1000, min(int(height) + 300, 12000)))
-                time.sleep(1)  # let JupyterLab lay the taller window out
-            self.driver.save_screenshot(str(path))
-        except WebDriverException:
-            pass
-        return path
-
-    def state(self) -> dict:
-        try:
-            return self.driver.execute_script(NOTEBOOK_STATE) or {}
-        except JavascriptException as error:
-            return {"scriptError": error.msg}
-
-    def wait_for(self, what: str, condition, timeout: float):
-        """Polls `condition(state)` until it is truthy; fails with what was last seen."""
-        last = {}
-
-        def check(_driver):
-            nonlocal last
-            last = self.state()
-            return condition(last)
-
-        try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.5).until(check)
-        except TimeoutException:
-            self.failure(f"timed out after {timeout:.0f} s waiting for {what}; last state: {json.dumps(last)}")
-
-    def command(self, name: str) -> None:
-        script = """
-        const done = arguments[arguments.length - 1];
-        window.jupyterapp.commands.execute(arguments[0]).then(
-          () => done(null), e => done(String(e && e.message || e)));
-        """
-        try:
-            error = self.driver.execute_async_script(script, name)
-        except TimeoutException:
-            error = None  # long runs: the command's promise may outlive the script timeout; we poll
-        if error:
-            self.failure(f"JupyterLab's command {name} failed: {error}")
-
-
-# MARK: - The test
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    root = tmp_path_factory.mktemp("lab-root")
-    server = Lab(root, tmp_path_factory.mktemp("lab-home"), ARTIFACTS / "jupyterlab.log")
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    driver = start_chromium()
-    yield driver
-    driver.quit()
-
-
-def test_notebook_runs_and_renders_in_jupyterlab(lab, browser):
-    source = notebook_under_test()
+@pytest.mark.parametrize("source", notebooks(), ids=lambda path: path.stem)
+def test_notebook_runs_and_renders_in_jupyterlab(clean_lab, browser, source):
+    if not source.is_file():
+        pytest.fail(f"no notebook at {source}", pytrace=False)
     expect = expectations(source)
-    shutil.copy(source, lab.root / source.name)
-    page = Page(browser, lab)
-
-    browser.get(f"{lab.url}/lab/tree/{source.name}?token={lab.token}")
-    page.wait_for(
-        "JupyterLab to open the notebook with its kernel started",
-        lambda s: s.get("notebook") and s.get("ready") and s.get("kernelStatus") == "idle",
-        PAGE_TIMEOUT,
-    )
+    shutil.copy(source, clean_lab.root / source.name)
+    page = Page(browser, clean_lab)
+    page.open(source.name)
     state = page.state()
     if state.get("kernelName") != "tensorcell":
         page.failure(f"the notebook runs kernel {state.get('kernelName')!r}, not tensorcell: {json.dumps(state)}")
 
-    # Outputs saved in the file must not pass for outputs of this run.
-    page.command("notebook:clear-all-cell-outputs")
-    page.wait_for("the outputs to clear", lambda s: s.get("outputs") == 0, 30)
-
-    started = time.monotonic()
-    page.command("notebook:run-all-cells")
-    page.wait_for(
-        "every cell to run and the kernel to be idle",
-        lambda s: s.get("codeCells", 0) > 0
-        and s.get("kernelStatus") == "idle"
-        and s.get("pending") == 0
-        and (s.get("executed") == s.get("codeCells") or s.get("errorOutputs", 0) > 0),
-        RUN_TIMEOUT,
-    )
-    run_seconds = time.monotonic() - started
-
-    # Let rendering settle: images decode asynchronously.
-    rendered = {}
-
-    def settled(driver):
-        nonlocal rendered
-        rendered = driver.execute_script(RENDERED)
-        return rendered["pendingImages"] == 0
-
-    try:
-        WebDriverWait(browser, RENDER_TIMEOUT, poll_frequency=0.5).until(settled)
-    except TimeoutException:
-        page.failure(f"{rendered.get('pendingImages')} images still loading after {RENDER_TIMEOUT} s")
-
+    run_seconds = page.run_all()
+    rendered = page.rendered()
     state = page.state()
     shot = page.screenshot(source.stem)
     summary = {k: v for k, v in rendered.items() if k != "text"} | {
@@ -449,10 +76,13 @@ def test_notebook_runs_and_renders_in_jupyterlab(lab, browser):
     counts = state.get("executionCounts") or []
     if counts != list(range(1, len(counts) + 1)):
         problems.append(f"execution counts {counts} are not one whole top-to-bottom run")
-    if state.get("errorOutputs"):
-        problems.append(f"{state['errorOutputs']} error outputs")
+    for number, cell in enumerate(state.get("cellErrors") or [], start=1):
+        if cell["errors"] and not cell["raises"]:
+            problems.append(f"code cell {number} shows an error: {'; '.join(cell['errors'])}")
+        if cell["raises"] and not cell["errors"]:
+            problems.append(f"code cell {number} is tagged raises-exception but shows no error")
     if rendered["stderr"]:
-        problems.append("error or stderr output shown:\n" + "\n".join(rendered["stderr"]))
+        problems.append("stderr output shown:\n" + "\n".join(rendered["stderr"]))
     if rendered["outputs"] == 0:
         problems.append("no output is shown at all")
     for text in expect["text"]:
@@ -461,8 +91,8 @@ def test_notebook_runs_and_renders_in_jupyterlab(lab, browser):
     if rendered["images"] != rendered["decodedImages"]:
         problems.append(f"{rendered['images'] - rendered['decodedImages']} of {rendered['images']} images did not decode")
     if expect["images"] and rendered["decodedImages"] + rendered["svgs"] == 0:
-        problems.append("no picture is shown (no decoded <img>, no <svg>) though the notebook expects some")
+        problems.append("no picture is shown (no decoded <img>, no <svg>) though the notebook has some")
     if expect["tables"] and rendered["tables"] == 0:
-        problems.append("no table is shown though the notebook expects some")
+        problems.append("no table is shown though the notebook has some")
     if problems:
         page.failure("; ".join(problems) + f"\n(summary: {json.dumps(summary)})")

@@ -17,7 +17,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from test_lab import ARTIFACTS, PAGE_TIMEOUT, RUN_TIMEOUT, REPO, Page, browser, lab  # noqa: F401 (fixtures)
+from jupyterlab_driver import ARTIFACTS, REPO, Page
 
 NOTEBOOK = REPO / "Tests" / "browser" / "widgets.ipynb"
 WIDGET_TIMEOUT = 60  # seconds for the widget manager to draw the models
@@ -57,22 +57,11 @@ def run_cell_in_kernel(page, code):
     return page.driver.execute_async_script(script, code)
 
 
-def test_slider_drag_and_playground_in_jupyterlab(lab, browser):
-    shutil.copy(NOTEBOOK, lab.root / NOTEBOOK.name)
-    page = Page(browser, lab)
-    browser.get(f"{lab.url}/lab/tree/{NOTEBOOK.name}?token={lab.token}")
-    page.wait_for(
-        "JupyterLab to open the notebook with its kernel started",
-        lambda s: s.get("notebook") and s.get("ready") and s.get("kernelStatus") == "idle",
-        PAGE_TIMEOUT,
-    )
-    page.command("notebook:clear-all-cell-outputs")
-    page.command("notebook:run-all-cells")
-    page.wait_for(
-        "every cell to run",
-        lambda s: s.get("kernelStatus") == "idle" and s.get("pending") == 0 and s.get("executed") == s.get("codeCells"),
-        RUN_TIMEOUT,
-    )
+def test_slider_drag_and_playground_in_jupyterlab(clean_lab, browser):
+    shutil.copy(NOTEBOOK, clean_lab.root / NOTEBOOK.name)
+    page = Page(browser, clean_lab)
+    page.open(NOTEBOOK.name)
+    page.run_all()
     state = page.state()
     assert state.get("errorOutputs") == 0, json.dumps(state)
 

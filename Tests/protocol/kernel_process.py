@@ -17,8 +17,9 @@ TIMEOUT = 30  # seconds; a safety net against hangs, never a speed requirement
 
 
 class KernelProcess:
-    def __init__(self, argv, cwd, address_space=None, env=None):
-        """`argv` is the kernel's command without the connection file (appended here)."""
+    def __init__(self, argv, cwd, address_space=None, env=None, cgroup=None):
+        """`argv` is the kernel's command without the connection file (appended here); `cgroup`,
+        a cgroup's folder, is where the process starts (as a hub's spawner puts it)."""
         fd, self.connection_file = tempfile.mkstemp(prefix="kernel-", suffix=".json")
         os.close(fd)
         write_connection_file(self.connection_file, ip="127.0.0.1", key=uuid.uuid4().hex.encode(), transport="tcp")
@@ -26,6 +27,9 @@ class KernelProcess:
         def cap():
             if address_space:
                 resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+            if cgroup:
+                with open(os.path.join(cgroup, "cgroup.procs"), "w") as procs:
+                    procs.write(str(os.getpid()))
 
         self.stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(

@@ -2,6 +2,7 @@
 each must end in a result or an error, the process must live on with its variables, memory caps
 set by the host must give MemoryError, and every kind of wait must end soon after an interrupt."""
 
+import contextlib
 import json
 import os
 import pathlib
@@ -30,8 +31,53 @@ def folder(tmp_path):
     return notebook
 
 
-def start(binary, folder, address_space=ADDRESS_SPACE):
-    return KernelProcess([str(binary), "kernel", "--connection-file"], cwd=folder, address_space=address_space)
+def start(binary, folder, address_space=ADDRESS_SPACE, cgroup=None):
+    return KernelProcess(
+        [str(binary), "kernel", "--connection-file"], cwd=folder, address_space=address_space, cgroup=cgroup)
+
+
+@contextlib.contextmanager
+def memory_cgroup(limit):
+    """A child of this process's cgroup whose memory is capped at `limit` bytes, as a hub's
+    spawner makes one for each user: cgroup v2's memory.max where the memory controller is
+    delegated, else v1's memory.limit_in_bytes. Skips the test where neither can be written
+    (not root, a read-only /sys/fs/cgroup, no memory controller)."""
+    membership = pathlib.Path("/proc/self/cgroup").read_text().splitlines()
+    candidates = []
+    for line in membership:
+        hierarchy, controllers, path = line.split(":", 2)
+        if hierarchy == "0" and controllers == "":
+            for root in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
+                parent = pathlib.Path(root + path)
+                controllers_file = parent / "cgroup.controllers"
+                if controllers_file.exists() and "memory" in controllers_file.read_text().split():
+                    candidates.append((parent, "memory.max"))
+        elif "memory" in controllers.split(","):
+            candidates.append((pathlib.Path("/sys/fs/cgroup/memory" + path), "memory.limit_in_bytes"))
+    problems = []
+    for parent, limit_file in candidates:
+        child = parent / f"tensorcell-test-{os.getpid()}"
+        try:
+            if limit_file == "memory.max" and "memory" not in (parent / "cgroup.subtree_control").read_text().split():
+                (parent / "cgroup.subtree_control").write_text("+memory")
+            child.mkdir()
+        except OSError as error:
+            problems.append(f"{parent}: {error.strerror}")
+            continue
+        try:
+            (child / limit_file).write_text(str(limit))
+            yield child, limit_file
+            return
+        except OSError as error:
+            problems.append(f"{child / limit_file}: {error.strerror}")
+        finally:
+            for _ in range(50):  # the kernel's exit takes a moment to leave the group empty
+                try:
+                    child.rmdir()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+    pytest.skip("no writable cgroup memory limit here (" + ("; ".join(problems) or "no memory controller") + ")")
 
 
 def error_name(reply):
@@ -96,6 +142,30 @@ def test_memory_caps_set_by_the_host_give_memory_error(binary, folder):
         kernel.close()
 
 
+def test_a_cgroup_memory_cap_gives_memory_error(binary, folder):
+    """The kernel in a cgroup capped at 1 GB, no address-space cap: past the cap the kernel would
+    be killed by the OOM killer, so what it cannot hold must be a MemoryError beforehand."""
+    with memory_cgroup(1 << 30) as (group, limit_file):
+        kernel = start(binary, folder, address_space=None, cgroup=group)
+        try:
+            kernel.execute("let keep = 42")
+            for code in (
+                "zeros([1500000000])",
+                "var s = \"ab\"\nfor _ in 0..<40 { s = s + s }",
+                "var a = [1, 2]\nfor _ in 0..<40 { a = a + a }",
+                # 400 MB each: the first fits in half the cap, the second does not (with the
+                # machine's memory as the ceiling, both would fit and the group would kill).
+                "let t = zeros([100000000])\nlet u = zeros([100000000])",
+            ):
+                reply, outputs = kernel.execute(code)
+                assert kernel.alive, f"{code!r} ended the kernel in a {limit_file} cgroup: {kernel.death()}"
+                assert error_name(reply) == "MemoryError", (code, reply, text_of(outputs))
+            reply, outputs = kernel.execute("keep + 1")
+            assert text_of(outputs).strip() == "43"
+        finally:
+            kernel.close()
+
+
 def test_the_folder_is_the_only_place_files_are_read_and_written(binary, folder, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -141,6 +211,27 @@ def test_table_markdown_escapes_data(binary, folder):
         kernel.close()
 
 
+def test_huge_results_are_summarised(binary, folder):
+    kernel = start(binary, folder)
+    try:
+        for code, shown in (
+            ("range(0, 3000000)", "[0, 1, 2, ..., 2999997, 2999998, 2999999]"),
+            ("[range(0, 2000), [1, 2]]", "[[0, 1, 2, ..., 1997, 1998, 1999], [1, 2]]"),
+            ("var d = [:]\nfor i in 0..<5000 { d[i] = i * i }\nd", "[0: 0, 1: 1, 2: 4, ..., 4997: 24970009, 4998: 24980004, 4999: 24990001]"),
+        ):
+            reply, outputs = kernel.execute(code)
+            assert reply["status"] == "ok", (code, reply)
+            assert text_of(outputs).strip() == shown, code
+        reply, outputs = kernel.execute("var s = \"ab\"\nfor _ in 0..<20 { s = s + s }\ns")
+        text = text_of(outputs).strip()
+        assert reply["status"] == "ok" and text.startswith("abab") and "(2093152 more bytes)" in text and len(text) < 5000
+        # print writes the whole value.
+        reply, outputs = kernel.execute("print(range(0, 100000))")
+        assert text_of(outputs).strip() == "[" + ", ".join(map(str, range(100000))) + "]"
+    finally:
+        kernel.close()
+
+
 def test_completion_of_a_long_chain_answers(binary, folder):
     kernel = start(binary, folder)
     try:
@@ -171,6 +262,9 @@ WAITS = {
     "array building": "var a = []\nwhile true { a.append(1) }",
     "big scatter": "while true { scatter(randn([1000000, 2])) }",
     "big result": "while true { print(zeros([3000000])) }",
+    # One call that runs long: the interrupt must stop it inside, not after it.
+    "long text": "let r = range(0, 3000000)\nwhile true { let s = \"\\(r)\" }",
+    "one big scatter": "scatter(randn([4000000, 2]))",
 }
 
 

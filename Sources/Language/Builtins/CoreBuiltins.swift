@@ -35,9 +35,9 @@ public enum Builtins {
             doc: "Writes the items to the cell's output, separated by spaces, then a new line.", example: "print(\"loss\", 0.25)\nprint(\"a\", \"b\", separator: \", \")"
         ) { args in
             let items = try args.array("items")
-            let text = items.map { item -> String in
-                if case .tensor(let tensor) = item, tensor.rank == 0 { return args.evaluator.interpolationText(item) }
-                return item.text
+            let text = try items.map { item -> String in
+                if case .tensor(let tensor) = item, tensor.rank == 0 { return try args.evaluator.interpolationText(item) }
+                return try ValueText.full(item, check: args.runtime.checkInterrupt)
             }
             args.runtime.print(text.joined(separator: try args.string("separator")) + (try args.string("terminator")))
             return .void
@@ -45,7 +45,7 @@ public enum Builtins {
         library.add(
             "eprint", [.variadic("items")], doc: "Like print, but to the error stream (shown in red by most front ends).", example: "eprint(\"careful: the learning rate is large\")"
         ) { args in
-            args.runtime.eprint(try args.array("items").map(\.text).joined(separator: " ") + "\n")
+            args.runtime.eprint(try args.array("items").map { try ValueText.full($0, check: args.runtime.checkInterrupt) }.joined(separator: " ") + "\n")
             return .void
         }
         library.add(
@@ -129,7 +129,7 @@ public enum Builtins {
         }
         library.add(
             "str", [.positional("value")], doc: "The value as text, as print shows it.", example: "str(3) + \" epochs\""
-        ) { args in .string(args.value("value").text) }
+        ) { args in .string(try ValueText.full(args.value("value"), check: args.runtime.checkInterrupt)) }
         library.add(
             "type", [.positional("value")], doc: "The name of the value's kind: \"Int\", \"Tensor\", \"Dense\", ...", example: "type(tensor([1, 2]))"
         ) { args in .string(args.value("value").typeName) }
@@ -167,7 +167,7 @@ public enum Builtins {
         }
         library.add(
             "String", [.positional("value")], doc: "The value as text (the same as str).", example: "String(0.5)"
-        ) { args in .string(args.value("value").text) }
+        ) { args in .string(try ValueText.full(args.value("value"), check: args.runtime.checkInterrupt)) }
         library.addConstant("pi", .float(Double.pi))
         library.addConstant("e", .float(2.718281828459045))
         library.addConstant("inf", .float(Double.infinity))

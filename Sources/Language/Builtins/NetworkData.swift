@@ -197,7 +197,7 @@ extension Builtins {
             let tensor = try args.tensor("tensor")
             guard tensor.rank >= 1, tensor.rank <= 255 else { throw args.error("tensor", "IDX files hold tensors of 1 to 255 axes", kind: .shapeError) }
             let values = tensor.toDoubles()
-            let bytesOnly = values.allSatisfy { $0 == $0.rounded() && $0 >= 0 && $0 <= 255 }
+            let bytesOnly = values.allSatisfy { ($0.wholeNumber(below: 256) ?? -1) >= 0 }
             var bytes: [UInt8] = [0, 0, bytesOnly ? 0x08 : 0x0D, UInt8(tensor.rank)]
             for size in tensor.shape {
                 guard size <= Int(UInt32.max) else { throw args.error("tensor", "an axis is too long for IDX", kind: .shapeError) }

@@ -314,7 +314,7 @@ public final class Widget: ScriptObject {
         let json: JSON
         switch (kind, newValue) {
         case (.intSlider, .int(let number)): json = .int(number)
-        case (.intSlider, .float(let number)) where number == number.rounded() && Swift.abs(number) < 9e15: json = .int(Int(number))
+        case (.intSlider, .float(let number)) where number.wholeNumber(below: 9e15) != nil: json = .int(Int(number))
         case (.floatSlider, _), (.logSlider, _), (.progress, _):
             guard let number = newValue.number ?? scalar(newValue) else {
                 throw LanguageError(.typeError, "a \(kind.typeName.lowercased())'s value is a number, not \(describeKind(newValue))")

@@ -64,7 +64,7 @@ extension Builtins {
             switch value {
             case .void: start = middle ? lower + (top - lower) / 2 : lower
             case .int(let number): start = number
-            case .float(let number) where number == number.rounded() && Swift.abs(number) < 9e15: start = Int(number)
+            case .float(let number) where number.wholeNumber(below: 9e15) != nil: start = Int(number)
             default: throw LanguageError(.typeError, "an integer slider's value must be a whole number, not \(describeKind(value))")
             }
             guard (lower...top).contains(start) else {

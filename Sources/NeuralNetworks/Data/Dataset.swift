@@ -2,7 +2,7 @@ import Tensors
 
 /// Examples for supervised learning: features [N, ...] and targets [N, ...], row i of one
 /// belonging to row i of the other.
-public struct Dataset: @unchecked Sendable {
+public struct Dataset: Sendable {
     /// The inputs, one example per row.
     public let features: Tensor
     /// The answers: class indices (int64) [N], or values [N, k].
@@ -83,7 +83,7 @@ public struct Dataset: @unchecked Sendable {
 
 /// Per-feature mean and standard deviation of some data, to standardise other data the same
 /// way: (x - mean) / std gives mean 0 and variance 1 on the data it was fitted on.
-public struct Standardizer: @unchecked Sendable {
+public struct Standardizer: Sendable {
     /// [1, features...]
     public let mean: Tensor
     /// [1, features...]; features that never vary get 1, so they map to 0 rather than NaN.
@@ -105,7 +105,7 @@ public struct Standardizer: @unchecked Sendable {
 }
 
 /// Per-feature minimum and maximum, to rescale data into [0, 1] (constant features map to 0).
-public struct Normalizer: @unchecked Sendable {
+public struct Normalizer: Sendable {
     public let minimum: Tensor
     public let range: Tensor
 

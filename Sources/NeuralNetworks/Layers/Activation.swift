@@ -47,7 +47,7 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A layer that applies an activation and has no parameters.
-public class ActivationLayer: Layer, @unchecked Sendable {
+public class ActivationLayer: Layer {
     /// The function applied.
     public let activation: Activation
 
@@ -59,27 +59,27 @@ public class ActivationLayer: Layer, @unchecked Sendable {
 }
 
 /// max(0, x), elementwise.
-public final class ReLU: ActivationLayer, @unchecked Sendable {
+public final class ReLU: ActivationLayer {
     public init() { super.init(.relu) }
 }
 
 /// 1 / (1 + e^-x), elementwise.
-public final class Sigmoid: ActivationLayer, @unchecked Sendable {
+public final class Sigmoid: ActivationLayer {
     public init() { super.init(.sigmoid) }
 }
 
 /// tanh(x), elementwise.
-public final class Tanh: ActivationLayer, @unchecked Sendable {
+public final class Tanh: ActivationLayer {
     public init() { super.init(.tanh) }
 }
 
 /// e^x / Σ e^x along the last axis.
-public final class Softmax: ActivationLayer, @unchecked Sendable {
+public final class Softmax: ActivationLayer {
     public init() { super.init(.softmax) }
 }
 
 /// x for x > 0, slope · x otherwise.
-public final class LeakyReLU: ActivationLayer, @unchecked Sendable {
+public final class LeakyReLU: ActivationLayer {
     public init(slope: Double = 0.01) { super.init(.leakyRelu(slope: slope)) }
     public override var configuration: String {
         if case .leakyRelu(let slope) = activation { return "slope: \(slope)" }
@@ -88,6 +88,6 @@ public final class LeakyReLU: ActivationLayer, @unchecked Sendable {
 }
 
 /// x · Φ(x), elementwise.
-public final class GELU: ActivationLayer, @unchecked Sendable {
+public final class GELU: ActivationLayer {
     public init() { super.init(.gelu) }
 }

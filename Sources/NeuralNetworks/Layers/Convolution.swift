@@ -3,7 +3,7 @@ import Tensors
 /// 2-d convolution (cross-correlation) over [N, C, H, W] inputs: out[n, f] = b[f] + Σ_c w[f, c] ⋆ x[n, c].
 ///
 /// The weight is [outChannels, inChannels, kernelSize, kernelSize] as in PyTorch's Conv2d.
-public final class Conv2D: Layer, @unchecked Sendable {
+public final class Conv2D: Layer {
     public let inChannels: Int
     public let outChannels: Int
     public let kernelSize: Int
@@ -72,7 +72,7 @@ public final class Conv2D: Layer, @unchecked Sendable {
 }
 
 /// The largest value of each kernelSize x kernelSize window of [N, C, H, W] inputs.
-public final class MaxPool2D: Layer, @unchecked Sendable {
+public final class MaxPool2D: Layer {
     public let kernelSize: Int
     public let stride: Int
 
@@ -99,7 +99,7 @@ public final class MaxPool2D: Layer, @unchecked Sendable {
 }
 
 /// The mean of each kernelSize x kernelSize window of [N, C, H, W] inputs.
-public final class AvgPool2D: Layer, @unchecked Sendable {
+public final class AvgPool2D: Layer {
     public let kernelSize: Int
     public let stride: Int
 
@@ -140,7 +140,7 @@ func pooledShape(_ inputShape: [Int], kernelSize: Int, stride: Int, layer: Layer
 }
 
 /// Joins every axis after the first into one: [N, C, H, W] becomes [N, C·H·W].
-public final class Flatten: Layer, @unchecked Sendable {
+public final class Flatten: Layer {
     public override init() {}
 
     public override func forward(_ input: Tensor) throws -> Tensor {

@@ -4,7 +4,7 @@ import Tensors
 ///
 /// The weight is [outFeatures, inFeatures], as PyTorch lays out `Linear.weight`; inputs are
 /// [..., inFeatures] with any leading axes.
-public final class Dense: Layer, @unchecked Sendable {
+public final class Dense: Layer {
     public let inFeatures: Int
     public let outFeatures: Int
     /// [outFeatures, inFeatures].

@@ -6,9 +6,9 @@ import Tensors
 /// them), `outputShape(for:)` and `configuration`. Parameters are named as PyTorch names them:
 /// a layer's own `weight`, and a child's parameters prefixed with the child's name (`0.weight`).
 ///
-/// Like `Tensor`, a layer may be handed between threads but is used by one at a time (a kernel
-/// runs one cell at a time); it takes no locks.
-open class Layer: CustomStringConvertible, @unchecked Sendable {
+/// Not Sendable: a layer is mutable and takes no locks, so it belongs to the thread that runs
+/// the program using it (a kernel runs one cell at a time).
+open class Layer: CustomStringConvertible {
     /// Whether the layer is in training mode (dropout active, batch statistics used).
     public private(set) var isTraining = true
 

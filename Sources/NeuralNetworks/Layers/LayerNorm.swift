@@ -4,7 +4,7 @@ import Tensors
 /// last axis (not the batch's, so it behaves the same in training and evaluation), then by a
 /// learned weight and bias over that axis. Parameters are named `weight` and `bias`, as in
 /// PyTorch's `nn.LayerNorm(features)`.
-public final class LayerNorm: Layer, @unchecked Sendable {
+public final class LayerNorm: Layer {
     public let features: Int
     public let epsilon: Double
     /// γ, [features], ones at first.

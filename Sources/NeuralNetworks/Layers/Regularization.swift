@@ -2,7 +2,7 @@ import Tensors
 
 /// In training, zeroes each element with probability p and scales the rest by 1/(1 - p), so
 /// the expected output equals the input; in evaluation, passes the input through.
-public final class Dropout: Layer, @unchecked Sendable {
+public final class Dropout: Layer {
     public let probability: Double
     /// Where the masks come from: the layer's own stream when seeded, else the shared one.
     private let stream: RandomStream
@@ -29,7 +29,7 @@ public final class Dropout: Layer, @unchecked Sendable {
 /// y = γ (x - μ) / √(σ² + ε) + β, with μ, σ² the batch's statistics in training and the
 /// running estimates in evaluation. Running estimates move by `momentum` each training call
 /// (σ² with Bessel's correction), as in PyTorch.
-public final class BatchNorm: Layer, @unchecked Sendable {
+public final class BatchNorm: Layer {
     public let features: Int
     public let momentum: Double
     public let epsilon: Double
@@ -98,7 +98,7 @@ public final class BatchNorm: Layer, @unchecked Sendable {
 }
 
 /// A lookup table: integer indices of any shape [...] become rows of the weight [..., dimension].
-public final class Embedding: Layer, @unchecked Sendable {
+public final class Embedding: Layer {
     public let count: Int
     public let dimension: Int
     /// [count, dimension], N(0, 1) initially as in PyTorch.

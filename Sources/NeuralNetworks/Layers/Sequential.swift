@@ -1,7 +1,7 @@
 import Tensors
 
 /// Layers applied one after another; the children are named `0`, `1`, ... as in PyTorch.
-public final class Sequential: Layer, @unchecked Sendable {
+public final class Sequential: Layer {
     /// The layers, in order.
     public private(set) var layers: [Layer]
 

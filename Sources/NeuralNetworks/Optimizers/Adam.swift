@@ -7,7 +7,7 @@ import Tensors
 /// Adam (Kingma and Ba), with PyTorch's formulas: g ← ∇ + λθ (L2, AdamW decouples it);
 /// m ← β₁m + (1 - β₁)g; v ← β₂v + (1 - β₂)g²; θ ← θ - η m̂ / (√v̂ + ε) with
 /// m̂ = m / (1 - β₁ᵗ), v̂ = v / (1 - β₂ᵗ).
-public class Adam: Optimizer, ElementwiseOptimizer, @unchecked Sendable {
+public class Adam: Optimizer, ElementwiseOptimizer {
     public let beta1: Double
     public let beta2: Double
     public let epsilon: Double
@@ -78,7 +78,7 @@ public class Adam: Optimizer, ElementwiseOptimizer, @unchecked Sendable {
 
 /// Adam with decoupled weight decay (Loshchilov and Hutter): θ ← θ(1 - ηλ) before the Adam step.
 /// The default weightDecay is 0.01, as in PyTorch.
-public final class AdamW: Adam, @unchecked Sendable {
+public final class AdamW: Adam {
     public convenience init(
         parameters: [Tensor], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
         weightDecay: Double = 0.01

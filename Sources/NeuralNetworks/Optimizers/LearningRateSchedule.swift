@@ -56,7 +56,7 @@ public enum LearningRateSchedule: Sendable, Equatable {
 }
 
 /// Sets an optimizer's learning rate from a schedule each time `step()` is called.
-public final class LearningRateScheduler: @unchecked Sendable {
+public final class LearningRateScheduler {
     public let optimizer: Optimizer
     public let schedule: LearningRateSchedule
     /// The learning rate the optimizer had when the scheduler was made.

@@ -4,8 +4,8 @@ import Tensors
 /// time, in place; parameters that are frozen (`requiresGrad == false`) or have no gradient
 /// are skipped, as in PyTorch.
 ///
-/// Used by one thread at a time, like the layers whose parameters it updates.
-open class Optimizer: @unchecked Sendable {
+/// Not Sendable, like the layers whose parameters it updates: one thread uses it.
+open class Optimizer {
     /// The parameters updated, in order.
     public let parameters: [Tensor]
     /// The step size; learning-rate schedules change it between steps.
@@ -19,7 +19,7 @@ open class Optimizer: @unchecked Sendable {
         guard learningRate >= 0, learningRate.isFinite else {
             throw NeuralNetworkError.invalidArgument("\(Self.self) needs a learning rate >= 0, got \(learningRate)")
         }
-        if let bad = parameters.first(where: { !$0.dtype.isFloatingPoint }) {
+        if let bad = parameters.first(where { !$0.dtype.isFloatingPoint }) {
             throw NeuralNetworkError.invalidArgument(
                 "\(Self.self) can only update float tensors, got \(bad.dtype) of shape \(formatShape(bad.shape))")
         }

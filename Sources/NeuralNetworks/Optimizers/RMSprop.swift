@@ -2,7 +2,7 @@ import Tensors
 
 /// RMSprop, with PyTorch's formulas: g ← ∇ + λθ; v ← αv + (1 - α)g²;
 /// b ← μb + g / (√v + ε) and θ ← θ - ηb with momentum, else θ ← θ - η g / (√v + ε).
-public final class RMSprop: Optimizer, ElementwiseOptimizer, @unchecked Sendable {
+public final class RMSprop: Optimizer, ElementwiseOptimizer {
     public let alpha: Double
     public let epsilon: Double
     public let momentum: Double

@@ -3,7 +3,7 @@ import Tensors
 /// Stochastic gradient descent, with PyTorch's formulas:
 /// g ← ∇ + λθ; b ← μb + (1 - τ)g (b = g on the first step); g ← g + μb (Nesterov) or b;
 /// θ ← θ - η g.
-public final class SGD: Optimizer, ElementwiseOptimizer, @unchecked Sendable {
+public final class SGD: Optimizer, ElementwiseOptimizer {
     public let momentum: Double
     public let dampening: Double
     public let nesterov: Bool

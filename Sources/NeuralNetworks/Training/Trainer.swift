@@ -5,7 +5,7 @@ import Tensors
 #endif
 
 /// Where a training run's validation data comes from.
-public enum Validation: ExpressibleByFloatLiteral, @unchecked Sendable {
+public enum Validation: ExpressibleByFloatLiteral, Sendable {
     /// No validation.
     case none
     /// This fraction of the data, held out at random (seeded by the run's seed).
