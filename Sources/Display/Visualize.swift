@@ -298,7 +298,7 @@ public enum Visualize {
     public static func series(of history: TrainingHistory) -> [(name: String, values: [Double])] {
         guard !history.epochs.isEmpty else { return history.steps.isEmpty ? [] : [("loss", history.stepLosses)] }
         var out: [(name: String, values: [Double])] = [("loss", history.epochLosses)]
-        if history.epochs.contains(where { $0.validationLoss != nil }) {
+        if history.epochs.contains(where: { $0.validationLoss != nil }) {
             out.append(("val_loss", history.epochs.map { $0.validationLoss ?? .nan }))
         }
         let names = Set(history.epochs.flatMap(\.metrics.keys)).sorted()
@@ -598,7 +598,7 @@ public enum Visualize {
                 )
             }
             let values = predictions.detach().toDoubles()
-            if let bad = values.first(where { !$0.isFinite }) {
+            if let bad = values.first(where: { !$0.isFinite }) {
                 throw VisualizeError("confusion: predictions must be finite, got \(NumberFormat.general(bad))")
             }
             // Whole numbers are class ids (`classLabels` bounds them), anything else scores.
@@ -652,7 +652,7 @@ public enum Visualize {
                     "\(role) must be class ids [n] or one-hot rows [n, classes], got shape \(formatShape(y.shape))")
             }
             let values = y.detach().toDoubles()
-            if let bad = values.first(where { ($0.wholeNumber(below: 1_000_001) ?? -1) < 0 }) {
+            if let bad = values.first(where: { ($0.wholeNumber(below: 1_000_001) ?? -1) < 0 }) {
                 throw VisualizeError(
                     "\(role) must be class ids (whole numbers from 0), got \(NumberFormat.general(bad))")
             }

@@ -216,6 +216,8 @@ def start_chromium() -> webdriver.Chrome:
         "--metrics-recording-only",
     ):
         options.add_argument(argument)
+    # Should a page still ask whether to leave it, the answer is yes.
+    options.set_capability("unhandledPromptBehavior", "accept")
     driver_path = first_executable(["chromedriver", "/usr/lib/chromium/chromedriver"], "CHROMEDRIVER")
     service = webdriver.ChromeService(executable_path=driver_path, log_output=str(ARTIFACTS / "chromedriver.log"))
     try:
@@ -351,6 +353,15 @@ class Page:
         """Opens `name` (a file in the server's folder) in a fresh workspace, the window at its
         usual size, and waits for the notebook and its kernel to be ready."""
         self.driver.set_window_size(*WINDOW_SIZE)
+        # The notebook an earlier test left is saved first: unsaved, JupyterLab would ask
+        # whether to leave the page.
+        try:
+            self.driver.execute_async_script(
+                """const done = arguments[arguments.length - 1];
+                if (!window.jupyterapp) { done(null); return; }
+                window.jupyterapp.commands.execute('docmanager:save-all').then(() => done(null), () => done(null));""")
+        except WebDriverException:
+            pass
         # `reset`: a fresh workspace, so notebooks opened by an earlier test are not reopened.
         self.driver.get(f"{self.lab.url}/lab/tree/{name}?reset&token={self.lab.token}")
         self.wait_for(

@@ -19,7 +19,7 @@ open class Optimizer {
         guard learningRate >= 0, learningRate.isFinite else {
             throw NeuralNetworkError.invalidArgument("\(Self.self) needs a learning rate >= 0, got \(learningRate)")
         }
-        if let bad = parameters.first(where { !$0.dtype.isFloatingPoint }) {
+        if let bad = parameters.first(where: { !$0.dtype.isFloatingPoint }) {
             throw NeuralNetworkError.invalidArgument(
                 "\(Self.self) can only update float tensors, got \(bad.dtype) of shape \(formatShape(bad.shape))")
         }
