@@ -24,6 +24,8 @@ extension Chart {
     public func png(scale: Double = 1) throws -> [UInt8] {
         let canvas = try PNGCanvas(size: size, scale: scale)
         draw(on: canvas)
+        // A drawing its caller stopped is not encoded: the caller drops it (see mimeBundle).
+        if DrawingCancellation.isRequested { return [] }
         return try canvas.png()
     }
 
@@ -45,6 +47,7 @@ extension Chart {
         // A drawing its caller stopped is unfinished: the caller throws, and nothing is shown.
         if DrawingCancellation.isRequested { return bundle }
         if let png = try? png(scale: pngScale) {
+            if DrawingCancellation.isRequested { return MIMEBundle(plainText: summary) }
             bundle.data["image/png"] = .string(Base64.encode(png))
             bundle.metadata["image/png"] = [
                 "width": .int(Int(size.width.rounded())), "height": .int(Int(size.height.rounded())),

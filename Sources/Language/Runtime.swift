@@ -122,13 +122,11 @@ public final class Runtime {
 
     public var isInterruptRequested: Bool { context.isInterruptRequested || InterruptFlag.isRaised }
 
-    /// The check a cell binds for Display's long drawings (`DrawingCancellation`): the shared
-    /// interrupt flag and the time limit, the parts of `checkInterrupt` another module may
-    /// call. A stopped drawing returns unfinished; the call that made it then throws
-    /// (`Evaluator.callBuiltin` checks after every builtin).
-    var drawingStop: @Sendable () -> Bool {
-        let deadline = deadline
-        return { InterruptFlag.isRaised || deadline.map { Runtime.now() > $0 } ?? false }
+    /// The check a cell binds for Display's long drawings (`DrawingCancellation`): an interrupt
+    /// or the time limit. A stopped drawing returns unfinished; the call that made it then
+    /// throws (`Evaluator.callBuiltin` checks after every builtin).
+    var drawingStop: () -> Bool {
+        { [unowned self] in self.isInterruptRequested || self.deadline.map { Runtime.now() > $0 } ?? false }
     }
 
     /// Seconds on a monotonic clock.

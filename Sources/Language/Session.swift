@@ -59,7 +59,7 @@ public final class Interpreter: KernelInterpreter {
             let name = "cell \(self.cellCount)"
             self.debugger.cellWillRun(name: name)
             defer { self.debugger.cellDidRun(globals: self.globals) }
-            return DrawingCancellation.$check.withValue(self.runtime.drawingStop) {
+            return DrawingCancellation.whileChecking(self.runtime.drawingStop) {
                 self.runCell(code, name: name, path: self.debugger.path(for: code))
             }
         }
@@ -237,11 +237,11 @@ public final class Interpreter: KernelInterpreter {
     static func onLargeStack<T>(_ body: @escaping () -> T) -> T {
         var result: T? = nil
         let bridge = WaitingThreadBridge()
-        // A memory budget the caller works under goes on with it (a task-local stays on its thread).
+        // A memory budget the caller works under goes on with it (it is bound to a thread).
         let budget = TensorMemory.budget
         let box = LargeStackBox {
             bridge.worker = pthread_self()
-            result = TensorMemory.$budget.withValue(budget) { body() }
+            result = TensorMemory.boundBudget.withValue(budget) { body() }
             bridge.finish()
         }
         WaitingThreadBridge.active.withLock { $0.append(bridge) }

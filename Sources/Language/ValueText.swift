@@ -17,12 +17,15 @@ enum ValueText {
 
     /// The value in full, as `print` writes it.
     static func full<Failure: Error>(_ value: Value, check: () throws(Failure) -> Void) throws(Failure) -> String {
-        try write(value, summarised: false, check: check)
+        try write(value, summarised: false, shortStrings: false, check: check)
     }
 
-    /// The value as a cell's result shows it: summarised past `summaryThreshold` items.
+    /// The value as a cell's result shows it: collections summarised past `summaryThreshold`
+    /// items, long strings shortened.
     static func shown<Failure: Error>(_ value: Value, check: () throws(Failure) -> Void) throws(Failure) -> String {
-        try write(value, summarised: itemCount(value, upTo: summaryThreshold + 1) > summaryThreshold, check: check)
+        try write(
+            value, summarised: itemCount(value, upTo: summaryThreshold + 1) > summaryThreshold, shortStrings: true,
+            check: check)
     }
 
     /// How many items `value` holds, nested ones counted, stopping once past `limit`.
@@ -51,7 +54,7 @@ enum ValueText {
     }
 
     private static func write<Failure: Error>(
-        _ value: Value, summarised: Bool, check: () throws(Failure) -> Void
+        _ value: Value, summarised: Bool, shortStrings: Bool, check: () throws(Failure) -> Void
     ) throws(Failure) -> String {
         var output = ""
         var sinceCheck = 0
@@ -69,7 +72,7 @@ enum ValueText {
         }
         func string(_ text: String, quoted: Bool) {
             var text = text
-            if summarised, text.utf8.count > stringThreshold {
+            if shortStrings, text.utf8.count > stringThreshold {
                 let hidden = text.utf8.count - 2 * stringEdge
                 text = String(text.prefix(stringEdge)) + " ... (\(hidden) more bytes) ... " + String(text.suffix(stringEdge))
             }

@@ -15,8 +15,10 @@ public enum TensorMemory {
     private static let liveBytesCounter = Atomic<Int>(0)
     private static let liveStoragesCounter = Atomic<Int>(0)
 
-    /// The budget of the work running here, bound by `withLimit`; nil outside any.
-    @TaskLocal public static var budget: MemoryBudget?
+    /// The budget of the work running on this thread, bound by `withLimit`; nil outside any.
+    public static var budget: MemoryBudget? { boundBudget.value }
+    /// Where `withLimit` binds a budget (and the language's cell threads bind their caller's).
+    public static let boundBudget = ThreadLocal<MemoryBudget>()
 
     /// The most bytes the live tensors may hold together: the budget's limit inside `withLimit`,
     /// else the process's, half of what the host allows (`MemoryCeiling`: physical memory,
@@ -32,7 +34,7 @@ public enum TensorMemory {
     /// Runs `body` with a limit of `bytes` on the tensors it makes (and on the threads that
     /// carry the budget on, as the language's cell threads do).
     public static func withLimit<R>(_ bytes: Int, _ body: () throws -> R) rethrows -> R {
-        try $budget.withValue(MemoryBudget(limitBytes: bytes), operation: body)
+        try boundBudget.withValue(MemoryBudget(limitBytes: bytes), body)
     }
 
     /// Tensor buffers currently alive (views share one).

@@ -60,7 +60,7 @@ private final class StopQuestions: Sendable {
     }
     let chart = ScatterChart(x: x, y: y)
     let questions = StopQuestions(stopAfter: 100)
-    let (svg, bundle) = DrawingCancellation.$check.withValue({ questions.ask() }) { (chart.svg(), chart.mimeBundle()) }
+    let (svg, bundle) = DrawingCancellation.whileChecking({ questions.ask() }) { (chart.svg(), chart.mimeBundle()) }
     // The drawing asked as it went and stopped once told to: far fewer dots than the whole
     // picture's, and the bundle carries no picture at all.
     #expect(questions.asked.withLock { $0 } > 100)
