@@ -324,6 +324,11 @@ class Page:
                 width = self.driver.get_window_size()["width"]
                 self.driver.set_window_size(width, max(1000, min(int(height) + 300, 12000)))
                 time.sleep(1)  # let JupyterLab lay the taller window out
+            # From the top: Run All leaves the notebook scrolled to its last cell.
+            self.driver.execute_script(
+                "for (const n of document.querySelectorAll('.jp-NotebookPanel .jp-WindowedPanel-outer,"
+                " .jp-NotebookPanel .jp-Notebook')) { n.scrollTop = 0; }")
+            time.sleep(0.5)
             self.driver.save_screenshot(str(path))
         except WebDriverException:
             pass
