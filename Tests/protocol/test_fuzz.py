@@ -12,6 +12,8 @@ import wire_fuzz
 
 FIGURES = REPO / "build" / "reliability"
 SEED = 20261130
+# As many messages as docs/reliability.md's ipykernel run, with the same seed.
+WIRE_MESSAGES = 2000
 
 
 def kernel_argv(binary):
@@ -25,10 +27,10 @@ def save(name, figures):
 
 def test_wire_fuzz_kills_nothing(binary, tmp_path):
     fuzzer = wire_fuzz.Fuzzer(kernel_argv(binary), SEED, tmp_path)
-    figures = fuzzer.run(1000)
+    figures = fuzzer.run(WIRE_MESSAGES)
     save("wire-fuzz.json", {**figures, "seed": SEED, "failures": fuzzer.deaths + fuzzer.hangs})
     print("wire fuzz:", figures)
-    assert figures["messages"] == 1000
+    assert figures["messages"] == WIRE_MESSAGES
     assert fuzzer.deaths == [] and fuzzer.hangs == []
 
 
