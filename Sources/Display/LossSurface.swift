@@ -25,6 +25,8 @@ public struct LossSurface: Chart, Sendable {
     public var size: Size
     /// How many colour bands the values are cut into.
     public static let bands = 14
+    /// Paths of up to this many points get a dot per point.
+    public static let dotLimit = 60
 
     public init(
         values: [[Double]], x: [Double], y: [Double], path: [(x: Double, y: Double)] = [], logScale: Bool = true,
@@ -43,8 +45,9 @@ public struct LossSurface: Chart, Sendable {
 
     var finiteValues: [Double] { values.flatMap { $0 }.filter(\.isFinite) }
 
-    /// Whether colours follow the logarithm: asked for, and every finite value positive.
-    var usesLog: Bool { logScale && !finiteValues.isEmpty && finiteValues.allSatisfy { $0 > 0 } }
+    /// Whether colours follow the logarithm: asked for, no finite value negative and one at
+    /// least positive. Zeros (a minimum that lies on the grid) take the lowest band.
+    var usesLog: Bool { logScale && finiteValues.allSatisfy { $0 >= 0 } && finiteValues.contains { $0 > 0 } }
 
     /// The lowest value on the grid and where it is.
     var lowest: (x: Double, y: Double, value: Double)? {
@@ -106,8 +109,10 @@ public struct LossSurface: Chart, Sendable {
             return
         }
         let log = usesLog
-        let scale = Scale.covering(low, high, kind: log ? .log : .linear, padding: 0)
+        let lowestShown = log ? finite.filter { $0 > 0 }.min()! : low
+        let scale = Scale.covering(lowestShown, high, kind: log ? .log : .linear, padding: 0)
         func position(_ v: Double) -> Double {
+            if log && v <= 0 { return 0 }
             let t = log ? (log10(v) - log10(scale.lower)) / (log10(scale.upper) - log10(scale.lower))
                 : (v - scale.lower) / (scale.upper - scale.lower)
             return t.isFinite ? max(0, min(1, t)) : 0
@@ -155,7 +160,8 @@ public struct LossSurface: Chart, Sendable {
             canvas.polyline(drawn, stroke: Stroke(.ink, width: 4))
             canvas.polyline(drawn, stroke: Stroke(.white, width: 2))
         }
-        if drawn.count <= 200 {
+        // A dot per step while they stay apart; a long path is drawn as its line.
+        if drawn.count <= LossSurface.dotLimit {
             for p in drawn { canvas.circle(center: p, radius: 2.5, fill: .white, stroke: Stroke(.ink, width: 1)) }
         }
         if let first = drawn.first {

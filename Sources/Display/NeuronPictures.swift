@@ -42,6 +42,9 @@ public struct NeuronPictures: Chart, Sendable {
         self.size = Size(width: Double(perRow) * 170 + 150, height: Double(panelRows) * 170 + 100)
     }
 
+    /// How many colour bands the range of outputs is cut into (even, so 0 is a band edge).
+    public static let bands = 12
+
     static func panelsPerRow(_ count: Int) -> Int { count <= 4 ? max(1, count) : (count <= 8 ? 4 : 5) }
 
     func name(_ i: Int) -> String { i < names.count ? names[i] : "neuron \(i)" }
@@ -54,7 +57,7 @@ public struct NeuronPictures: Chart, Sendable {
             guard let lo = f.min(), let hi = f.max() else { return "no finite values" }
             return "\(NumberFormat.general(lo, significant: 3))…\(NumberFormat.general(hi, significant: 3))"
         }
-        return "<NeuronPictures\(title.map { " \"\($0)\"" } ?? ""): \(outputs.count) neurons over a \(columns)×\(rows) grid (\(ranges.joined(separator: ", ")))>"
+        return "<NeuronPictures\(title.map { " \"\($0)\"" } ?? ""): \(outputs.count) neuron\(outputs.count == 1 ? "" : "s") over a \(columns)×\(rows) grid (\(ranges.joined(separator: ", ")))>"
     }
 
     public func draw(on canvas: any Canvas) {
@@ -65,9 +68,26 @@ public struct NeuronPictures: Chart, Sendable {
         }
         let limit = largest > 0 ? largest : 1
         let colorScale = Scale.covering(-limit, limit, kind: .linear, padding: 0)
+        // Values in bands, as the decision boundary shades them: the pictures read as contours,
+        // and few colours keep the PNG small.
+        let bands = NeuronPictures.bands
+        func bandColor(_ t: Double) -> Color {
+            let band = min(bands - 1, max(0, Int(t * Double(bands))))
+            return Colormap.signed.color(at: (Double(band) + 0.5) / Double(bands))
+        }
         func color(_ v: Double) -> Color {
             guard v.isFinite else { return Color(hex: 0xDDDDDD) }
-            return Colormap.signed.color(at: (v - colorScale.lower) / (colorScale.upper - colorScale.lower))
+            return bandColor((v - colorScale.lower) / (colorScale.upper - colorScale.lower))
+        }
+        func value(_ values: [Double], _ gx: Double, _ gy: Double) -> Double {
+            let c0 = max(0, min(columns - 1, Int(gx)))
+            let r0 = max(0, min(rows - 1, Int(gy)))
+            let c1 = min(columns - 1, c0 + 1)
+            let r1 = min(rows - 1, r0 + 1)
+            let fx = max(0, min(1, gx - Double(c0)))
+            let fy = max(0, min(1, gy - Double(r0)))
+            func at(_ r: Int, _ c: Int) -> Double { r * columns + c < values.count ? values[r * columns + c] : .nan }
+            return (at(r0, c0) * (1 - fx) + at(r0, c1) * fx) * (1 - fy) + (at(r1, c0) * (1 - fx) + at(r1, c1) * fx) * fy
         }
         area = area.inset(right: 80)
         let perRow = NeuronPictures.panelsPerRow(outputs.count)
@@ -94,11 +114,15 @@ public struct NeuronPictures: Chart, Sendable {
             let topLeft = axes.point(xRange.lowerBound, yRange.upperBound)
             let bottomRight = axes.point(xRange.upperBound, yRange.lowerBound)
             let rect = Rect(x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y)
-            let image = RasterImage(width: columns, height: rows) { r, c in
-                let i = r * columns + c
-                return i < values.count ? color(values[i]) : Color(hex: 0xDDDDDD)
+            let width = max(1, Int(rect.width.rounded()))
+            let height = max(1, Int(rect.height.rounded()))
+            // Each pixel between the grid's cell centres, interpolated.
+            let image = RasterImage(width: width, height: height) { r, c in
+                let gy = (Double(r) + 0.5) / Double(height) * Double(rows) - 0.5
+                let gx = (Double(c) + 0.5) / Double(width) * Double(columns) - 0.5
+                return color(value(values, gx, gy))
             }
-            canvas.image(image, in: rect, smooth: true)
+            canvas.image(image, in: rect, smooth: false)
             axes.drawFrame(on: canvas)
             if firstPlot == nil { firstPlot = axes.plot }
             lastPlot = axes.plot
@@ -107,8 +131,7 @@ public struct NeuronPictures: Chart, Sendable {
         let top = firstPlot?.y ?? area.y
         let bar = Rect(x: (area.maxX + 20).rounded(), y: top, width: 14, height: max(40, lastPlot.maxY - top))
         canvas.image(
-            RasterImage(width: 1, height: 128) { r, _ in Colormap.signed.color(at: 1 - (Double(r) + 0.5) / 128) }, in: bar,
-            smooth: true)
+            RasterImage(width: 1, height: 240) { r, _ in bandColor(1 - (Double(r) + 0.5) / 240) }, in: bar, smooth: false)
         canvas.rect(bar, fill: nil, stroke: Stroke(.axis, width: 0.5))
         let mapped = colorScale.with(start: bar.maxY, end: bar.y)
         var style = Theme.tickLabel
@@ -175,7 +198,7 @@ extension Visualize {
         var output: Tensor
         do {
             output = try withNoGrad {
-                var t = Tensor(shape: [n * n, 2], scalars: grid, dtype: dtype)
+                var t = try Tensor(shape: [n * n, 2], scalars: grid, dtype: dtype)
                 for part in chain[0...index] { t = try part(t) }
                 return t
             }

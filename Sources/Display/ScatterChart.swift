@@ -84,8 +84,8 @@ public struct ScatterChart: Chart, Sendable {
                 let shape = dense ? (c % 2 == 0 ? MarkerShape.circle : .square) : MarkerShape.of(c)
                 return .init(name: className(c), swatch: .marker(shape, CategoricalPalette.color(c)))
             })
-        let barRoom = regions?.shaded == true ? 52.0 : 0
-        let barX = area.maxX - barRoom + 6
+        // The colour bar of a shaded boundary sits beside the plot, the legend after it.
+        let barRoom = regions?.shaded == true ? 66.0 : 0
         area = area.inset(right: legend.width(on: canvas) + barRoom)
         var xs = drawable.map { x[$0] }
         var ys = drawable.map { y[$0] }
@@ -147,10 +147,11 @@ public struct ScatterChart: Chart, Sendable {
         canvas.popClip()
         axes.drawFrame(on: canvas)
         if !legend.isEmpty {
-            legend.draw(at: Point(axes.plot.maxX + 4, axes.plot.y), height: axes.plot.height, on: canvas)
+            legend.draw(at: Point(axes.plot.maxX + 4 + barRoom, axes.plot.y), height: axes.plot.height, on: canvas)
         }
         if let regions, regions.shaded {
-            regions.drawColorBar(in: Rect(x: barX.rounded(), y: axes.plot.y, width: 12, height: axes.plot.height), on: canvas)
+            regions.drawColorBar(
+                in: Rect(x: (axes.plot.maxX + 12).rounded(), y: axes.plot.y, width: 12, height: axes.plot.height), on: canvas)
         }
     }
 }

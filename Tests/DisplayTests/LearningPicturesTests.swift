@@ -29,6 +29,8 @@ private func bowl(_ xs: [Double], _ ys: [Double]) throws -> Tensor {
     #expect(surface.value(atX: 0, y: 1) == 3)
     #expect(surface.usesLog)
     #expect(!LossSurface(values: [[-1, 2], [3, 4]], x: [0, 1], y: [0, 1]).usesLog)
+    // A minimum that lies on the grid is 0: still a log scale, the zero in the lowest band.
+    #expect(LossSurface(values: [[0, 2], [3, 4]], x: [0, 1], y: [0, 1]).usesLog)
 }
 
 @Test func lossSurfaceRejectsValuesThatDoNotFitTheGrid() throws {
@@ -64,7 +66,7 @@ private func bowl(_ xs: [Double], _ ys: [Double]) throws -> Tensor {
     #expect(bitmap.width > 0)
 
     // The last layer by a negative index: one neuron, the model's output.
-    #expect(try Visualize.neurons(model, points, layer: -1, resolution: 4).plainText.contains("1 neurons"))
+    #expect(try Visualize.neurons(model, points, layer: -1, resolution: 4).plainText.contains("1 neuron over"))
     #expect(throws: VisualizeError.self) { try Visualize.neurons(model, points, layer: 2) }
     #expect(throws: VisualizeError.self) { try Visualize.neurons(model, try Tensor(shape: [2], scalars: [1, 2])) }
     #expect(throws: VisualizeError.self) { try Visualize.neurons(model, points, resolution: 1) }
