@@ -26,7 +26,7 @@ extension Builtins {
                 .labelled("logScale", default: .bool(true)), .labelled("title", default: .void),
                 .labelled("xLabel", default: .void), .labelled("yLabel", default: .void),
             ],
-            doc: "A loss over a grid of two parameters seen from above, in colour bands (their edges are contour lines) with a colour bar, and the path descent took over it: values [len(y), len(x)] hold the loss at x[j], y[i]; path is [k, 2], one (x, y) point a row, in the order visited. logScale colours by powers of ten when every value is positive. The lowest grid point is marked.",
+            doc: "A loss over a grid of two parameters seen from above, in colour bands (their edges are contour lines) with a colour bar, and the path descent took over it: values [len(y), len(x)] hold the loss at x[j], y[i]; path is [k, 2], one (x, y) point a row, in the order visited. logScale colours by powers of ten when no value is negative (zeros take the lowest band). The lowest grid point is marked.",
             example: "let ws = linspace(-2, 2, 41)\nlet bs = linspace(-2, 2, 41)\nlet (w, b) = (ws.reshape(1, 41), bs.reshape(41, 1))\nlet losses = w * w + 3 * b * b\nlossSurface(losses, x: ws, y: bs, path: tensor([[-1.8, 1.5], [-1.0, 0.2], [-0.4, 0.05], [0, 0]]), xLabel: \"w\", yLabel: \"b\")"
         ) { args in
             let values = try args.tensor("values")
