@@ -39,7 +39,7 @@ public struct NeuronPictures: Chart, Sendable {
         self.yLabel = yLabel
         let perRow = NeuronPictures.panelsPerRow(outputs.count)
         let panelRows = max(1, (outputs.count + perRow - 1) / perRow)
-        self.size = Size(width: Double(perRow) * 170 + 150, height: Double(panelRows) * 170 + 100)
+        self.size = Size(width: Double(perRow) * 170 + 150, height: Double(panelRows) * 150 + 90)
     }
 
     /// How many colour bands the range of outputs is cut into (even, so 0 is a band edge).
