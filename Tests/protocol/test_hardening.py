@@ -264,7 +264,7 @@ WAITS = {
     "big result": "while true { print(zeros([3000000])) }",
     # One call that runs long: the interrupt must stop it inside, not after it.
     "long text": "let r = range(0, 3000000)\nwhile true { let s = \"\\(r)\" }",
-    "one big scatter": "scatter(randn([4000000, 2]))",
+    "one big scatter": "scatter(randn([12000000, 2]))",
 }
 
 
