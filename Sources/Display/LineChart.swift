@@ -55,8 +55,17 @@ public struct LineChart: Chart, Sendable {
             let reason = (xScale == .log || yScale == .log) ? "not finite or not positive on a log axis" : "not finite"
             notes.append("\(NumberFormat.grouped(skipped)) point\(skipped == 1 ? "" : "s") not drawn (\(reason))")
         }
-        var area = ChartDecoration(title: title, notes: notes).draw(on: canvas)
+        drawPlot(in: ChartDecoration(title: title, notes: notes).draw(on: canvas), cleaned: cleaned, on: canvas)
+    }
 
+    /// The axes, lines, annotations and legend inside `area`: the chart without its ground,
+    /// title and notes, so that several can share one picture (`HistoryChart`).
+    func drawPlot(in area: Rect, on canvas: any Canvas) {
+        drawPlot(in: area, cleaned: series.map { CleanedSeries($0, x: xScale, y: yScale) }, on: canvas)
+    }
+
+    private func drawPlot(in area: Rect, cleaned: [CleanedSeries], on canvas: any Canvas) {
+        var area = area
         let xs = cleaned.flatMap { $0.runs.flatMap { $0.map(\.x) } }
         let ys = cleaned.flatMap { $0.runs.flatMap { $0.map(\.y) } }
         let legend = Legend(

@@ -68,6 +68,11 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
     /// make every re-run of an unchanged notebook differ.
     var showsTime: Bool { !finished }
 
+    /// An epoch's time as "12 ms" below a second (a fast epoch is not "0.00 s"), else "1.25 s".
+    static func duration(_ seconds: Double) -> String {
+        seconds < 1 ? NumberFormat.fixed(max(0, seconds) * 1000, decimals: 0) + " ms" : NumberFormat.fixed(seconds, decimals: 2) + " s"
+    }
+
     /// A text bar of `width` cells.
     func textBar(width: Int = 30) -> String {
         let filled = Int((fraction * Double(width)).rounded(.down))
@@ -80,7 +85,7 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
         if showsTime && !epochSeconds.isEmpty {
             table.columns.append("time")
             for i in table.rows.indices {
-                table.rows[i].append(i < epochSeconds.count ? .text(NumberFormat.fixed(epochSeconds[i], decimals: 2) + " s") : .empty)
+                table.rows[i].append(i < epochSeconds.count ? .text(TrainingProgress.duration(epochSeconds[i])) : .empty)
             }
         }
         // A long run keeps its first epochs and its latest ones, so the output stays short.
