@@ -85,10 +85,13 @@ public struct HistoryChart: Chart, Sendable {
         for (measure, chart) in zip(measures, panels) {
             // Each series summarised as the line chart does, under its history name.
             for line in chart.summary.split(separator: "\n").dropFirst() {
-                let text = String(line)
-                let named = text.hasPrefix("  training:") ? "  " + measure.name + text.dropFirst(10)
-                    : text.hasPrefix("  validation:") ? "  val_" + measure.name + text.dropFirst(12) : text
-                lines.append(named)
+                var text = String(line)
+                if text.hasPrefix("  training:") {
+                    text = "  " + measure.name + String(text.dropFirst(10))
+                } else if text.hasPrefix("  validation:") {
+                    text = "  val_" + measure.name + String(text.dropFirst(12))
+                }
+                lines.append(text)
             }
         }
         return lines.joined(separator: "\n")

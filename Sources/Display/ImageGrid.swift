@@ -43,7 +43,7 @@ public struct ImageGrid: Chart, Sendable {
         let titleRoom = title == nil ? 0 : Theme.title.size + 12
         let barRoom = colormap == .signed ? ImageGrid.colorBarRoom : 0
         self.size = Size(
-            width: max(240, Double(columns) * (cell + ImageGrid.gap) - ImageGrid.gap + 2 * Theme.outerMargin + barRoom),
+            width: max(240, Double(columns) * (cell + ImageGrid.gap) - ImageGrid.gap + 2 * Theme.outerMargin) + barRoom,
             height: Double(rows) * (cell * Double(self.height) / Double(max(self.width, self.height)) + captions + ImageGrid.gap)
                 + titleRoom + 2 * Theme.outerMargin)
     }
