@@ -33,7 +33,7 @@ public struct HistoryChart: Chart, Sendable {
         self.logLoss = logLoss
         self.firstEpoch = firstEpoch
         let panels = max(1, measures.count)
-        self.size = size ?? Size(width: min(1000, 80 + Double(panels) * 330), height: 340)
+        self.size = size ?? Size(width: min(1000, 130 + Double(panels) * 300), height: 340)
     }
 
     /// The measures of named per-epoch series as `Visualize.series(of:)` names them: `loss`
@@ -107,7 +107,10 @@ public struct HistoryChart: Chart, Sendable {
         let width = (area.width - gap * Double(measures.count - 1)) / Double(measures.count)
         for (i, measure) in measures.enumerated() {
             let cell = Rect(x: area.x + Double(i) * (width + gap), y: area.y, width: width, height: area.height)
-            panel(measure).drawPlot(in: cell, on: canvas)
+            // The panels share one legend (training solid, validation dashed): the last one shows it.
+            var chart = panel(measure)
+            chart.showsLegend = i == measures.count - 1
+            chart.drawPlot(in: cell, on: canvas)
         }
     }
 }

@@ -11,6 +11,8 @@ public struct LineChart: Chart, Sendable {
     public var annotations: [Annotation]
     /// Ticks on the x axis only at whole numbers (epochs, steps).
     public var wholeXTicks = false
+    /// Whether several series get a legend; panels that share one (`HistoryChart`) show it once.
+    public var showsLegend = true
     public var size: Size
 
     public init(
@@ -69,7 +71,7 @@ public struct LineChart: Chart, Sendable {
         let xs = cleaned.flatMap { $0.runs.flatMap { $0.map(\.x) } }
         let ys = cleaned.flatMap { $0.runs.flatMap { $0.map(\.y) } }
         let legend = Legend(
-            entries: series.count > 1
+            entries: series.count > 1 && showsLegend
                 ? series.enumerated().map { i, s in .init(name: s.name, swatch: .line(stroke(i))) } : [])
         let legendWidth = legend.width(on: canvas)
         area = area.inset(right: legendWidth)

@@ -125,7 +125,9 @@ public struct TrainingProgress: MIMERepresentable, Sendable {
         html += "<div style=\"font-variant-numeric:tabular-nums;margin:0 0 6px 0\">\(XMLText.escape(statusLine))</div>\n"
         if !metrics.isEmpty { html += table().html() }
         let chart = lossChart()
-        if chart.series.contains(where: { $0.count > 1 }), let png = try? chart.png(scale: 2) {
+        // The finished state is the one a saved notebook keeps: its curve is drawn at 1x, a
+        // third of the bytes of the 2x picture the run shows while it goes on.
+        if chart.series.contains(where: { $0.count > 1 }), let png = try? chart.png(scale: finished ? 1 : 2) {
             html += "<img alt=\"loss curve\" width=\"\(Int(chart.size.width))\" height=\"\(Int(chart.size.height))\" src=\"data:image/png;base64,\(Base64.encode(png))\"/>\n"
         }
         html += "</div>\n"
