@@ -161,6 +161,10 @@ async def _execute(nb: nbformat.NotebookNode, workdir: pathlib.Path, timeout: fl
         startup_timeout=60,
         allow_errors=True,  # collect every error, then judge them all
         record_timing=False,  # no timestamps: a rerun leaves an unchanged notebook unchanged
+        # No widget models in the notebook's metadata: a playground's state (its controls and
+        # every picture it drew) would weigh hundreds of kilobytes a playground. Each widget's
+        # output carries its own picture and text, which readers without a kernel show.
+        store_widget_state=False,
         resources={"metadata": {"path": str(workdir)}},
     )
     await asyncio.wait_for(client.async_execute(cleanup_kc=True), timeout)
