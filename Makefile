@@ -19,8 +19,6 @@ RELEASE_BIN := .build/release/tensorcell
 SWIFT_RELEASE := swift build -c release --static-swift-stdlib
 TOOLS_VENV := build/tools-venv
 TEACHING_VENV := build/teach-venv
-# PyTorch for the class cross-check, apart: PyPI's Linux torch is the CUDA build (5.3 GB installed).
-TORCH_VENV := build/torch-venv
 # The course notebook the clean-machine test runs from the wheel.
 WHEEL_NOTEBOOK := notebooks/03-the-neuron.ipynb
 BENCH_BIN := .build/release/tensorcell-bench
@@ -34,7 +32,7 @@ export TENSORCELL_BIN := $(abspath $(RELEASE_BIN))
 help:
 	@echo "make lab       install what is needed, build, install the kernel, open JupyterLab on notebooks/"
 	@echo "make test      install what tests need, build, run the Swift, protocol, notebook, browser and wheel tests"
-	@echo "make test-torch  the PyTorch half of the class cross-check, with torch in a venv of its own"
+	@echo "make test-torch  install PyTorch (gigabytes) and run the PyTorch half of the class cross-check"
 	@echo "make notebooks run every notebooks/*.ipynb with the kernel and save it with its outputs"
 	@echo "make wheel     build dist/tensorcell-VERSION-py3-none-PLATFORM.whl, a self-contained wheel"
 	@echo "make bench     run every benchmark beside its peers and rewrite docs/benchmarks.md"
@@ -124,15 +122,13 @@ test-teaching: wheel $(TEACHING_VENV)/.installed
 	$(TEACHING_VENV)/bin/python -m pip install -q --force-reinstall --no-deps dist/tensorcell-*.whl
 	$(TEACHING_VENV)/bin/python -m pytest -q Tests/wheel
 
-$(TORCH_VENV)/.installed: Tests/protocol/requirements-torch.txt
-	python3 -m venv $(TORCH_VENV)
-	$(TORCH_VENV)/bin/python -m pip install -q -r Tests/protocol/requirements-torch.txt
-	touch $@
-
 # The PyTorch half of the class cross-check: a torch module with the same attributes loads the
-# file a notebook saved. Not part of `make test`: installing torch takes minutes and gigabytes.
-test-torch: build venv $(TORCH_VENV)/.installed
-	TENSORCELL_TORCH_PYTHON=$(abspath $(TORCH_VENV))/bin/python $(PYTHON) -m pytest -q Tests/protocol/test_classes_cross_check.py
+# file a notebook saved. Not part of `make test`: PyPI's Linux torch is the CUDA build, 2.8 GB to
+# download and 5.3 GB installed. Once torch is in the venv (this target, or `make bench`, whose
+# peers include it), `make test` runs that half too.
+test-torch: build venv
+	$(PYTHON) -m pip install -q -r Tests/protocol/requirements-torch.txt
+	$(PYTHON) -m pytest -q Tests/protocol/test_classes_cross_check.py
 
 bench: deps venv
 	$(PYTHON) -m pip install -q -r bench/requirements.txt

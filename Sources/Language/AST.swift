@@ -110,21 +110,20 @@ public final class FunctionDeclaration: @unchecked Sendable {
     let returnsLastExpression: Bool
     /// For a method or init, the class that declares it: calls and the debugger's stack name it
     /// `Class.method`.
-    var className: String? = nil
+    var className: String? = nil {
+        didSet { displayName = className.map { "\($0).\(name ?? "")" } ?? name ?? "closure" }
+    }
     /// `override func`: the method replaces one the superclass has.
     var isOverride = false
-
-    /// `Counter.increment`, `train`, or `closure`.
-    var displayName: String {
-        guard let name else { return "closure" }
-        return className.map { "\($0).\(name)" } ?? name
-    }
+    /// `Counter.increment`, `train`, or `closure`: made once, as every call names its function.
+    private(set) var displayName: String
 
     init(name: String?, parameters: [FunctionParameter], body: [Stmt], span: SourceSpan) {
         self.name = name
         self.parameters = parameters
         self.body = body
         self.span = span
+        displayName = name ?? "closure"
         if body.count == 1, case .expression = body[0].kind { returnsLastExpression = true } else {
             returnsLastExpression = false
         }

@@ -5,8 +5,8 @@ same attributes, and the weights compute the predictions the kernel printed.
 numpy computes the forward pass from the file in every run. The PyTorch half loads the file into
 a torch module with the same attributes (`load_state_dict(strict=True)`) and compares its forward
 pass. PyTorch from PyPI is the CUDA build (about 2.8 GB to download, 5.3 GB installed), too much
-for every test run, so that half runs with the Python that `TENSORCELL_TORCH_PYTHON` names (or
-`build/torch-venv`, which `make test-torch` makes), or this one if it has torch; otherwise it is
+for every test run: that half runs when this Python has torch (`make test-torch` installs it,
+and so does `make bench`) or `TENSORCELL_TORCH_PYTHON` names one that has; otherwise it is
 skipped, saying how to run it.
 """
 
@@ -142,10 +142,9 @@ with torch.no_grad():
 
 
 def torch_python():
-    """A Python that has torch and safetensors: named by TENSORCELL_TORCH_PYTHON, made by
-    `make test-torch`, or the one running the tests."""
-    candidates = [os.environ.get("TENSORCELL_TORCH_PYTHON"),
-                  str(Path(__file__).resolve().parents[2] / "build/torch-venv/bin/python"), sys.executable]
+    """A Python that has torch and safetensors: the one TENSORCELL_TORCH_PYTHON names, or the one
+    running the tests."""
+    candidates = [os.environ.get("TENSORCELL_TORCH_PYTHON"), sys.executable]
     for python in filter(None, candidates):
         if not Path(python).exists():
             continue
