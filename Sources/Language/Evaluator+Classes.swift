@@ -186,25 +186,19 @@ extension Evaluator {
     }
 
     /// `x is Layer0`: whether x is an object of the class or of a subclass of it; `x is Tensor`,
-    /// `x is Int`: whether the value's type has that name.
+    /// `x is Int`: whether the value's type has that name (`Layer` for any model).
     func isOfType(_ value: Value, _ typeName: String, span: SourceSpan, _ scope: Scope) throws -> Bool {
-        if let binding = scope.lookup(typeName), case .object(let definition as ClassDefinition) = binding.value {
+        if let binding = scope.lookup(typeName) {
+            guard case .object(let definition as ClassDefinition) = binding.value else {
+                throw LanguageError(.typeError,
+                    "'\(typeName)' is \(describeKind(binding.value)), not a type: write x is ClassName or x is Tensor", at: span)
+            }
             guard case .object(let instance as ObjectInstance) = value else { return false }
             return instance.definition.inherits(from: definition)
         }
-        if case .object(let instance as ObjectInstance) = value {
-            var current: ClassDefinition? = instance.definition
-            while let definition = current {
-                if definition.name == typeName { return true }
-                current = definition.superclass
-            }
-            return typeName == "Layer"
-        }
-        if value.typeName == typeName { return true }
-        if case .object(let object) = value, object.types.contains(where: { $0.name == typeName }) { return true }
         var known = Set(library.members.keys.map(\.name))
         known.formUnion(["Int", "Float", "Bool", "String", "Array", "Tuple", "Dictionary", "Function", "Range", "Tensor", "Layer", "Class"])
-        if !known.contains(typeName) {
+        guard known.contains(typeName) else {
             let classes = scope.allNames.filter { name in
                 if case .object(is ClassDefinition)? = scope.lookup(name)?.value { return true }
                 return false
@@ -212,6 +206,8 @@ extension Evaluator {
             throw LanguageError(.nameError,
                 "there is no type or class named '\(typeName)'" + didYouMean(typeName, among: known.union(classes)), at: span)
         }
+        if value.typeName == typeName { return true }
+        if case .object(let object) = value, object.types.contains(where: { $0.name == typeName }) { return true }
         return false
     }
 
