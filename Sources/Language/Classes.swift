@@ -33,27 +33,18 @@ final class ClassDefinition: ScriptObject {
     static let valueType = ValueType(named: "Class")
     var plainText: String { "class \(name)" + (superclass.map { ": \($0.name)" } ?? "") }
 
-    /// The method a call on an object of this class runs: its own, else the nearest superclass's.
-    func method(_ name: String) -> FunctionDeclaration? {
+    /// The method a call on an object of this class runs: its own, else the nearest
+    /// superclass's, with the class that declares it (whose superclass `super` names there).
+    func lookupMethod(_ name: String) -> (method: FunctionDeclaration, owner: ClassDefinition)? {
         var current: ClassDefinition? = self
         while let definition = current {
-            if let method = definition.declaration.method(name) { return method }
+            if let method = definition.declaration.method(name) { return (method, definition) }
             current = definition.superclass
         }
         return nil
     }
 
-    /// The class in this chain whose declaration holds the method.
-    func owner(of method: FunctionDeclaration) -> ClassDefinition {
-        var current: ClassDefinition? = self
-        while let definition = current {
-            if definition.declaration.initializer === method || definition.declaration.methods.contains(where: { $0 === method }) {
-                return definition
-            }
-            current = definition.superclass
-        }
-        return self
-    }
+    func method(_ name: String) -> FunctionDeclaration? { lookupMethod(name)?.method }
 
     /// The init an object of this class runs: its own, else the nearest superclass's (a subclass
     /// with no init inherits it), with the class that declares it.

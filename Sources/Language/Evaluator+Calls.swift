@@ -67,12 +67,12 @@ extension Evaluator {
         case .object(let definition as ClassDefinition):
             return try instantiate(definition, arguments, span: span)
         case .object(let instance as ObjectInstance):
-            guard let method = instance.definition.method("callAsFunction") else {
+            guard let (method, owner) = instance.definition.lookupMethod("callAsFunction") else {
                 throw LanguageError(.typeError,
                     "\(instance.className) objects cannot be called: add func callAsFunction(_ x) { ... } to the class",
                     at: span)
             }
-            let result = try callUser(method, captured: methodScope(instance, owner: instance.definition.owner(of: method)), arguments, span: span)
+            let result = try callUser(method, captured: methodScope(instance, owner: owner), arguments, span: span)
             if case .tensor(let output) = result { ShapeTrace.record(instance, output) }
             return result
         case .object(let initializer as SuperInitializer):

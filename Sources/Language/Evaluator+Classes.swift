@@ -161,8 +161,8 @@ extension Evaluator {
     func superMember(_ reference: SuperReference, _ name: String, nameSpan: SourceSpan) throws -> Value {
         guard let superclass = reference.owner.superclass else { throw LanguageError(.nameError, "super has no superclass", at: nameSpan) }
         if name == "init" { return .object(SuperInitializer(reference)) }
-        if let method = superclass.method(name) {
-            return .function(Function(.user(method, captured: methodScope(reference.instance, owner: superclass.owner(of: method)))))
+        if let (method, owner) = superclass.lookupMethod(name) {
+            return .function(Function(.user(method, captured: methodScope(reference.instance, owner: owner))))
         }
         if let value = reference.instance.value(of: name), superclass.properties.contains(where: { $0.property.name == name }) {
             return value
@@ -214,8 +214,8 @@ extension Evaluator {
     /// `object.name`: a stored property or a bound method; nil when the class has neither.
     func instanceMember(_ instance: ObjectInstance, _ name: String) -> Value? {
         if let value = instance.value(of: name) { return value }
-        if let method = instance.definition.method(name) {
-            return .function(Function(.user(method, captured: methodScope(instance, owner: instance.definition.owner(of: method)))))
+        if let (method, owner) = instance.definition.lookupMethod(name) {
+            return .function(Function(.user(method, captured: methodScope(instance, owner: owner))))
         }
         return nil
     }
@@ -241,12 +241,12 @@ extension Evaluator {
 
     /// Calls a method by name with positional arguments, as the engine does (`forward`).
     func callMethod(of instance: ObjectInstance, _ name: String, _ arguments: [Value], span: SourceSpan) throws -> Value {
-        guard let method = instance.definition.method(name) else {
+        guard let (method, owner) = instance.definition.lookupMethod(name) else {
             throw LanguageError(.typeError,
                 "\(instance.className) has no method \(name): add func \(name)(_ x) { ... } to the class to call its objects")
         }
         return try callUser(
-            method, captured: methodScope(instance, owner: instance.definition.owner(of: method)),
+            method, captured: methodScope(instance, owner: owner),
             arguments.map { CallArgument(label: nil, value: $0, span: span) }, span: span)
     }
 }
