@@ -151,6 +151,8 @@ def torch_python():
         probe = subprocess.run([python, "-c", "import torch, safetensors.torch"], capture_output=True)
         if probe.returncode == 0:
             return python
+    if os.environ.get("TENSORCELL_REQUIRE_TORCH") == "1":
+        pytest.fail("PyTorch is required here (TENSORCELL_REQUIRE_TORCH=1) but no Python with torch was found")
     pytest.skip("PyTorch is not installed (the CUDA build PyPI has is 2.8 GB): `make test-torch` runs this check")
 
 
