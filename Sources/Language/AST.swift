@@ -100,7 +100,9 @@ indirect enum Pattern {
     }
 }
 
-public final class FunctionDeclaration: Sendable {
+// Unchecked: the parser sets `className` and `isOverride` of a class's methods right after
+// making them, before the tree leaves the parsing thread; from then on nothing changes it.
+public final class FunctionDeclaration: @unchecked Sendable {
     /// Nil for closures.
     let name: String?
     let parameters: [FunctionParameter]
