@@ -16,6 +16,9 @@ struct PoolingGeometry {
         outWidth = (width - kernel.1) / stride.1 + 1
     }
 
+    /// 2 x 2 windows moved by 2: the common case, with loops of its own.
+    var isTwoByTwo: Bool { kernel == (2, 2) && stride == (2, 2) }
+
     var workers: Int { Parallel.workers(forWork: planes * outHeight * outWidth * kernel.0 * kernel.1) }
 }
 
@@ -23,6 +26,10 @@ enum PoolingKind { case max, average }
 
 /// Each window's largest element (NaN when the window holds one) or mean.
 func poolForward<T: FloatScalar>(_ input: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>, _ g: PoolingGeometry, _ kind: PoolingKind) {
+    if kind == .max, g.isTwoByTwo {
+        maxPoolTwoByTwo(input, output, g)
+        return
+    }
     let scale = 1 / T(g.kernel.0 * g.kernel.1)
     Parallel.forEachChunk(count: g.planes, chunks: g.workers) { planes in
         for plane in planes {
@@ -66,6 +73,10 @@ func poolBackward<T: FloatScalar>(
     _ gradient: UnsafePointer<T>, input: UnsafePointer<T>, pooled: UnsafePointer<T>, _ inputGradient: UnsafeMutablePointer<T>,
     _ g: PoolingGeometry, _ kind: PoolingKind
 ) {
+    if kind == .max, g.isTwoByTwo {
+        maxPoolTwoByTwoBackward(gradient, input: input, pooled: pooled, inputGradient, g)
+        return
+    }
     let scale = 1 / T(g.kernel.0 * g.kernel.1)
     let planeSize = g.height * g.width, outSize = g.outHeight * g.outWidth
     Parallel.forEachChunk(count: g.planes, chunks: g.workers) { planes in
@@ -99,6 +110,61 @@ func poolBackward<T: FloatScalar>(
                             for q in 0..<g.kernel.1 { targetCorner[p * g.width + q] += share }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// The larger of two, or the NaN if either is one (as the `max` reduction).
+@inline(__always) func largerOrNaN<T: FloatScalar>(_ a: T, _ b: T) -> T { a >= b || a != a ? a : b }
+
+/// Max pooling over 2 x 2 windows moved by 2.
+func maxPoolTwoByTwo<T: FloatScalar>(_ input: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>, _ g: PoolingGeometry) {
+    Parallel.forEachChunk(count: g.planes, chunks: g.workers) { planes in
+        for plane in planes {
+            let source = input + plane * g.height * g.width
+            let target = output + plane * g.outHeight * g.outWidth
+            for oh in 0..<g.outHeight {
+                let top = source + 2 * oh * g.width, bottom = top + g.width
+                let row = target + oh * g.outWidth
+                for ow in 0..<g.outWidth {
+                    let column = 2 * ow
+                    row[ow] = largerOrNaN(largerOrNaN(top[column], top[column + 1]), largerOrNaN(bottom[column], bottom[column + 1]))
+                }
+            }
+        }
+    }
+}
+
+/// The gradient of `maxPoolTwoByTwo`: each window's gradient to its largest elements, split
+/// equally among ties (0 / 0 for a window holding a NaN, as the reduction's rule gives).
+func maxPoolTwoByTwoBackward<T: FloatScalar>(
+    _ gradient: UnsafePointer<T>, input: UnsafePointer<T>, pooled: UnsafePointer<T>, _ inputGradient: UnsafeMutablePointer<T>,
+    _ g: PoolingGeometry
+) {
+    let planeSize = g.height * g.width, outSize = g.outHeight * g.outWidth
+    Parallel.forEachChunk(count: g.planes, chunks: g.workers) { planes in
+        for plane in planes {
+            let source = input + plane * planeSize
+            let target = inputGradient + plane * planeSize
+            // Rows and columns past the last whole window get no gradient.
+            if g.height != 2 * g.outHeight || g.width != 2 * g.outWidth { target.update(repeating: 0, count: planeSize) }
+            for oh in 0..<g.outHeight {
+                let offset = 2 * oh * g.width
+                let (top, bottom) = (source + offset, source + offset + g.width)
+                let (topTarget, bottomTarget) = (target + offset, target + offset + g.width)
+                let at = plane * outSize + oh * g.outWidth
+                for ow in 0..<g.outWidth {
+                    let column = 2 * ow
+                    let extreme = pooled[at + ow]
+                    let a: T = top[column] == extreme ? 1 : 0, b: T = top[column + 1] == extreme ? 1 : 0
+                    let c: T = bottom[column] == extreme ? 1 : 0, d: T = bottom[column + 1] == extreme ? 1 : 0
+                    let share = gradient[at + ow] / (a + b + c + d)
+                    topTarget[column] = a * share
+                    topTarget[column + 1] = b * share
+                    bottomTarget[column] = c * share
+                    bottomTarget[column + 1] = d * share
                 }
             }
         }
