@@ -67,42 +67,26 @@ public func affine(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil, relu:
 /// `t` when it is contiguous, else a contiguous copy.
 private func dense(_ t: Tensor) throws -> Tensor { t.isContiguous ? t : try t.copy() }
 
-/// y = max(y, 0) in place (0 for NaN, as `relu`), eight lanes at a time: a branch per element
-/// would be mispredicted on half of them.
+/// y = max(y, 0) in place (0 for NaN, as `relu`). The zero is hoisted out of the loop: with the
+/// literal inside it, the specialised loop compiles to a branch per element instead of vector
+/// instructions.
 func rectifyInPlace<T: FloatScalar>(_ y: UnsafeMutablePointer<T>, count: Int) {
-    var i = 0
-    let raw = UnsafeMutableRawPointer(y)
-    while i + 8 <= count {
-        let lanes = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.stride, as: SIMD8<T>.self)
-        raw.storeBytes(of: lanes.replacing(with: 0, where: .!(lanes .> 0)), toByteOffset: i * MemoryLayout<T>.stride, as: SIMD8<T>.self)
-        i += 8
-    }
-    while i < count {
-        y[i] = y[i] > 0 ? y[i] : 0
-        i += 1
+    let zero = T.zero
+    for i in 0..<count {
+        let v = y[i]
+        y[i] = v > zero ? v : zero
     }
 }
 
-/// g where y > 0, else 0: the ReLU's backward read from its output, eight lanes at a time.
+/// g where y > 0, else 0: the ReLU's backward read from its output.
 func maskByPositive<T: FloatScalar>(_ g: UnsafePointer<T>, _ y: UnsafePointer<T>, into target: UnsafeMutablePointer<T>, count: Int) {
-    var i = 0
-    let (rawG, rawY, rawTarget) = (UnsafeRawPointer(g), UnsafeRawPointer(y), UnsafeMutableRawPointer(target))
-    while i + 8 <= count {
-        let offset = i * MemoryLayout<T>.stride
-        let lanes = rawG.loadUnaligned(fromByteOffset: offset, as: SIMD8<T>.self)
-        let outputs = rawY.loadUnaligned(fromByteOffset: offset, as: SIMD8<T>.self)
-        rawTarget.storeBytes(of: lanes.replacing(with: 0, where: .!(outputs .> 0)), toByteOffset: offset, as: SIMD8<T>.self)
-        i += 8
-    }
-    while i < count {
-        target[i] = y[i] > 0 ? g[i] : 0
-        i += 1
-    }
+    let zero = T.zero
+    for i in 0..<count { target[i] = y[i] > zero ? g[i] : zero }
 }
 
 /// Sums of each column of a [rows, columns] matrix.
 func columnSums<T: FloatScalar>(_ matrix: UnsafePointer<T>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<T>) {
-    sums.update(repeating: 0, count: columns)
+    sums.update(repeating: T.zero, count: columns)
     for row in 0..<rows {
         let source = matrix + row * columns
         for j in 0..<columns { sums[j] += source[j] }

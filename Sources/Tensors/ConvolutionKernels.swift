@@ -42,6 +42,7 @@ func im2col<T: FloatScalar>(_ input: UnsafePointer<T>, _ columns: UnsafeMutableP
     let (kh, kw) = (g.kernelHeight, g.kernelWidth)
     let rowLength = g.columnCount
     let planeSize = g.height * g.width
+    let zero = T.zero
     Parallel.forEachChunk(count: g.patchSize, chunks: Parallel.workers(forWork: g.patchSize * rowLength)) { rows in
         for row in rows {
             let c = row / (kh * kw), p = (row / kw) % kh, q = row % kw
@@ -51,17 +52,18 @@ func im2col<T: FloatScalar>(_ input: UnsafePointer<T>, _ columns: UnsafeMutableP
                 let plane = input + (n * g.channels + c) * planeSize
                 for oh in 0..<g.outHeight {
                     let y = oh * g.stride + p - g.padding
+                    // Rows are short (a picture's width): plain loops, not memcpy and memset calls.
                     if y < 0 || y >= g.height || valid.isEmpty {
-                        target.update(repeating: 0, count: g.outWidth)
+                        for ow in 0..<g.outWidth { target[ow] = zero }
                     } else {
-                        for ow in 0..<valid.lowerBound { target[ow] = 0 }
+                        for ow in 0..<valid.lowerBound { target[ow] = zero }
                         let source = plane + y * g.width + q - g.padding
                         if g.stride == 1 {
-                            (target + valid.lowerBound).update(from: source + valid.lowerBound, count: valid.count)
+                            for ow in valid { target[ow] = source[ow] }
                         } else {
                             for ow in valid { target[ow] = source[ow * g.stride] }
                         }
-                        for ow in valid.upperBound..<g.outWidth { target[ow] = 0 }
+                        for ow in valid.upperBound..<g.outWidth { target[ow] = zero }
                     }
                     target += g.outWidth
                 }

@@ -144,6 +144,7 @@ func maxPoolTwoByTwoBackward<T: FloatScalar>(
     _ g: PoolingGeometry
 ) {
     let planeSize = g.height * g.width, outSize = g.outHeight * g.outWidth
+    let (zero, one) = (T.zero, T(1))
     Parallel.forEachChunk(count: g.planes, chunks: g.workers) { planes in
         for plane in planes {
             let source = input + plane * planeSize
@@ -158,8 +159,8 @@ func maxPoolTwoByTwoBackward<T: FloatScalar>(
                 for ow in 0..<g.outWidth {
                     let column = 2 * ow
                     let extreme = pooled[at + ow]
-                    let a: T = top[column] == extreme ? 1 : 0, b: T = top[column + 1] == extreme ? 1 : 0
-                    let c: T = bottom[column] == extreme ? 1 : 0, d: T = bottom[column + 1] == extreme ? 1 : 0
+                    let a = top[column] == extreme ? one : zero, b = top[column + 1] == extreme ? one : zero
+                    let c = bottom[column] == extreme ? one : zero, d = bottom[column + 1] == extreme ? one : zero
                     let share = gradient[at + ow] / (a + b + c + d)
                     topTarget[column] = a * share
                     topTarget[column + 1] = b * share
