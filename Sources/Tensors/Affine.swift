@@ -69,7 +69,8 @@ private func dense(_ t: Tensor) throws -> Tensor { t.isContiguous ? t : try t.co
 
 /// y = max(y, 0) in place (0 for NaN, as `relu`). The zero is hoisted out of the loop: with the
 /// literal inside it, the specialised loop compiles to a branch per element instead of vector
-/// instructions.
+/// instructions. Not inlined, so that it is specialised as a loop of its own wherever it is called.
+@inline(never)
 func rectifyInPlace<T: FloatScalar>(_ y: UnsafeMutablePointer<T>, count: Int) {
     let zero = T.zero
     for i in 0..<count {
@@ -79,12 +80,14 @@ func rectifyInPlace<T: FloatScalar>(_ y: UnsafeMutablePointer<T>, count: Int) {
 }
 
 /// g where y > 0, else 0: the ReLU's backward read from its output.
+@inline(never)
 func maskByPositive<T: FloatScalar>(_ g: UnsafePointer<T>, _ y: UnsafePointer<T>, into target: UnsafeMutablePointer<T>, count: Int) {
     let zero = T.zero
     for i in 0..<count { target[i] = y[i] > zero ? g[i] : zero }
 }
 
 /// Sums of each column of a [rows, columns] matrix.
+@inline(never)
 func columnSums<T: FloatScalar>(_ matrix: UnsafePointer<T>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<T>) {
     sums.update(repeating: T.zero, count: columns)
     for row in 0..<rows {
