@@ -79,11 +79,26 @@ func rectifyInPlace<T: FloatScalar>(_ y: UnsafeMutablePointer<T>, count: Int) {
     }
 }
 
-/// g where y > 0, else 0: the ReLU's backward read from its output.
+/// g where y > 0, else 0: the ReLU's backward read from its output. Written on the bits, so
+/// that both operands are always read and the loop runs in vector instructions (a select that
+/// reads g only where y > 0 compiles to a branch per element).
 @inline(never)
 func maskByPositive<T: FloatScalar>(_ g: UnsafePointer<T>, _ y: UnsafePointer<T>, into target: UnsafeMutablePointer<T>, count: Int) {
-    let zero = T.zero
-    for i in 0..<count { target[i] = y[i] > zero ? g[i] : zero }
+    if T.self == Float.self {
+        let (g, y, target) = (UnsafeRawPointer(g).assumingMemoryBound(to: Float.self), UnsafeRawPointer(y).assumingMemoryBound(to: Float.self),
+            UnsafeMutableRawPointer(target).assumingMemoryBound(to: Float.self))
+        for i in 0..<count {
+            let keep: UInt32 = y[i] > 0 ? .max : 0
+            target[i] = Float(bitPattern: g[i].bitPattern & keep)
+        }
+    } else {
+        let (g, y, target) = (UnsafeRawPointer(g).assumingMemoryBound(to: Double.self), UnsafeRawPointer(y).assumingMemoryBound(to: Double.self),
+            UnsafeMutableRawPointer(target).assumingMemoryBound(to: Double.self))
+        for i in 0..<count {
+            let keep: UInt64 = y[i] > 0 ? .max : 0
+            target[i] = Double(bitPattern: g[i].bitPattern & keep)
+        }
+    }
 }
 
 /// Sums of each column of a [rows, columns] matrix.
