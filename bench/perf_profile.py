@@ -6,7 +6,7 @@ Samples whose call stack passes through the making of the synthetic data (`randn
 are left out, so the shares are those of the measured part. Uses the cpu-clock software event,
 which works where hardware counters are not exposed (virtual machines).
 
-Usage: bench/profile.py [--top N] WORKLOAD [ARGS...]
+Usage: bench/perf_profile.py [--top N] WORKLOAD [ARGS...]
 """
 
 import argparse
