@@ -9,8 +9,9 @@ machine falls on both sides alike. The report gives each figure's median over th
 its spread (the smallest and largest), beside the peer's, and the ratio of the medians.
 
 A workload Tensorcell does not have yet, or a peer that is not installed, is listed as missing
-rather than left out. `--only conv,mlp` runs some workloads; `--scaling` adds the tables of how
-the cost grows with size. With `--write`, only the part of the file between the markers
+rather than left out. `--only conv,mlp` runs some workloads and reports the others from the
+last run (every run keeps its raw figures in build/bench-results.json); `--scaling` adds the
+tables of how the cost grows with size. With `--write`, only the part of the file between the markers
 `<!-- measured:begin -->` and `<!-- measured:end -->` is replaced (the whole file when it has
 none), so the prose around the tables stays.
 """
@@ -26,6 +27,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH_BIN = os.path.join(ROOT, ".build", "release", "tensorcell-bench")
+RESULTS = os.path.join(ROOT, "build", "bench-results.json")
 BEGIN, END = "<!-- measured:begin -->", "<!-- measured:end -->"
 
 # (workload, figure key, peer impl, what "better" means, the target the issue sets)
@@ -244,6 +246,30 @@ def write(path, measured):
         out.write(text)
 
 
+def merged_with_last_run(samples, scaling_samples, only):
+    """Adds the last run's figures of the workloads not run this time, and saves the whole."""
+    if only:
+        try:
+            with open(RESULTS) as saved:
+                last = json.load(saved)
+        except (OSError, ValueError):
+            last = {}
+        for key, results in last.get("samples", {}).items():
+            name, impl = key.split("\t")
+            if name not in only and (name, impl) not in samples:
+                samples[(name, impl)] = results
+        for key, results in last.get("scaling", {}).items():
+            workload, option, value, impl = key.split("\t")
+            if workload not in only:
+                scaling_samples.setdefault((workload, option, int(value), impl), results)
+    os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
+    with open(RESULTS, "w") as out:
+        json.dump({
+            "samples": {"%s\t%s" % key: results for key, results in samples.items()},
+            "scaling": {"%s\t%s\t%s\t%s" % key: results for key, results in scaling_samples.items()},
+        }, out)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", help="the Markdown file whose measured part to rewrite")
@@ -263,9 +289,6 @@ def main():
         if only and name not in only:
             continue
         run_rounds(commands, options.rounds or default_rounds, options.python, samples, notes, name)
-    summaries = {key: summarize(results) for key, results in samples.items() if results}
-    rounds_run = {key: len(results) for key, results in samples.items()}
-
     scaling_samples = {}
     if options.scaling:
         for workload, _, option, values, fixed, peer_impl in SCALING:
@@ -282,7 +305,10 @@ def main():
                 for (name, impl), results in found.items():
                     scaling_samples[(name, option, value, impl)] = results
 
-    measured = report(summaries, rounds_run, notes, scaling_samples, only)
+    merged_with_last_run(samples, scaling_samples, only)
+    summaries = {key: summarize(results) for key, results in samples.items() if results}
+    rounds_run = {key: len(results) for key, results in samples.items()}
+    measured = report(summaries, rounds_run, notes, scaling_samples, None)
     if options.write:
         write(options.write, measured)
     print(measured)
