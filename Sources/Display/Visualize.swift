@@ -82,17 +82,25 @@ public enum Visualize {
     ///
     /// - Parameter inputShape: one example's shape, without the batch axis (`[2]`); when nil it
     ///   is taken from the first `Dense` layer if only shape-keeping layers come before it,
-    ///   otherwise the output shapes are shown as `?`.
+    ///   otherwise the output shapes are shown as `?`. A model that is not a chain (its own
+    ///   class) is run once on zeros of that shape, and each part shows what it gave.
     public static func summary(_ model: Layer, inputShape: [Int]? = nil) -> MIMEBundle {
-        // A model of one's own (not a chain) lists its parts; their shapes do not chain.
+        // A model of one's own (not a chain) lists its parts; their shapes do not chain, so
+        // they are traced through one forward pass.
         let composite = !(model is Sequential) && !model.children.isEmpty
         let layers = composite ? parts(of: model) : flattened(model)
         var shape: [Int]? = composite ? nil : (inputShape ?? inferredInputShape(layers)).map { [-1] + $0 }
         var problem: String?
+        var trace: ShapeTrace?
+        if composite, let inputShape {
+            do { trace = try ShapeTrace.run(model, inputShape: inputShape) } catch { problem = "\(error)" }
+        }
         var rows: [LayerDescription] = []
         for (name, layer) in layers {
             var output: [Int?] = []
-            if let current = shape {
+            if let trace {
+                output = trace.outputShape(of: layer) ?? []
+            } else if let current = shape {
                 do {
                     let next = try layer.outputShape(for: current)
                     output = next.map { $0 < 0 ? nil : $0 }
@@ -110,9 +118,12 @@ public enum Visualize {
                     trainable: count == 0 || trainable > 0, trainableParameters: trainable))
         }
         var table = ModelSummary(rows, modelName: model.typeName).table()
-        if let problem {
+        if let problem, composite {
+            table.footer = (table.footer ?? "") + " · output shapes: the model does not run on an input of shape "
+                + formatShape([-1] + (inputShape ?? []), unknownSize: "N") + ": " + problem
+        } else if let problem {
             table.footer = (table.footer ?? "") + " · output shapes stop where the input does not fit: " + problem
-        } else if inputShape == nil && shape == nil && !layers.isEmpty && !composite {
+        } else if inputShape == nil && shape == nil && !layers.isEmpty {
             table.footer =
                 (table.footer ?? "") + " · output shapes need an input shape: summary(model, inputShape: [...])"
         }
@@ -274,11 +285,16 @@ public enum Visualize {
 
     // MARK: Line charts
 
-    /// Per-epoch (or per-step) metrics as lines, one per name; the later ones dashed.
+    /// Per-epoch (or per-step) metrics as lines, one per name; the later ones dashed. A loss
+    /// beside other measures (accuracy) gives one panel per measure (`HistoryChart`).
     public static func plot(
         history: [(name: String, values: [Double])], title: String? = nil, logScale: Bool = false,
         xLabel: String = "epoch"
     ) -> MIMEBundle {
+        // A loss and an accuracy have different units: one panel each, each axis labelled.
+        if HistoryChart.needsPanels(history) {
+            return HistoryChart(history: history, title: title, xLabel: xLabel, logLoss: logScale).mimeBundle()
+        }
         let allLoss = !history.isEmpty && history.allSatisfy { $0.name.lowercased().contains("loss") }
         return LineChart(
             history: history, title: title, yLabel: allLoss ? "loss" : nil, xLabel: xLabel,
@@ -313,13 +329,13 @@ public enum Visualize {
     /// Lines of y values against shared x values (0, 1, 2, ... when nil).
     public static func plot(
         series: [(name: String, y: [Double])], x: [Double]? = nil, title: String? = nil, logScale: Bool = false,
-        xLabel: String? = nil, yLabel: String? = nil
+        xLabel: String? = nil, yLabel: String? = nil, logX: Bool = false
     ) -> MIMEBundle {
         LineChart(
             // One line has no legend: its name labels the y axis instead.
             series.map { Series($0.name, x: x, y: $0.y) }, title: title, xLabel: xLabel,
             yLabel: yLabel ?? (series.count == 1 && !series[0].name.isEmpty ? series[0].name : nil),
-            yScale: logScale ? .log : .linear
+            xScale: logX ? .log : .linear, yScale: logScale ? .log : .linear
         ).mimeBundle()
     }
 
@@ -390,8 +406,9 @@ public enum Visualize {
     /// squares [n, side²]; `labels` (class ids [n] or one-hot [n, k]) are written under them.
     /// A 2-d tensor [a, b] is a batch of flattened squares when a != b and b is a square
     /// (digits [n, 64]), otherwise one picture. At most 100 images are drawn.
-    public static func images(_ images: Tensor, labels: Tensor? = nil, columns: Int? = nil, title: String? = nil) throws
-        -> MIMEBundle
+    public static func images(
+        _ images: Tensor, labels: Tensor? = nil, columns: Int? = nil, title: String? = nil, signed: Bool = false
+    ) throws -> MIMEBundle
     {
         if let columns, columns < 1 { throw VisualizeError("images needs at least 1 column, got \(columns)") }
         let s = images.shape
@@ -461,7 +478,8 @@ public enum Visualize {
             heading = (title.map { $0 + " " } ?? "") + "(first \(shown) of \(NumberFormat.grouped(total)))"
         }
         return ImageGrid(
-            images: pictures, width: width, height: height, labels: captions, columns: columns, title: heading
+            images: pictures, width: width, height: height, labels: captions, columns: columns, title: heading,
+            colormap: signed ? .signed : .greys
         )
         .mimeBundle()
     }
@@ -488,8 +506,10 @@ public enum Visualize {
     /// its mode is restored. One output is a probability (sigmoid applied when the outputs
     /// leave [0, 1], as logits do); k outputs are class scores (softmax applied unless the
     /// last layer has one).
-    public static func boundary(_ model: Layer, _ x: Tensor, _ y: Tensor, resolution: Int = 100, title: String? = nil)
-        throws -> MIMEBundle
+    public static func boundary(
+        _ model: Layer, _ x: Tensor, _ y: Tensor, resolution: Int = 100, title: String? = nil, xLabel: String? = nil,
+        yLabel: String? = nil, shading: Bool = true
+    ) throws -> MIMEBundle
     {
         guard (2...500).contains(resolution) else {
             throw VisualizeError("boundary needs a resolution between 2 and 500, got \(resolution)")
@@ -562,9 +582,11 @@ public enum Visualize {
             )
         }
         let scatter = ScatterChart(
-            x: xs, y: ys, labels: labels, title: title ?? "Decision boundary", xLabel: "x[.., 0]", yLabel: "x[.., 1]")
+            x: xs, y: ys, labels: labels, title: title ?? "Decision boundary", xLabel: xLabel ?? "x[.., 0]",
+            yLabel: yLabel ?? "x[.., 1]")
         return DecisionBoundary(
-            probabilities: probabilities, columns: n, rows: n, xRange: xRange, yRange: yRange, scatter: scatter
+            probabilities: probabilities, columns: n, rows: n, xRange: xRange, yRange: yRange, scatter: scatter,
+            shaded: shading
         ).mimeBundle()
     }
 

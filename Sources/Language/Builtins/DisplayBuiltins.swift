@@ -34,10 +34,10 @@ extension Builtins {
             [
                 .positional("data", default: .void), .keywords("series"), .labelled("x", default: .void), title,
                 .labelled("logScale", default: .bool(false)), .labelled("xLabel", default: .void),
-                .labelled("yLabel", default: .void),
+                .labelled("yLabel", default: .void), .labelled("logX", default: .bool(false)),
             ],
-            doc: "A line chart of a history (history(), a trainer, its history), of a tensor or array of numbers, or of several named series: plot(train: a, validation: b). logScale: true draws the y axis in powers of ten.",
-            example: "log(loss: 1.0)\nlog(loss: 0.5)\nlog(loss: 0.3)\nplot(history())\nplot(tensor([1, 4, 9, 16]), title: \"squares\")\nplot(up: [1, 2, 3], down: [3, 2, 1])"
+            doc: "A line chart of a history (history(), a trainer, its history), of a tensor or array of numbers, or of several named series: plot(train: a, validation: b). logScale: true draws the y axis in powers of ten, logX: true the x axis (sizes from 10 to 1,000, learning rates). A history with a loss and an accuracy is drawn as two panels, each axis labelled.",
+            example: "log(loss: 1.0)\nlog(loss: 0.5)\nlog(loss: 0.3)\nplot(history())\nplot(tensor([1, 4, 9, 16]), title: \"squares\")\nplot(up: [1, 2, 3], down: [3, 2, 1])\nplot(accuracy: [0.6, 0.8, 0.9], x: [10, 100, 1000], logX: true)"
         ) { args in
             let chartTitle = try args.stringIfPresent("title")
             let logScale = try args.bool("logScale")
@@ -69,7 +69,7 @@ extension Builtins {
             return picture(
                 Visualize.plot(
                     series: series, x: x, title: chartTitle, logScale: logScale, xLabel: try args.stringIfPresent("xLabel"),
-                    yLabel: try args.stringIfPresent("yLabel")), "Chart")
+                    yLabel: try args.stringIfPresent("yLabel"), logX: try args.bool("logX")), "Chart")
         }
         library.add(
             "scatter", [.positional("points"), .positional("labels", default: .void), title],
@@ -99,19 +99,23 @@ extension Builtins {
             return picture(try visualize(args) { try Visualize.heatmap(values, title: try args.stringIfPresent("title")) }, "Chart")
         }
         library.add(
-            "images", [.positional("images"), .labelled("labels", default: .void), .labelled("columns", default: .void), title],
-            doc: "Tensors as greyscale pictures: [n, h, w], [n, 1, h, w], one [h, w], or flattened square images [n, 64]; labels are shown under each.",
-            example: "let (x, y) = digits()\nimages(x[0..<10], labels: y[0..<10])"
+            "images", [.positional("images"), .labelled("labels", default: .void), .labelled("columns", default: .void), title, .labelled("signed", default: .bool(false))],
+            doc: "Tensors as greyscale pictures: [n, h, w], [n, 1, h, w], one [h, w], or flattened square images [n, 64]; labels are shown under each. signed: true draws values of both signs (weights, filters) in blue (positive) and orange (negative) around white for 0, with a colour bar.",
+            example: "let (x, y) = digits()\nimages(x[0..<10], labels: y[0..<10])\nimages(randn([4, 3, 3], seed: 1), signed: true)"
         ) { args in
             let images = try args.tensor("images")
             let labels = try args.tensorIfPresent("labels")
             let columns = try args.intIfPresent("columns")
             if let columns, columns < 1 { throw args.error("columns", "columns must be at least 1", kind: .valueError) }
-            return picture(try visualize(args) { try Visualize.images(images, labels: labels, columns: columns, title: try args.stringIfPresent("title")) }, "Chart")
+            return picture(try visualize(args) { try Visualize.images(images, labels: labels, columns: columns, title: try args.stringIfPresent("title"), signed: try args.bool("signed")) }, "Chart")
         }
         library.add(
-            "boundary", [.positional("model"), .positional("points"), .positional("labels"), .labelled("resolution", default: .int(100)), title],
-            doc: "The decision boundary of a model with 2 inputs over its data, as TensorFlow Playground shows it: the regions each class gets, and the points.",
+            "boundary",
+            [
+                .positional("model"), .positional("points"), .positional("labels"), .labelled("resolution", default: .int(100)), title,
+                .labelled("xLabel", default: .void), .labelled("yLabel", default: .void), .labelled("shading", default: .bool(true)),
+            ],
+            doc: "The decision boundary of a model with 2 inputs over its data, as TensorFlow Playground shows it: the regions each class gets, paler where the model is unsure (a colour bar gives the probability), and the points. shading: false paints each region in one colour with the boundary as a line, as a step (a perceptron) answers.",
             example: "let (x, y) = dataset(\"moons\", n: 100, seed: 1)\nlet model = Sequential([Dense(2, 8, activation: relu), Dense(8, 2)])\nboundary(model, x, y)"
         ) { args in
             let network = try model(args, "model")
@@ -119,7 +123,14 @@ extension Builtins {
             let labels = try args.tensor("labels")
             let resolution = try args.int("resolution")
             guard (2...400).contains(resolution) else { throw args.error("resolution", "resolution must be from 2 to 400", kind: .valueError) }
-            return picture(try visualize(args) { try Visualize.boundary(network, points, labels, resolution: resolution, title: try args.stringIfPresent("title")) }, "Chart")
+            let (xLabel, yLabel) = (try args.stringIfPresent("xLabel"), try args.stringIfPresent("yLabel"))
+            let shading = try args.bool("shading")
+            return picture(
+                try visualize(args) {
+                    try Visualize.boundary(
+                        network, points, labels, resolution: resolution, title: try args.stringIfPresent("title"), xLabel: xLabel,
+                        yLabel: yLabel, shading: shading)
+                }, "Chart")
         }
         library.add(
             "confusion", [.positional("predictions"), .positional("targets"), .labelled("classes", default: .void), title],
@@ -155,7 +166,7 @@ extension Builtins {
         }
         library.add(
             "summary", [.positional("model"), .labelled("inputShape", default: .void)],
-            doc: "A model's layers as a table: Layer (type), Output Shape, Param #, with totals, trainable and frozen counts.",
+            doc: "A model's layers as a table: Layer (type), Output Shape, Param #, with totals, trainable and frozen counts. inputShape is one example's shape (without the batch axis); a model of your own class is run once on zeros of it to show each part's output shape.",
             example: "summary(Sequential([Dense(2, 16, activation: relu), Dense(16, 2)]))"
         ) { args in
             let network = try model(args, "model")
