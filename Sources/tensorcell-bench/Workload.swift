@@ -15,6 +15,8 @@ struct Workload: Sendable {
         xorWorkload,
         xorLanguageWorkload,
         chartsWorkload,
+        // The language, the course and the playground.
+        playgroundWorkload,
     ]
 }
 
