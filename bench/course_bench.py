@@ -36,6 +36,7 @@ def load_notebook_runner():
     """Tests/notebooks/execute.py: the kernelspec set-up and the cells nbclient runs."""
     spec = importlib.util.spec_from_file_location("notebook_runner", REPO / "Tests" / "notebooks" / "execute.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
 
