@@ -54,16 +54,16 @@ enum PNGEncoder {
         let rowBytes = 1 + width * 3
         let count = width * 3
         var raw = [UInt8](repeating: 0, count: rowBytes * height)
-        var rows = [UInt8](repeating: 0, count: 2 * count)
-        var sub = [UInt8](repeating: 0, count: count)
-        var up = [UInt8](repeating: 0, count: count)
+        // Scratch rows, reached through pointers so the loops below run without bounds checks:
+        // the current and previous row of bytes, and the row under each filter.
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 4 * count)
+        scratch.initialize(repeating: 0, count: 4 * count)
+        defer { scratch.deallocate() }
+        var current = scratch, previous = scratch + count
+        let subs = scratch + 2 * count, ups = scratch + 3 * count
         pixels.withMemoryRebound(to: UInt32.self, capacity: stride / 4 * height) { words in
-            raw.withUnsafeMutableBufferPointer { rawBuffer in
-            rows.withUnsafeMutableBufferPointer { rowsBuffer in
-            sub.withUnsafeMutableBufferPointer { subBuffer in
-            up.withUnsafeMutableBufferPointer { upBuffer in
-                let out = rawBuffer.baseAddress!, subs = subBuffer.baseAddress!, ups = upBuffer.baseAddress!
-                var current = rowsBuffer.baseAddress!, previous = current + count
+            raw.withUnsafeMutableBufferPointer { buffer in
+                let out = buffer.baseAddress!
                 for y in 0..<height {
                     let row = words + y * (stride / 4)
                     for x in 0..<width {
@@ -74,26 +74,17 @@ enum PNGEncoder {
                     }
                     // Sub (difference to the left) suits flat runs of colour; Up (difference to
                     // the row above) suits pictures scaled up from few pixels, such as heatmaps.
-                    // Take the one with the smaller sum of magnitudes, the usual heuristic.
+                    // Take the one with the smaller sum of magnitudes, the usual heuristic. The
+                    // previous row is all zeros for the first row.
                     var subCost = 0
                     var upCost = 0
-                    for i in 0..<min(3, count) {
-                        let s = current[i]
-                        let u = current[i] &- (y > 0 ? previous[i] : 0)
+                    for i in 0..<count {
+                        let s = current[i] &- (i >= 3 ? current[i - 3] : 0)
+                        let u = current[i] &- previous[i]
                         subs[i] = s
                         ups[i] = u
-                        subCost += Int(Int8(bitPattern: s).magnitude)
-                        upCost += Int(Int8(bitPattern: u).magnitude)
-                    }
-                    if count > 3 {
-                        for i in 3..<count {
-                            let s = current[i] &- current[i - 3]
-                            let u = current[i] &- (y > 0 ? previous[i] : 0)
-                            subs[i] = s
-                            ups[i] = u
-                            subCost &+= Int(Int8(bitPattern: s).magnitude)
-                            upCost &+= Int(Int8(bitPattern: u).magnitude)
-                        }
+                        subCost &+= Int(Int8(bitPattern: s).magnitude)
+                        upCost &+= Int(Int8(bitPattern: u).magnitude)
                     }
                     let useUp = upCost < subCost
                     let o = y * rowBytes
@@ -101,9 +92,6 @@ enum PNGEncoder {
                     (out + o + 1).update(from: useUp ? ups : subs, count: count)
                     swap(&current, &previous)
                 }
-            }
-            }
-            }
             }
         }
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
