@@ -84,7 +84,9 @@ public struct ScatterChart: Chart, Sendable {
                 let shape = dense ? (c % 2 == 0 ? MarkerShape.circle : .square) : MarkerShape.of(c)
                 return .init(name: className(c), swatch: .marker(shape, CategoricalPalette.color(c)))
             })
-        area = area.inset(right: legend.width(on: canvas))
+        // The colour bar of a shaded boundary sits beside the plot, the legend after it.
+        let barRoom = regions?.shaded == true ? 66.0 : 0
+        area = area.inset(right: legend.width(on: canvas) + barRoom)
         var xs = drawable.map { x[$0] }
         var ys = drawable.map { y[$0] }
         if let regions {
@@ -145,7 +147,11 @@ public struct ScatterChart: Chart, Sendable {
         canvas.popClip()
         axes.drawFrame(on: canvas)
         if !legend.isEmpty {
-            legend.draw(at: Point(axes.plot.maxX + 4, axes.plot.y), height: axes.plot.height, on: canvas)
+            legend.draw(at: Point(axes.plot.maxX + 4 + barRoom, axes.plot.y), height: axes.plot.height, on: canvas)
+        }
+        if let regions, regions.shaded {
+            regions.drawColorBar(
+                in: Rect(x: (axes.plot.maxX + 12).rounded(), y: axes.plot.y, width: 12, height: axes.plot.height), on: canvas)
         }
     }
 }
@@ -160,43 +166,104 @@ struct ClassRegions: Sendable {
     /// Row-major from the top row (largest y) down; one probability per class.
     let probabilities: [[Double]]
 
+    /// Whether paler colours show where the model is unsure (TensorFlow Playground's picture);
+    /// otherwise each region is one flat colour and the boundary between them a dark line, as
+    /// a model that answers with a step (a perceptron) sees the plane.
+    var shaded = true
+
+    /// Steps of confidence the shading is cut into: they draw contour bands and keep the PNG small.
+    static let levels = 6.0
+
+    /// The colour of a point where the model gives `probabilities`, and the class it picks.
+    func color(for probabilities: [Double]) -> (best: Int, color: Color) {
+        var best = 0
+        var bestP = -Double.infinity
+        var total = 0.0
+        for (k, raw) in probabilities.enumerated() {
+            let p = raw.isFinite ? max(0, raw) : 0
+            total += p
+            if p > bestP {
+                bestP = p
+                best = k
+            }
+        }
+        guard total > 0, !probabilities.isEmpty else { return (-1, Color(hex: 0xEEEEEE)) }
+        guard shaded else { return (best, Color.white.mixed(with: CategoricalPalette.color(best), 0.38)) }
+        let chance = 1 / Double(max(2, probabilities.count))
+        let confidence = max(0, min(1, (bestP / total - chance) / (1 - chance)))
+        let step = (confidence * ClassRegions.levels).rounded(.up) / ClassRegions.levels
+        return (best, Color.white.mixed(with: CategoricalPalette.color(best), 0.08 + 0.42 * step))
+    }
+
     /// The regions at `width`×`height` pixels: each pixel takes the colour of the likeliest
-    /// class, paler where the model is unsure, in a few steps of confidence as TensorFlow
-    /// Playground shows it. The steps draw contour bands and keep the PNG small.
+    /// class, paler where the model is unsure when shaded, with a line where the class changes
+    /// when not.
     func image(width: Int, height: Int) -> RasterImage {
         let classes = probabilities.first?.count ?? 0
-        let levels = 6.0
-        return RasterImage(width: width, height: height) { r, c in
-            // Bilinear interpolation between cell centres.
-            let gy = max(0, min(Double(rows - 1), (Double(r) + 0.5) / Double(height) * Double(rows) - 0.5))
-            let gx = max(0, min(Double(columns - 1), (Double(c) + 0.5) / Double(width) * Double(columns) - 0.5))
-            let r0 = Int(gy)
-            let c0 = Int(gx)
-            let r1 = min(rows - 1, r0 + 1)
-            let c1 = min(columns - 1, c0 + 1)
-            let fy = gy - Double(r0)
-            let fx = gx - Double(c0)
-            var best = 0
-            var bestP = -Double.infinity
-            var total = 0.0
-            for k in 0..<classes {
-                func at(_ rr: Int, _ cc: Int) -> Double {
-                    let row = probabilities[rr * columns + cc]
-                    return k < row.count && row[k].isFinite ? max(0, row[k]) : 0
+        var picked = [(best: Int, color: Color)]()
+        picked.reserveCapacity(width * height)
+        for r in 0..<height {
+            for c in 0..<width {
+                // Bilinear interpolation between cell centres.
+                let gy = max(0, min(Double(rows - 1), (Double(r) + 0.5) / Double(height) * Double(rows) - 0.5))
+                let gx = max(0, min(Double(columns - 1), (Double(c) + 0.5) / Double(width) * Double(columns) - 0.5))
+                let r0 = Int(gy)
+                let c0 = Int(gx)
+                let r1 = min(rows - 1, r0 + 1)
+                let c1 = min(columns - 1, c0 + 1)
+                let fy = gy - Double(r0)
+                let fx = gx - Double(c0)
+                let mixed = (0..<classes).map { k -> Double in
+                    func at(_ rr: Int, _ cc: Int) -> Double {
+                        let row = probabilities[rr * columns + cc]
+                        return k < row.count && row[k].isFinite ? max(0, row[k]) : 0
+                    }
+                    return (at(r0, c0) * (1 - fx) + at(r0, c1) * fx) * (1 - fy) + (at(r1, c0) * (1 - fx) + at(r1, c1) * fx) * fy
                 }
-                let p = (at(r0, c0) * (1 - fx) + at(r0, c1) * fx) * (1 - fy) + (at(r1, c0) * (1 - fx) + at(r1, c1) * fx) * fy
-                total += p
-                if p > bestP {
-                    bestP = p
-                    best = k
-                }
+                picked.append(color(for: mixed))
             }
-            guard total > 0, classes > 0 else { return Color(hex: 0xEEEEEE) }
-            let chance = 1 / Double(max(2, classes))
-            let confidence = max(0, min(1, (bestP / total - chance) / (1 - chance)))
-            let step = (confidence * levels).rounded(.up) / levels
-            return Color.white.mixed(with: CategoricalPalette.color(best), 0.08 + 0.42 * step)
         }
+        return RasterImage(width: width, height: height) { r, c in
+            let here = picked[r * width + c]
+            if !shaded && here.best >= 0 {
+                let right = c + 1 < width ? picked[r * width + c + 1].best : here.best
+                let below = r + 1 < height ? picked[(r + 1) * width + c].best : here.best
+                if right != here.best || below != here.best { return .ink }
+            }
+            return here.color
+        }
+    }
+
+    /// The colour bar of the shading: for two classes the probability of class 1 (class 0's
+    /// colour below 0.5, class 1's above); for more, the confidence in the likeliest class.
+    func drawColorBar(in bar: Rect, on canvas: any Canvas) {
+        let classes = max(2, probabilities.first?.count ?? 2)
+        let steps = 120
+        let two = classes == 2
+        let image = RasterImage(width: 1, height: steps) { r, _ in
+            let t = 1 - (Double(r) + 0.5) / Double(steps)
+            if two { return color(for: [1 - t, t]).color }
+            // Confidence t of the likeliest class, shown in a neutral ink.
+            let step = (t * ClassRegions.levels).rounded(.up) / ClassRegions.levels
+            return Color.white.mixed(with: .mutedInk, 0.08 + 0.42 * step)
+        }
+        canvas.image(image, in: bar, smooth: false)
+        canvas.rect(bar, fill: nil, stroke: Stroke(.axis, width: 0.5))
+        let low = two ? 0.0 : 1 / Double(classes)
+        let ticks: [Double] = two ? [0, 0.5, 1] : [low, 1]
+        var style = Theme.tickLabel
+        style.baseline = .middle
+        for v in ticks {
+            let y = Axes.crisp(bar.maxY - (v - low) / (1 - low) * bar.height)
+            canvas.line(from: Point(bar.maxX, y), to: Point(bar.maxX + 3, y), stroke: Stroke(.axis))
+            canvas.text(NumberFormat.general(v, significant: 2), at: Point(bar.maxX + 5, y), style: style)
+        }
+        var label = Theme.tickLabel
+        label.anchor = .middle
+        label.baseline = .top
+        label.rotation = -90
+        canvas.text(
+            two ? "probability of class 1" : "confidence", at: Point(bar.maxX + 30, bar.midY), style: label)
     }
 }
 
@@ -214,14 +281,16 @@ public struct DecisionBoundary: Chart, Sendable {
     ///   - scatter: the data points, coloured by their true class.
     public init(
         probabilities: [[Double]], columns: Int, rows: Int, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
-        scatter: ScatterChart
+        scatter: ScatterChart, shaded: Bool = true
     ) {
         self.scatter = scatter
         let usable = columns > 0 && rows > 0 && probabilities.count == columns * rows
             && xRange.lowerBound.isFinite && xRange.upperBound.isFinite && yRange.lowerBound.isFinite
             && yRange.upperBound.isFinite && xRange.upperBound > xRange.lowerBound && yRange.upperBound > yRange.lowerBound
         if usable {
-            regions = ClassRegions(xRange: xRange, yRange: yRange, columns: columns, rows: rows, probabilities: probabilities)
+            var regions = ClassRegions(xRange: xRange, yRange: yRange, columns: columns, rows: rows, probabilities: probabilities)
+            regions.shaded = shaded
+            self.regions = regions
             problem = nil
         } else {
             regions = nil

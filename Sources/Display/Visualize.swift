@@ -488,8 +488,10 @@ public enum Visualize {
     /// its mode is restored. One output is a probability (sigmoid applied when the outputs
     /// leave [0, 1], as logits do); k outputs are class scores (softmax applied unless the
     /// last layer has one).
-    public static func boundary(_ model: Layer, _ x: Tensor, _ y: Tensor, resolution: Int = 100, title: String? = nil)
-        throws -> MIMEBundle
+    public static func boundary(
+        _ model: Layer, _ x: Tensor, _ y: Tensor, resolution: Int = 100, title: String? = nil, xLabel: String? = nil,
+        yLabel: String? = nil, shading: Bool = true
+    ) throws -> MIMEBundle
     {
         guard (2...500).contains(resolution) else {
             throw VisualizeError("boundary needs a resolution between 2 and 500, got \(resolution)")
@@ -562,9 +564,11 @@ public enum Visualize {
             )
         }
         let scatter = ScatterChart(
-            x: xs, y: ys, labels: labels, title: title ?? "Decision boundary", xLabel: "x[.., 0]", yLabel: "x[.., 1]")
+            x: xs, y: ys, labels: labels, title: title ?? "Decision boundary", xLabel: xLabel ?? "x[.., 0]",
+            yLabel: yLabel ?? "x[.., 1]")
         return DecisionBoundary(
-            probabilities: probabilities, columns: n, rows: n, xRange: xRange, yRange: yRange, scatter: scatter
+            probabilities: probabilities, columns: n, rows: n, xRange: xRange, yRange: yRange, scatter: scatter,
+            shaded: shading
         ).mimeBundle()
     }
 

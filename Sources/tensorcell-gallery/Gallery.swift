@@ -33,6 +33,9 @@ public enum Gallery {
             ("scatter-empty", ScatterChart(x: [], y: [], title: "No points")),
             ("scatter-10k", blobs),
             ("decision-boundary", decisionBoundary),
+            ("decision-boundary-line", stepBoundary),
+            ("loss-surface", lossSurface),
+            ("neuron-pictures", neuronPictures),
             ("histogram", histogram),
             ("histogram-constant", Histogram(Array(repeating: 0.5, count: 20) + [.nan], title: "All values equal")),
             ("histogram-empty", Histogram([], title: "Nothing to count")),
@@ -189,6 +192,58 @@ public enum Gallery {
         scatter.title = "Decision boundary"
         return DecisionBoundary(
             probabilities: probabilities, columns: columns, rows: rows, xRange: xRange, yRange: yRange, scatter: scatter)
+    }
+
+    /// A perceptron's answer: one class on each side of a line, no shading.
+    static var stepBoundary: DecisionBoundary {
+        let n = 60
+        let probabilities = (0..<(n * n)).map { i -> [Double] in
+            let x = (Double(i % n) + 0.5) / Double(n)
+            let y = 1 - (Double(i / n) + 0.5) / Double(n)
+            return 0.8 * x + 0.5 * y > 0.7 ? [0, 1] : [1, 0]
+        }
+        let scatter = ScatterChart(
+            x: [0, 0, 1, 1], y: [0, 1, 0, 1], labels: [0, 0, 0, 1], title: "AND: one line", xLabel: "a", yLabel: "b")
+        return DecisionBoundary(
+            probabilities: probabilities, columns: n, rows: n, xRange: -0.1...1.1, yRange: -0.1...1.1, scatter: scatter,
+            shaded: false)
+    }
+
+    /// The loss of w·x + b on four examples of y = 3x + 2, with gradient descent's path.
+    static var lossSurface: LossSurface {
+        let xs: [Double] = [1, 2, 3, 4]
+        func loss(_ w: Double, _ b: Double) -> Double {
+            xs.map { x in (w * x + b - (3 * x + 2)) * (w * x + b - (3 * x + 2)) }.reduce(0, +) / 4
+        }
+        let ws = (0...40).map { -1 + 0.2 * Double($0) }
+        let bs = (0...40).map { -4 + 0.3 * Double($0) }
+        var path: [(x: Double, y: Double)] = [(-0.5, 7)]
+        var (w, b) = (-0.5, 7.0)
+        for _ in 0..<40 {
+            let dw = xs.map { x in 2 * x * (w * x + b - (3 * x + 2)) }.reduce(0, +) / 4
+            let db = xs.map { x in 2 * (w * x + b - (3 * x + 2)) }.reduce(0, +) / 4
+            (w, b) = (w - 0.05 * dw, b - 0.05 * db)
+            path.append((w, b))
+        }
+        return LossSurface(
+            values: bs.map { b in ws.map { w in loss(w, b) } }, x: ws, y: bs, path: path, title: "Loss of w·x + b",
+            xLabel: "w", yLabel: "b")
+    }
+
+    /// Three tanh neurons over the plane: two edges at angles, one a gentle slope.
+    static var neuronPictures: NeuronPictures {
+        let n = 30
+        func grid(_ f: (Double, Double) -> Double) -> [Double] {
+            (0..<(n * n)).map { i in
+                let x = -1 + 2 * (Double(i % n) + 0.5) / Double(n)
+                let y = 1 - 2 * (Double(i / n) + 0.5) / Double(n)
+                return tanh(f(x, y))
+            }
+        }
+        return NeuronPictures(
+            outputs: [grid { x, y in 3 * x - 2 * y }, grid { x, y in -x - 4 * y + 1 }, grid { x, _ in 0.5 * x }],
+            columns: n, rows: n, xRange: -1...1, yRange: -1...1, title: "Hidden neurons", xLabel: "x[.., 0]",
+            yLabel: "x[.., 1]")
     }
 
     static var histogram: Histogram {

@@ -22,6 +22,7 @@ public enum Builtins {
         registerCollectionMethods(in: library)
         registerAssertions(in: library)
         registerDisplay(in: library)
+        registerLearningPictures(in: library)
         registerTensors(in: library)
         registerTensorOrdering(in: library)
         registerNetworks(in: library)

@@ -110,8 +110,12 @@ extension Builtins {
             return picture(try visualize(args) { try Visualize.images(images, labels: labels, columns: columns, title: try args.stringIfPresent("title")) }, "Chart")
         }
         library.add(
-            "boundary", [.positional("model"), .positional("points"), .positional("labels"), .labelled("resolution", default: .int(100)), title],
-            doc: "The decision boundary of a model with 2 inputs over its data, as TensorFlow Playground shows it: the regions each class gets, and the points.",
+            "boundary",
+            [
+                .positional("model"), .positional("points"), .positional("labels"), .labelled("resolution", default: .int(100)), title,
+                .labelled("xLabel", default: .void), .labelled("yLabel", default: .void), .labelled("shading", default: .bool(true)),
+            ],
+            doc: "The decision boundary of a model with 2 inputs over its data, as TensorFlow Playground shows it: the regions each class gets, paler where the model is unsure (a colour bar gives the probability), and the points. shading: false paints each region in one colour with the boundary as a line, as a step (a perceptron) answers.",
             example: "let (x, y) = dataset(\"moons\", n: 100, seed: 1)\nlet model = Sequential([Dense(2, 8, activation: relu), Dense(8, 2)])\nboundary(model, x, y)"
         ) { args in
             let network = try model(args, "model")
@@ -119,7 +123,14 @@ extension Builtins {
             let labels = try args.tensor("labels")
             let resolution = try args.int("resolution")
             guard (2...400).contains(resolution) else { throw args.error("resolution", "resolution must be from 2 to 400", kind: .valueError) }
-            return picture(try visualize(args) { try Visualize.boundary(network, points, labels, resolution: resolution, title: try args.stringIfPresent("title")) }, "Chart")
+            let (xLabel, yLabel) = (try args.stringIfPresent("xLabel"), try args.stringIfPresent("yLabel"))
+            let shading = try args.bool("shading")
+            return picture(
+                try visualize(args) {
+                    try Visualize.boundary(
+                        network, points, labels, resolution: resolution, title: try args.stringIfPresent("title"), xLabel: xLabel,
+                        yLabel: yLabel, shading: shading)
+                }, "Chart")
         }
         library.add(
             "confusion", [.positional("predictions"), .positional("targets"), .labelled("classes", default: .void), title],
