@@ -88,6 +88,8 @@ public enum CategoricalPalette {
         Color(hex: 0x56B4E9),  // sky blue
         Color(hex: 0x8C6D31),  // olive brown
         Color(hex: 0x444444),  // dark grey
+        Color(hex: 0x7B3FA8),  // violet
+        Color(hex: 0x8DB600),  // yellow green
     ]
 
     /// The colour of the `index`-th series or class, cycling past the end.

@@ -14,7 +14,7 @@ public struct Heatmap: Chart, Sendable {
     public init(
         _ values: [[Double]], rowLabels: [String] = [], columnLabels: [String] = [], colormap: Colormap = .viridis,
         showValues: Bool? = nil, title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
-        size: Size = Size(width: 600, height: 480)
+        size: Size? = nil
     ) {
         self.values = values
         self.rowLabels = rowLabels
@@ -24,7 +24,17 @@ public struct Heatmap: Chart, Sendable {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
-        self.size = size
+        self.size = size ?? Heatmap.fittedSize(rows: values.count, columns: values.map(\.count).max() ?? 0, titled: title != nil)
+    }
+
+    /// 600 points wide, and as tall as square cells need, so a wide matrix leaves no blank
+    /// band under it: the room around the cells (labels, colour bar, title) plus the cells.
+    static func fittedSize(rows: Int, columns: Int, titled: Bool) -> Size {
+        let width = 600.0
+        guard rows > 0 && columns > 0 else { return Size(width: width, height: 480) }
+        let cell = (width - 140) / Double(columns)
+        let around = 2 * Theme.outerMargin + 40 + (titled ? Theme.title.size + 12 : 0)
+        return Size(width: width, height: max(200, min(480, (cell * Double(rows) + around).rounded())))
     }
 
     var rows: Int { values.count }
@@ -167,11 +177,13 @@ struct MatrixGrid {
             canvas.text(yLabel, at: Point(area.x + shift, plot.midY), style: style)
         }
         if let colorBar {
-            drawColorBar(colorBar, beside: plot, on: canvas, colorAt: colorAt)
+            MatrixGrid.drawColorBar(colorBar, beside: plot, on: canvas, colorAt: colorAt)
         }
     }
 
-    private func drawColorBar(_ scale: Scale, beside plot: Rect, on canvas: any Canvas, colorAt: (Double) -> Color) {
+    /// A vertical colour bar with its ticks to the right of `plot`, as high as it; about 70
+    /// points wide with its labels.
+    static func drawColorBar(_ scale: Scale, beside plot: Rect, on canvas: any Canvas, colorAt: (Double) -> Color) {
         let bar = Rect(x: (plot.maxX + 16).rounded(), y: plot.y, width: 14, height: plot.height)
         let steps = 64
         canvas.image(RasterImage(width: 1, height: steps) { r, _ in colorAt(1 - (Double(r) + 0.5) / Double(steps)) }, in: bar, smooth: true)

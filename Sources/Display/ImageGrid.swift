@@ -1,5 +1,6 @@
 /// Small greyscale pictures in a grid, each with a caption: digits from a data set, with their
-/// labels or predictions.
+/// labels or predictions. With the `signed` colour map (weights, filters) the values are
+/// centred on zero, white is 0, and a colour bar gives the sign and the scale.
 public struct ImageGrid: Chart, Sendable {
     /// Each image row-major, `width * height` values; any range, scaled together.
     public var images: [[Double]]
@@ -17,6 +18,8 @@ public struct ImageGrid: Chart, Sendable {
     /// Height of the caption line under each image.
     static let captionHeight = 18.0
     static let gap = 8.0
+    /// Width kept at the right for the colour bar of a signed grid.
+    static let colorBarRoom = 70.0
 
     public init(
         images: [[Double]], width: Int, height: Int, labels: [String] = [], flagged: Set<Int> = [],
@@ -38,8 +41,9 @@ public struct ImageGrid: Chart, Sendable {
         let cell = max(8, min(400, cellSize ?? Double(max(1, 64 / side)) * Double(side)))
         let captions = labels.isEmpty ? 0 : ImageGrid.captionHeight
         let titleRoom = title == nil ? 0 : Theme.title.size + 12
+        let barRoom = colormap == .signed ? ImageGrid.colorBarRoom : 0
         self.size = Size(
-            width: max(240, Double(columns) * (cell + ImageGrid.gap) - ImageGrid.gap + 2 * Theme.outerMargin),
+            width: max(240, Double(columns) * (cell + ImageGrid.gap) - ImageGrid.gap + 2 * Theme.outerMargin) + barRoom,
             height: Double(rows) * (cell * Double(self.height) / Double(max(self.width, self.height)) + captions + ImageGrid.gap)
                 + titleRoom + 2 * Theme.outerMargin)
     }
@@ -62,13 +66,17 @@ public struct ImageGrid: Chart, Sendable {
         let wrongSize = images.filter { $0.count != width * height }.count
         var notes: [String] = []
         if wrongSize > 0 { notes.append("\(wrongSize) image\(wrongSize == 1 ? "" : "s") not \(width)×\(height) values (padded or cut)") }
+        let signed = colormap == .signed
         let area = ChartDecoration(title: title, notes: notes).draw(on: canvas)
+            .inset(right: signed ? ImageGrid.colorBarRoom : 0)
         guard !images.isEmpty else {
             canvas.text("No images to show", at: Point(area.midX, area.midY), style: Theme.message)
             return
         }
-        let low = pixels.min() ?? 0
-        let high = pixels.max() ?? 1
+        // Signed values are centred on zero, so white means 0 and the two signs compare.
+        let largest = pixels.map(abs).max() ?? 0
+        let low = signed ? -largest : pixels.min() ?? 0
+        let high = signed ? largest : pixels.max() ?? 1
         let span = high - low > 0 ? high - low : 1
         let rows = (images.count + columns - 1) / columns
         let captions = labels.isEmpty ? 0 : ImageGrid.captionHeight
@@ -103,6 +111,13 @@ public struct ImageGrid: Chart, Sendable {
                 }
                 canvas.text(fit(labels[i], width: cellWidth + ImageGrid.gap - 2, style: style, canvas: canvas), at: Point(rect.midX, rect.maxY + 3), style: style)
             }
+        }
+        if signed {
+            let gridHeight = Double(rows) * (cellHeight + captions + ImageGrid.gap) - ImageGrid.gap - captions
+            let beside = Rect(x: left + gridWidth, y: area.y, width: 0, height: max(cellHeight, gridHeight))
+            MatrixGrid.drawColorBar(
+                Scale.covering(low, high > low ? high : low + 1, kind: .linear, padding: 0), beside: beside, on: canvas,
+                colorAt: { colormap.color(at: $0) })
         }
     }
 }

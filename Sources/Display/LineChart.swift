@@ -11,6 +11,8 @@ public struct LineChart: Chart, Sendable {
     public var annotations: [Annotation]
     /// Ticks on the x axis only at whole numbers (epochs, steps).
     public var wholeXTicks = false
+    /// Whether several series get a legend; panels that share one (`HistoryChart`) show it once.
+    public var showsLegend = true
     public var size: Size
 
     public init(
@@ -55,12 +57,21 @@ public struct LineChart: Chart, Sendable {
             let reason = (xScale == .log || yScale == .log) ? "not finite or not positive on a log axis" : "not finite"
             notes.append("\(NumberFormat.grouped(skipped)) point\(skipped == 1 ? "" : "s") not drawn (\(reason))")
         }
-        var area = ChartDecoration(title: title, notes: notes).draw(on: canvas)
+        drawPlot(in: ChartDecoration(title: title, notes: notes).draw(on: canvas), cleaned: cleaned, on: canvas)
+    }
 
+    /// The axes, lines, annotations and legend inside `area`: the chart without its ground,
+    /// title and notes, so that several can share one picture (`HistoryChart`).
+    func drawPlot(in area: Rect, on canvas: any Canvas) {
+        drawPlot(in: area, cleaned: series.map { CleanedSeries($0, x: xScale, y: yScale) }, on: canvas)
+    }
+
+    private func drawPlot(in area: Rect, cleaned: [CleanedSeries], on canvas: any Canvas) {
+        var area = area
         let xs = cleaned.flatMap { $0.runs.flatMap { $0.map(\.x) } }
         let ys = cleaned.flatMap { $0.runs.flatMap { $0.map(\.y) } }
         let legend = Legend(
-            entries: series.count > 1
+            entries: series.count > 1 && showsLegend
                 ? series.enumerated().map { i, s in .init(name: s.name, swatch: .line(stroke(i))) } : [])
         let legendWidth = legend.width(on: canvas)
         area = area.inset(right: legendWidth)

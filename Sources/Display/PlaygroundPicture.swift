@@ -80,12 +80,20 @@ public struct PlaygroundPicture: Sendable {
         drawLosses(on: canvas, in: Rect(x: 610, y: 330, width: 270, height: 75))
     }
 
-    /// A map of signed values, coloured by sign and scaled by the largest size in it.
+    /// Shades of each sign a map is drawn with: the eye tells no more apart in a small square,
+    /// and few colours keep the picture an indexed PNG of a few tens of kilobytes (in every
+    /// shade, the picture was a truecolour PNG of several hundred).
+    static let shades = 10
+
+    /// A map of signed values, coloured by sign and scaled by the largest size in it, in
+    /// `shades` steps a sign.
     func mapImage(_ values: [Double], size: Int) -> RasterImage {
         let largest = max(values.map { Swift.abs($0) }.filter(\.isFinite).max() ?? 1, 1e-9)
+        let steps = Double(PlaygroundPicture.shades)
         var rgba = [UInt8](repeating: 255, count: size * size * 4)
         for index in 0..<min(values.count, size * size) {
-            let color = Colormap.signed.color(at: 0.5 + 0.5 * values[index] / largest)
+            let level = values[index].isFinite ? (values[index] / largest * steps).rounded() / steps : 0
+            let color = Colormap.signed.color(at: 0.5 + 0.5 * level)
             let (red, green, blue) = color.bytes
             rgba[index * 4] = red
             rgba[index * 4 + 1] = green
@@ -112,7 +120,10 @@ public struct PlaygroundPicture: Sendable {
                 for (source, weight) in row.enumerated() where layer < columns.count && source < columns[layer].count {
                     let start = centre(layer, source)
                     let end = layer + 1 < columns.count && target < columns[layer + 1].count ? centre(layer + 1, target) : outputPoint
-                    let color = Colormap.signed.color(at: 0.5 + 0.5 * weight / largest)
+                    // In the maps' shades too: lines of every possible colour, blended at their
+                    // edges, made the picture too many colours for an indexed PNG.
+                    let steps = Double(PlaygroundPicture.shades)
+                    let color = Colormap.signed.color(at: 0.5 + 0.5 * (weight / largest * steps).rounded() / steps)
                     canvas.line(
                         from: Point(start.x + node / 2, start.y), to: Point(end.x - node / 2, end.y),
                         stroke: Stroke(color, width: 0.4 + 4 * Swift.abs(weight) / largest))
@@ -137,7 +148,7 @@ public struct PlaygroundPicture: Sendable {
     }
 
     func drawBoundary(on canvas: Canvas, in area: Rect) {
-        canvas.image(mapImage(output.map { 2 * $0 - 1 }, size: outputSize), in: area, smooth: true)
+        canvas.image(mapImage(output.map { 2 * $0 - 1 }, size: outputSize), in: area, smooth: false)
         canvas.rect(area, fill: nil, stroke: Stroke(.axis, width: 0.8))
         func place(_ point: LabelledPoint) -> Point {
             Point(area.x + (point.x + extent) / (2 * extent) * area.width, area.y + (extent - point.y) / (2 * extent) * area.height)

@@ -274,11 +274,16 @@ public enum Visualize {
 
     // MARK: Line charts
 
-    /// Per-epoch (or per-step) metrics as lines, one per name; the later ones dashed.
+    /// Per-epoch (or per-step) metrics as lines, one per name; the later ones dashed. A loss
+    /// beside other measures (accuracy) gives one panel per measure (`HistoryChart`).
     public static func plot(
         history: [(name: String, values: [Double])], title: String? = nil, logScale: Bool = false,
         xLabel: String = "epoch"
     ) -> MIMEBundle {
+        // A loss and an accuracy have different units: one panel each, each axis labelled.
+        if HistoryChart.needsPanels(history) {
+            return HistoryChart(history: history, title: title, xLabel: xLabel, logLoss: logScale).mimeBundle()
+        }
         let allLoss = !history.isEmpty && history.allSatisfy { $0.name.lowercased().contains("loss") }
         return LineChart(
             history: history, title: title, yLabel: allLoss ? "loss" : nil, xLabel: xLabel,
@@ -313,13 +318,13 @@ public enum Visualize {
     /// Lines of y values against shared x values (0, 1, 2, ... when nil).
     public static func plot(
         series: [(name: String, y: [Double])], x: [Double]? = nil, title: String? = nil, logScale: Bool = false,
-        xLabel: String? = nil, yLabel: String? = nil
+        xLabel: String? = nil, yLabel: String? = nil, logX: Bool = false
     ) -> MIMEBundle {
         LineChart(
             // One line has no legend: its name labels the y axis instead.
             series.map { Series($0.name, x: x, y: $0.y) }, title: title, xLabel: xLabel,
             yLabel: yLabel ?? (series.count == 1 && !series[0].name.isEmpty ? series[0].name : nil),
-            yScale: logScale ? .log : .linear
+            xScale: logX ? .log : .linear, yScale: logScale ? .log : .linear
         ).mimeBundle()
     }
 
@@ -390,8 +395,9 @@ public enum Visualize {
     /// squares [n, side²]; `labels` (class ids [n] or one-hot [n, k]) are written under them.
     /// A 2-d tensor [a, b] is a batch of flattened squares when a != b and b is a square
     /// (digits [n, 64]), otherwise one picture. At most 100 images are drawn.
-    public static func images(_ images: Tensor, labels: Tensor? = nil, columns: Int? = nil, title: String? = nil) throws
-        -> MIMEBundle
+    public static func images(
+        _ images: Tensor, labels: Tensor? = nil, columns: Int? = nil, title: String? = nil, signed: Bool = false
+    ) throws -> MIMEBundle
     {
         if let columns, columns < 1 { throw VisualizeError("images needs at least 1 column, got \(columns)") }
         let s = images.shape
@@ -461,7 +467,8 @@ public enum Visualize {
             heading = (title.map { $0 + " " } ?? "") + "(first \(shown) of \(NumberFormat.grouped(total)))"
         }
         return ImageGrid(
-            images: pictures, width: width, height: height, labels: captions, columns: columns, title: heading
+            images: pictures, width: width, height: height, labels: captions, columns: columns, title: heading,
+            colormap: signed ? .signed : .greys
         )
         .mimeBundle()
     }

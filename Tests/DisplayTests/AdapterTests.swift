@@ -137,7 +137,9 @@ private func expectRefused(
     #expect(series.map(\.name) == ["loss", "val_loss", "accuracy", "val_accuracy"])
     #expect(series.allSatisfy { $0.values.count == 5 })
     let bundle = Visualize.plot(trainer.history)
-    #expect(bundle.plainText.hasPrefix("<LineChart: 4 series, 20 points>"))
+    // A loss and an accuracy: a panel each, each y axis labelled with its measure.
+    #expect(bundle.plainText.hasPrefix("<HistoryChart: 2 panels (loss, accuracy), 4 series, 20 points>"))
+    #expect(bundle.plainText.contains("\n  val_accuracy: 5 points"))
 }
 
 // MARK: Edge cases
@@ -415,11 +417,11 @@ private final class LiveHarness {
     #expect(h.published.first!.isUpdate == false)
     #expect(h.published.dropFirst().allSatisfy { $0.isUpdate })
     #expect(h.published.last!.bundle.plainText.contains("done: 10/10 epochs"))
-    // While the run goes on, epoch times from the display's clock (4 batches of 0.1 s) show;
-    // the finished state drops them.
+    // While the run goes on, epoch times from the display's clock (4 batches of 0.1 s) show,
+    // in milliseconds below a second; the finished state drops them.
     let running = h.published.dropLast().last!.bundle.plainText
-    #expect(running.contains("0.4 s") && running.contains("time"))
-    #expect(!h.published.last!.bundle.plainText.contains("0.4 s"))
+    #expect(running.contains("400 ms") && running.contains("time"))
+    #expect(!h.published.last!.bundle.plainText.contains("400 ms"))
 }
 
 @Test func liveDisplayMarksInterruptedAndFailedRuns() throws {

@@ -166,3 +166,44 @@ import Testing
     #expect(grid.images == [[0, 1, 1, 0], [1, 1, 0, 0]])
     #expect(grid.summary == "<ImageGrid: 2 images of 2×2, labels a b>")
 }
+
+/// A history with a loss and an accuracy: one panel each, each y axis named after its measure.
+@Test func aHistoryOfLossAndAccuracyHasAPanelEach() throws {
+    let history: [(name: String, values: [Double])] = [
+        ("loss", [1.0, 0.5, 0.25]), ("val_loss", [1.1, 0.6, 0.4]), ("accuracy", [0.5, 0.8, 0.9]),
+        ("val_accuracy", [0.4, 0.7, 0.85]),
+    ]
+    #expect(HistoryChart.needsPanels(history))
+    #expect(!HistoryChart.needsPanels(Array(history.prefix(2))))
+    let chart = HistoryChart(history: history, title: "run")
+    #expect(chart.measures.map(\.name) == ["loss", "accuracy"])
+    #expect(chart.measures[1].validation == [0.4, 0.7, 0.85])
+    let svg = chart.svg()
+    #expect(svg.contains(">loss<") && svg.contains(">accuracy<") && svg.contains(">validation<"))
+    #expect(chart.summary.contains("2 panels (loss, accuracy)"))
+    #expect(chart.summary.contains("  val_accuracy: 3 points, first 0.4, last 0.85"))
+    let text = try #require(Visualize.plot(history: history, title: "run").text("text/plain"))
+    #expect(text.hasPrefix("<HistoryChart \"run\""))
+    // Losses alone stay one line chart with a "loss" axis.
+    let alone = try #require(Visualize.plot(history: Array(history.prefix(2))).text("text/plain"))
+    #expect(alone.hasPrefix("<LineChart"))
+}
+
+/// Ten classes get ten colours: digits 0 to 9 in one scatter chart are told apart.
+@Test func tenClassesHaveTenColours() {
+    let colours = (0..<10).map { CategoricalPalette.color($0) }
+    #expect(Set(colours.map { "\($0)" }).count == 10)
+}
+
+/// A signed image grid is centred on zero and carries a colour bar; a wide heatmap is not
+/// drawn on a tall picture.
+@Test func signedImagesAndFittedHeatmaps() {
+    let grid = ImageGrid(images: [[-1, 0, 0.5, 2]], width: 2, height: 2, colormap: .signed)
+    let plain = ImageGrid(images: [[-1, 0, 0.5, 2]], width: 2, height: 2)
+    #expect(grid.size.width == plain.size.width + ImageGrid.colorBarRoom)
+    #expect(grid.svg().contains(">-2<") || grid.svg().contains(">−2<"))
+    let wide = Heatmap(Array(repeating: Array(repeating: 1.0, count: 16), count: 10), title: "wide")
+    let square = Heatmap(Array(repeating: Array(repeating: 1.0, count: 8), count: 8))
+    #expect(wide.size.height < 420)
+    #expect(square.size.height == 480)
+}

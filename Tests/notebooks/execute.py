@@ -161,6 +161,10 @@ async def _execute(nb: nbformat.NotebookNode, workdir: pathlib.Path, timeout: fl
         startup_timeout=60,
         allow_errors=True,  # collect every error, then judge them all
         record_timing=False,  # no timestamps: a rerun leaves an unchanged notebook unchanged
+        # No widget models in the notebook's metadata: a playground's state (its controls and
+        # every picture it drew) would weigh hundreds of kilobytes a playground. Each widget's
+        # output carries its own picture and text, which readers without a kernel show.
+        store_widget_state=False,
         resources={"metadata": {"path": str(workdir)}},
     )
     await asyncio.wait_for(client.async_execute(cleanup_kc=True), timeout)
@@ -186,11 +190,30 @@ def execute(path: pathlib.Path, timeout: float = DEFAULT_TIMEOUT) -> Result:
         else:  # a kernel that died or never started
             problems.append(Problem(-1, f"{type(error).__name__}: {error}"))
     seconds = time.monotonic() - started
+    drop_widget_views(nb)
     problems += error_outputs(nb)
     ran = list(code_cells(nb))
     if ran and not any(cell.get("outputs") for _, cell in ran):
         problems.append(Problem(ran[0][0], "no cell produced any output"))
     return Result(path, nb, seconds, problems)
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def drop_widget_views(nb: nbformat.NotebookNode) -> None:
+    """Removes widget views from the outputs, keeping what each output carries beside them.
+
+    The widget models are not saved (`store_widget_state=False`), so a saved view would point at
+    a model no front end has: JupyterLab would show "model not found" instead of the picture and
+    text beside it, and its random model id would change the file on every run. Without it, the
+    saved output is the widget's picture and text; running the cell again brings the widget back.
+    """
+    for _, cell in code_cells(nb):
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data and WIDGET_VIEW in data and len(data) > 1:
+                del data[WIDGET_VIEW]
 
 
 def saved_text(nb: nbformat.NotebookNode) -> str:

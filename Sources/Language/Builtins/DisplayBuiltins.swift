@@ -34,10 +34,10 @@ extension Builtins {
             [
                 .positional("data", default: .void), .keywords("series"), .labelled("x", default: .void), title,
                 .labelled("logScale", default: .bool(false)), .labelled("xLabel", default: .void),
-                .labelled("yLabel", default: .void),
+                .labelled("yLabel", default: .void), .labelled("logX", default: .bool(false)),
             ],
-            doc: "A line chart of a history (history(), a trainer, its history), of a tensor or array of numbers, or of several named series: plot(train: a, validation: b). logScale: true draws the y axis in powers of ten.",
-            example: "log(loss: 1.0)\nlog(loss: 0.5)\nlog(loss: 0.3)\nplot(history())\nplot(tensor([1, 4, 9, 16]), title: \"squares\")\nplot(up: [1, 2, 3], down: [3, 2, 1])"
+            doc: "A line chart of a history (history(), a trainer, its history), of a tensor or array of numbers, or of several named series: plot(train: a, validation: b). logScale: true draws the y axis in powers of ten, logX: true the x axis (sizes from 10 to 1,000, learning rates). A history with a loss and an accuracy is drawn as two panels, each axis labelled.",
+            example: "log(loss: 1.0)\nlog(loss: 0.5)\nlog(loss: 0.3)\nplot(history())\nplot(tensor([1, 4, 9, 16]), title: \"squares\")\nplot(up: [1, 2, 3], down: [3, 2, 1])\nplot(accuracy: [0.6, 0.8, 0.9], x: [10, 100, 1000], logX: true)"
         ) { args in
             let chartTitle = try args.stringIfPresent("title")
             let logScale = try args.bool("logScale")
@@ -69,7 +69,7 @@ extension Builtins {
             return picture(
                 Visualize.plot(
                     series: series, x: x, title: chartTitle, logScale: logScale, xLabel: try args.stringIfPresent("xLabel"),
-                    yLabel: try args.stringIfPresent("yLabel")), "Chart")
+                    yLabel: try args.stringIfPresent("yLabel"), logX: try args.bool("logX")), "Chart")
         }
         library.add(
             "scatter", [.positional("points"), .positional("labels", default: .void), title],
@@ -99,15 +99,15 @@ extension Builtins {
             return picture(try visualize(args) { try Visualize.heatmap(values, title: try args.stringIfPresent("title")) }, "Chart")
         }
         library.add(
-            "images", [.positional("images"), .labelled("labels", default: .void), .labelled("columns", default: .void), title],
-            doc: "Tensors as greyscale pictures: [n, h, w], [n, 1, h, w], one [h, w], or flattened square images [n, 64]; labels are shown under each.",
-            example: "let (x, y) = digits()\nimages(x[0..<10], labels: y[0..<10])"
+            "images", [.positional("images"), .labelled("labels", default: .void), .labelled("columns", default: .void), title, .labelled("signed", default: .bool(false))],
+            doc: "Tensors as greyscale pictures: [n, h, w], [n, 1, h, w], one [h, w], or flattened square images [n, 64]; labels are shown under each. signed: true draws values of both signs (weights, filters) in blue (positive) and orange (negative) around white for 0, with a colour bar.",
+            example: "let (x, y) = digits()\nimages(x[0..<10], labels: y[0..<10])\nimages(randn([4, 3, 3], seed: 1), signed: true)"
         ) { args in
             let images = try args.tensor("images")
             let labels = try args.tensorIfPresent("labels")
             let columns = try args.intIfPresent("columns")
             if let columns, columns < 1 { throw args.error("columns", "columns must be at least 1", kind: .valueError) }
-            return picture(try visualize(args) { try Visualize.images(images, labels: labels, columns: columns, title: try args.stringIfPresent("title")) }, "Chart")
+            return picture(try visualize(args) { try Visualize.images(images, labels: labels, columns: columns, title: try args.stringIfPresent("title"), signed: try args.bool("signed")) }, "Chart")
         }
         library.add(
             "boundary",

@@ -24,6 +24,7 @@ extension Builtins {
         registerOptimizers(in: library)
         library.topic = "Data"
         registerData(in: library)
+        registerSampling(in: library)
         library.topic = "Training"
         registerTraining(in: library)
         library.topic = "Files"
