@@ -27,11 +27,12 @@ GALLERY_DIR := build/gallery
 export TENSORCELL_BIN := $(abspath $(RELEASE_BIN))
 
 .PHONY: help deps deps-browser swift-check venv build lab notebooks test test-swift test-protocol \
-	test-notebooks test-browser test-wheel test-teaching wheel bench gallery kernelspec clean reference
+	test-notebooks test-browser test-wheel test-teaching test-torch wheel bench gallery kernelspec clean reference
 
 help:
 	@echo "make lab       install what is needed, build, install the kernel, open JupyterLab on notebooks/"
 	@echo "make test      install what tests need, build, run the Swift, protocol, notebook, browser and wheel tests"
+	@echo "make test-torch  install PyTorch (gigabytes) and run the PyTorch half of the class cross-check (make test runs it last)"
 	@echo "make notebooks run every notebooks/*.ipynb with the kernel and save it with its outputs"
 	@echo "make wheel     build dist/tensorcell-VERSION-py3-none-PLATFORM.whl, a self-contained wheel"
 	@echo "make bench     run every benchmark beside its peers and rewrite docs/benchmarks.md"
@@ -89,7 +90,7 @@ lab: build venv
 notebooks: build venv
 	$(PYTHON) Tests/notebooks/execute.py --in-place
 
-test: test-swift test-protocol test-notebooks test-browser test-wheel test-teaching
+test: test-swift test-protocol test-notebooks test-browser test-wheel test-teaching test-torch
 
 test-swift: deps
 	swift build --build-tests
@@ -120,6 +121,14 @@ $(TEACHING_VENV)/.installed: Tests/wheel/requirements.txt
 test-teaching: wheel $(TEACHING_VENV)/.installed
 	$(TEACHING_VENV)/bin/python -m pip install -q --force-reinstall --no-deps dist/tensorcell-*.whl
 	$(TEACHING_VENV)/bin/python -m pytest -q Tests/wheel
+
+# The PyTorch half of the class cross-check: a torch module with the same attributes loads the
+# file a notebook saved. Run last by `make test`, since PyPI's Linux torch is the CUDA build, 2.8 GB
+# to download and 5.3 GB installed; once torch is in the venv (this target, or `make bench`, whose
+# peers include it), the protocol tests run that half too.
+test-torch: build venv
+	$(PYTHON) -m pip install -q -r Tests/protocol/requirements-torch.txt
+	TENSORCELL_REQUIRE_TORCH=1 $(PYTHON) -m pytest -q Tests/protocol/test_classes_cross_check.py
 
 bench: deps venv
 	$(PYTHON) -m pip install -q -r bench/requirements.txt

@@ -82,17 +82,25 @@ public enum Visualize {
     ///
     /// - Parameter inputShape: one example's shape, without the batch axis (`[2]`); when nil it
     ///   is taken from the first `Dense` layer if only shape-keeping layers come before it,
-    ///   otherwise the output shapes are shown as `?`.
+    ///   otherwise the output shapes are shown as `?`. A model that is not a chain (its own
+    ///   class) is run once on zeros of that shape, and each part shows what it gave.
     public static func summary(_ model: Layer, inputShape: [Int]? = nil) -> MIMEBundle {
-        // A model of one's own (not a chain) lists its parts; their shapes do not chain.
+        // A model of one's own (not a chain) lists its parts; their shapes do not chain, so
+        // they are traced through one forward pass.
         let composite = !(model is Sequential) && !model.children.isEmpty
         let layers = composite ? parts(of: model) : flattened(model)
         var shape: [Int]? = composite ? nil : (inputShape ?? inferredInputShape(layers)).map { [-1] + $0 }
         var problem: String?
+        var trace: ShapeTrace?
+        if composite, let inputShape {
+            do { trace = try ShapeTrace.run(model, inputShape: inputShape) } catch { problem = "\(error)" }
+        }
         var rows: [LayerDescription] = []
         for (name, layer) in layers {
             var output: [Int?] = []
-            if let current = shape {
+            if let trace {
+                output = trace.outputShape(of: layer) ?? []
+            } else if let current = shape {
                 do {
                     let next = try layer.outputShape(for: current)
                     output = next.map { $0 < 0 ? nil : $0 }
@@ -110,9 +118,12 @@ public enum Visualize {
                     trainable: count == 0 || trainable > 0, trainableParameters: trainable))
         }
         var table = ModelSummary(rows, modelName: model.typeName).table()
-        if let problem {
+        if let problem, composite {
+            table.footer = (table.footer ?? "") + " · output shapes: the model does not run on an input of shape "
+                + formatShape([-1] + (inputShape ?? []), unknownSize: "N") + ": " + problem
+        } else if let problem {
             table.footer = (table.footer ?? "") + " · output shapes stop where the input does not fit: " + problem
-        } else if inputShape == nil && shape == nil && !layers.isEmpty && !composite {
+        } else if inputShape == nil && shape == nil && !layers.isEmpty {
             table.footer =
                 (table.footer ?? "") + " · output shapes need an input shape: summary(model, inputShape: [...])"
         }

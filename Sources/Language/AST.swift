@@ -26,6 +26,8 @@ indirect enum ExprKind {
     case member(Expr, String, nameSpan: SourceSpan)
     case index(Expr, [Expr])
     case closure(FunctionDeclaration)
+    /// `x is Layer0`, `x is Tensor`.
+    case typeCheck(Expr, String, nameSpan: SourceSpan)
 }
 
 enum StringPart {
@@ -106,12 +108,22 @@ public final class FunctionDeclaration: @unchecked Sendable {
     let span: SourceSpan
     /// A closure or function whose body is one expression returns its value.
     let returnsLastExpression: Bool
+    /// For a method or init, the class that declares it: calls and the debugger's stack name it
+    /// `Class.method`.
+    var className: String? = nil {
+        didSet { displayName = className.map { "\($0).\(name ?? "")" } ?? name ?? "closure" }
+    }
+    /// `override func`: the method replaces one the superclass has.
+    var isOverride = false
+    /// `Counter.increment`, `train`, or `closure`: made once, as every call names its function.
+    private(set) var displayName: String
 
     init(name: String?, parameters: [FunctionParameter], body: [Stmt], span: SourceSpan) {
         self.name = name
         self.parameters = parameters
         self.body = body
         self.span = span
+        displayName = name ?? "closure"
         if body.count == 1, case .expression = body[0].kind { returnsLastExpression = true } else {
             returnsLastExpression = false
         }
@@ -151,14 +163,20 @@ final class ClassDeclaration: @unchecked Sendable {
     }
 
     let name: String
+    /// `class Dense2: Layer0`: the superclass's name as written, and where.
+    let superclass: (name: String, span: SourceSpan)?
     let properties: [Property]
     let initializer: FunctionDeclaration?
     /// By name, in the order written.
     let methods: [FunctionDeclaration]
     let span: SourceSpan
 
-    init(name: String, properties: [Property], initializer: FunctionDeclaration?, methods: [FunctionDeclaration], span: SourceSpan) {
+    init(
+        name: String, superclass: (name: String, span: SourceSpan)?, properties: [Property], initializer: FunctionDeclaration?,
+        methods: [FunctionDeclaration], span: SourceSpan
+    ) {
         self.name = name
+        self.superclass = superclass
         self.properties = properties
         self.initializer = initializer
         self.methods = methods

@@ -231,7 +231,11 @@ public struct Arguments {
     public func receiverObject<T>(as type: T.Type) throws -> T {
         if case .object(let object) = receiver, let typed = object as? T { return typed }
         if case .tensor(let tensor) = receiver, let typed = tensor as? T { return typed }
-        throw error("\(builtin.name) needs a \(T.self) receiver", kind: .typeError)
+        // The type's name as programs see it (`ValueType`), not the Swift class behind it.
+        let expected = (T.self as? any ScriptObject.Type)?.valueType.name
+            ?? (T.self == Tensor.self ? ValueType.tensor.name : String(describing: T.self))
+        let given = receiver.map(describeKind) ?? "nothing"
+        throw error("\(builtin.name) is a method of \(article(expected)) \(expected), not of \(given)", kind: .typeError)
     }
 
     public func receiverTensor() throws -> Tensor {

@@ -7,27 +7,84 @@ import NeuralNetworks
 import Tensors
 
 /// A declared class: calling it makes an object. Re-running the declaration binds a new one;
-/// objects made before keep the class they were made from.
+/// objects made before keep the class they were made from, and subclasses the superclass their
+/// declaration found.
 final class ClassDefinition: ScriptObject {
     let declaration: ClassDeclaration
+    /// The class it inherits from, as bound when this class was declared.
+    let superclass: ClassDefinition?
     /// The evaluator whose globals the methods see; weak, as the globals hold the class.
     weak var evaluator: Evaluator?
+    /// For a class declared inside a function or block, the scope its methods and defaults see;
+    /// nil for one declared at the top level, whose methods see the globals.
+    let enclosingScope: Scope?
+    /// Every stored property, the superclass's first, with the class that declares it.
+    private(set) var properties: [(property: ClassDeclaration.Property, owner: ClassDefinition)] = []
 
-    init(_ declaration: ClassDeclaration, evaluator: Evaluator) {
+    init(_ declaration: ClassDeclaration, superclass: ClassDefinition?, evaluator: Evaluator, enclosingScope: Scope?) {
         self.declaration = declaration
+        self.superclass = superclass
         self.evaluator = evaluator
+        self.enclosingScope = enclosingScope
+        properties = (superclass?.properties ?? []) + declaration.properties.map { ($0, self) }
     }
 
     var name: String { declaration.name }
     static let valueType = ValueType(named: "Class")
-    var plainText: String { "class \(name)" }
+    var plainText: String { "class \(name)" + (superclass.map { ": \($0.name)" } ?? "") }
+
+    /// The method a call on an object of this class runs: its own, else the nearest
+    /// superclass's, with the class that declares it (whose superclass `super` names there).
+    func lookupMethod(_ name: String) -> (method: FunctionDeclaration, owner: ClassDefinition)? {
+        var current: ClassDefinition? = self
+        while let definition = current {
+            if let method = definition.declaration.method(name) { return (method, definition) }
+            current = definition.superclass
+        }
+        return nil
+    }
+
+    func method(_ name: String) -> FunctionDeclaration? { lookupMethod(name)?.method }
+
+    /// The init an object of this class runs: its own, else the nearest superclass's (a subclass
+    /// with no init inherits it), with the class that declares it.
+    var initializer: (declaration: FunctionDeclaration, owner: ClassDefinition)? {
+        var current: ClassDefinition? = self
+        while let definition = current {
+            if let initializer = definition.declaration.initializer { return (initializer, definition) }
+            current = definition.superclass
+        }
+        return nil
+    }
+
+    /// Method names of the whole chain, own first, each once.
+    var methodNames: [String] {
+        var names: [String] = []
+        var current: ClassDefinition? = self
+        while let definition = current {
+            for method in definition.declaration.methods where !names.contains(method.name ?? "") { names.append(method.name ?? "") }
+            current = definition.superclass
+        }
+        return names
+    }
+
+    /// Whether this class is `other` or inherits from it.
+    func inherits(from other: ClassDefinition) -> Bool {
+        var current: ClassDefinition? = self
+        while let definition = current {
+            if definition === other { return true }
+            current = definition.superclass
+        }
+        return false
+    }
 
     /// `Neuron(_ inputs, seed)`: the initializer's parameters, or the properties without defaults.
     var signature: String {
-        if let initializer = declaration.initializer {
+        if let initializer = initializer?.declaration {
             return name + Function(.user(initializer, captured: nil)).signature.dropFirst("func init".count)
         }
-        let fields = declaration.properties.map { property -> String in
+        let fields = properties.map { entry -> String in
+            let property = entry.property
             guard let value = property.defaultValue, let file = value.span.file else { return "\(property.name):" }
             return "\(property.name): \(file.text(value.span))"
         }
@@ -41,6 +98,8 @@ final class ObjectInstance: Layer, @unchecked Sendable {
     private(set) var values: [String: Value] = [:]
     /// True while `init` runs: `let` properties may be set then, and only then.
     var initializing = true
+    /// The classes whose init has called `super.init(...)` on this object while it was made.
+    var superInitCalled: Set<ObjectIdentifier> = []
 
     init(_ definition: ClassDefinition) {
         self.definition = definition
@@ -49,11 +108,11 @@ final class ObjectInstance: Layer, @unchecked Sendable {
     var className: String { definition.name }
     override var typeName: String { className }
 
-    /// Property names in declaration order.
-    var propertyNames: [String] { definition.declaration.properties.map(\.name) }
+    /// Property names in declaration order, the superclass's first.
+    var propertyNames: [String] { definition.properties.map(\.property.name) }
 
     func property(_ name: String) -> ClassDeclaration.Property? {
-        definition.declaration.properties.first { $0.name == name }
+        definition.properties.first { $0.property.name == name }?.property
     }
 
     func value(of name: String) -> Value? { values[name] }
@@ -62,7 +121,7 @@ final class ObjectInstance: Layer, @unchecked Sendable {
 
     /// Property and method names, for completion and "did you mean".
     var memberNames: [String] {
-        propertyNames + definition.declaration.methods.compactMap(\.name)
+        propertyNames + definition.methodNames
     }
 
     // MARK: Layer

@@ -81,6 +81,12 @@ struct VariableTable {
             for (index, item) in items.prefix(VariableTable.childLimit).enumerated() {
                 result.append(describe(String(index), item, evaluateName: path("[\(index)]")))
             }
+        case .object(let instance as ObjectInstance):
+            // An object of the program's class: every property by name, as `self.name` reads it.
+            for name in instance.propertyNames {
+                guard let property = instance.value(of: name) else { continue }
+                result.append(describe(name, property, evaluateName: path("." + name)))
+            }
         case .object(let object):
             guard let layer = object as? Layer else { break }
             for (name, child) in layer.children {

@@ -253,7 +253,8 @@ public final class Debugging: LanguageDebugging, @unchecked Sendable {
         var result: [(name: String, value: Value)] = []
         var current: Scope? = scope
         while let level = current, level !== globals {
-            for name in level.names.keys.sorted() where !seen.contains(name) {
+            // `super` is the object again, seen from the superclass: `self` already shows it.
+            for name in level.names.keys.sorted() where !seen.contains(name) && name != "super" {
                 seen.insert(name)
                 result.append((name, level.names[name]!.value))
             }

@@ -97,7 +97,7 @@ public enum ErrorKind: String, Sendable, CaseIterable {
 }
 
 /// An error a program meets: its kind (`ShapeError`), what went wrong, and where.
-public struct LanguageError: Error, @unchecked Sendable {
+public struct LanguageError: Error, CustomStringConvertible, @unchecked Sendable {
     public var kind: ErrorKind
     public var message: String
     public var span: SourceSpan?
@@ -106,6 +106,9 @@ public struct LanguageError: Error, @unchecked Sendable {
     var callSites: [(function: String, span: SourceSpan)] = []
     /// Calls the error passed through beyond those kept in `callSites` and `outermostCall`.
     var hiddenCalls = 0
+
+    /// `ShapeError: ...`, as code below the language (a model summary) shows an error it met.
+    public var description: String { "\(kind.rawValue): \(message)" }
     /// The outermost call, when more than `keptCallSites` were passed through: usually the
     /// line of the learner's cell that started it all.
     var outermostCall: (function: String, span: SourceSpan)?

@@ -67,13 +67,16 @@ extension Evaluator {
         case .object(let definition as ClassDefinition):
             return try instantiate(definition, arguments, span: span)
         case .object(let instance as ObjectInstance):
-            guard let method = instance.definition.declaration.method("callAsFunction") else {
+            guard let (method, owner) = instance.definition.lookupMethod("callAsFunction") else {
                 throw LanguageError(.typeError,
                     "\(instance.className) objects cannot be called: add func callAsFunction(_ x) { ... } to the class",
                     at: span)
             }
-            return try callUser(
-                method, captured: methodScope(instance), arguments, span: span, name: "\(instance.className).callAsFunction")
+            let result = try callUser(method, captured: methodScope(instance, owner: owner), arguments, span: span)
+            if case .tensor(let output) = result { ShapeTrace.record(instance, output) }
+            return result
+        case .object(let initializer as SuperInitializer):
+            return try callSuperInitializer(initializer, arguments, span: span)
         case .object:
             if let member = library.member("()", of: callee), case .method(let builtin) = member {
                 return try callBuiltin(builtin, arguments, receiver: callee, span: span)
@@ -162,7 +165,7 @@ extension Evaluator {
         _ declaration: FunctionDeclaration, captured: Scope?, _ arguments: [CallArgument], span: SourceSpan,
         name given: String? = nil
     ) throws -> Value {
-        let name = given ?? declaration.name ?? "closure"
+        let name = given ?? declaration.displayName
         let parameters = declaration.parameters
         let scope = Scope(parent: captured ?? globals)
         var given = [Bool](repeating: false, count: parameters.count)

@@ -68,6 +68,8 @@ extension Evaluator {
             return try index(container, indices, span: expression.span)
         case .closure(let declaration):
             return .function(Function(.user(declaration, captured: scope === globals ? nil : scope)))
+        case .typeCheck(let valueExpression, let typeName, let nameSpan):
+            return .bool(try isOfType(try eval(valueExpression, scope), typeName, span: nameSpan, scope))
         }
     }
 
@@ -80,6 +82,8 @@ extension Evaluator {
         if ["None", "nil", "null"].contains(name) { message = "'\(name)' is not defined: the language has no null value" }
         if ["True", "False"].contains(name) { message = "'\(name)' is not defined; did you mean '\(name.lowercased())'?" }
         if name == "def" { message = "'def' is not defined: functions are declared with func name(args) { ... }" }
+        if name == "super" { message = "'super' is not defined here: it is used in a method of a subclass (class B: A { ... })" }
+        if name == "self" { message = "'self' is not defined here: it is used in the init and methods of a class" }
         return LanguageError(.nameError, message, at: span)
     }
 

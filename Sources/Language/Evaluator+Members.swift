@@ -14,8 +14,9 @@ extension Evaluator {
             }
             return items[position]
         }
-        if case .object(let instance as ObjectInstance) = object, let value = instanceMember(instance, name) {
-            return value
+        if case .object(let object) = object {
+            if let instance = object as? ObjectInstance, let value = instanceMember(instance, name) { return value }
+            if let reference = object as? SuperReference { return try superMember(reference, name, nameSpan: nameSpan) }
         }
         if case .dictionary(let dictionary) = object, let value = dictionaryMember(dictionary, name) { return value }
         // `(0..<5).map { ... }`, `stride(...).filter { ... }`: ranges and strides have Array's methods.
@@ -78,13 +79,13 @@ extension Evaluator {
     /// Whether `name` is a property or method the program's own class declares.
     func isOwnMember(_ value: Value, _ name: String) -> Bool {
         guard case .object(let instance as ObjectInstance) = value else { return false }
-        return instance.property(name) != nil || instance.definition.declaration.method(name) != nil
+        return instance.property(name) != nil || instance.definition.method(name) != nil
     }
 
     func isCallable(_ value: Value) -> Bool {
         switch value {
         case .function: return true
-        case .object(let instance as ObjectInstance): return instance.definition.declaration.method("callAsFunction") != nil
+        case .object(let instance as ObjectInstance): return instance.definition.method("callAsFunction") != nil
         case .object(is ClassDefinition): return true
         case .object: return library.member("()", of: value) != nil
         default: return false

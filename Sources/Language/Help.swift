@@ -17,12 +17,13 @@ enum Help {
                 return function.signature + "\n\nA function of this notebook" + (declaration.name == nil ? " (a closure)." : ".")
             }
         case .object(let definition as ClassDefinition):
-            let declaration = definition.declaration
-            var lines = ["class \(declaration.name)", "", "init: \(definition.signature)"]
-            if !declaration.properties.isEmpty {
-                lines.append("properties: " + declaration.properties.map { ($0.mutable ? "var " : "let ") + $0.name }.joined(separator: ", "))
+            var lines = [definition.plainText, "", "init: \(definition.signature)"]
+            if !definition.properties.isEmpty {
+                lines.append("properties: " + definition.properties.map { ($0.property.mutable ? "var " : "let ") + $0.property.name }.joined(separator: ", "))
             }
-            let methods = declaration.methods.map { Function(.user($0, captured: nil)).signature.replacing("func ", with: "") }
+            let methods = definition.methodNames.compactMap(definition.method).map {
+                Function(.user($0, captured: nil)).signature.replacing("func ", with: "")
+            }
             if !methods.isEmpty { lines.append("methods: " + methods.joined(separator: ", ")) }
             lines.append("")
             lines.append("Its objects are shared, not copied; when their properties hold tensors that require gradients or layers, they are models (parameters, train(), save, Trainer).")

@@ -53,7 +53,7 @@ enum Inspection {
                 matches = interpreter.library.memberNames(of: value).filter { $0.hasPrefix(prefix) }
                 for name in matches {
                     if case .method? = interpreter.library.member(name, of: value) { methods.insert(name) }
-                    if case .object(let instance as ObjectInstance) = value, instance.definition.declaration.method(name) != nil {
+                    if case .object(let instance as ObjectInstance) = value, instance.definition.method(name) != nil {
                         methods.insert(name)
                     }
                 }
@@ -211,7 +211,10 @@ enum Inspection {
     }
 
     /// The position of the innermost `(` open before `position` that follows a name (a call).
-    static func openCallParenthesis(_ scalars: [Unicode.Scalar], before position: Int) -> Int? {
+    /// Inside an array literal among the arguments (`randn([2, 3|`) the call is still found when
+    /// `throughBrackets` (to document the call); completion of argument labels passes false, as
+    /// a label cannot be written there.
+    static func openCallParenthesis(_ scalars: [Unicode.Scalar], before position: Int, throughBrackets: Bool = true) -> Int? {
         var depth = 0
         var index = position - 1
         while index >= 0 {
@@ -220,8 +223,7 @@ enum Inspection {
                 depth += 1
             } else if c == "(" || c == "[" || c == "{" {
                 if depth == 0 {
-                    // An array literal among the arguments: look further out.
-                    if c == "[" {
+                    if c == "[" && throughBrackets {
                         index -= 1
                         continue
                     }
@@ -239,27 +241,11 @@ enum Inspection {
 
     /// The parameter names of the innermost call whose `(` is open before `position`.
     static func enclosingCallee(_ scalars: [Unicode.Scalar], before position: Int, interpreter: Interpreter) -> [String]? {
-        var depth = 0
-        var index = position - 1
-        while index >= 0 {
-            let c = scalars[index]
-            if c == ")" || c == "]" || c == "}" {
-                depth += 1
-            } else if c == "(" || c == "[" || c == "{" {
-                if depth == 0 {
-                    guard c == "(" else { return nil }
-                    var end = index
-                    while end > 0 && scalars[end - 1] == " " { end -= 1 }
-                    guard let callee = calleeValue(scalars, end: end, interpreter: interpreter) else { return nil }
-                    return parameterNames(of: callee, interpreter: interpreter)
-                }
-                depth -= 1
-            } else if c == "\n" && depth == 0 && index < position - 1 && false {
-                return nil
-            }
-            index -= 1
-        }
-        return nil
+        guard let open = openCallParenthesis(scalars, before: position, throughBrackets: false) else { return nil }
+        var end = open
+        while end > 0 && scalars[end - 1] == " " { end -= 1 }
+        guard let callee = calleeValue(scalars, end: end, interpreter: interpreter) else { return nil }
+        return parameterNames(of: callee, interpreter: interpreter)
     }
 
     static func calleeValue(_ scalars: [Unicode.Scalar], end: Int, interpreter: Interpreter) -> Value? {

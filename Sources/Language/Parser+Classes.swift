@@ -1,12 +1,20 @@
-// Class declarations: `class Name { stored properties, init, methods }`.
+// Class declarations: `class Name { stored properties, init, methods }`, and
+// `class Name: Base { ... }` with `override func` for the methods it replaces.
 
 extension Parser {
-    /// After the word `class`: the name and the body. A member is a `var`/`let` property (with an
-    /// optional default), `init(...)` or `func`; nothing else belongs in a class body.
+    /// After the word `class`: the name, the superclass if any, and the body. A member is a
+    /// `var`/`let` property (with an optional default), `init(...)` or `func`, the last two
+    /// optionally after `override`; nothing else belongs in a class body.
     mutating func parseClass(start: Int) throws -> Stmt {
         let name = try expectIdentifier("a class name")
+        var superclass: (name: String, span: SourceSpan)? = nil
         if accept(":") {
-            throw error("a class here inherits from nothing: write class \(name.text) { ... }; any class whose properties hold layers or tensors is already a model")
+            let base = try expectIdentifier("the name of the class to inherit from")
+            if base.text == name.text { throw error("class \(name.text) cannot inherit from itself", at: base) }
+            superclass = (base.text, span(base))
+            if check(",") {
+                throw error("a class inherits from one class only: class \(name.text): \(base.text) { ... }", at: current)
+            }
         }
         let open = current
         guard open.is("{") else { throw error("expected '{' to start the body of class \(name.text), found \(describe(open))") }
@@ -19,7 +27,7 @@ extension Parser {
             parser.advance()
             while true {
                 parser.skipSeparators()
-                let token = parser.current
+                var token = parser.current
                 if token.is("}") {
                     parser.advance()
                     return
@@ -28,6 +36,20 @@ extension Parser {
                     throw LanguageError(.syntaxError, "the body of class \(name.text) is missing its closing '}'", at: parser.span(open))
                 }
                 let memberStart = token.start
+                var isOverride = false
+                if token.kind == .identifier && token.text == "override" {
+                    parser.advance()
+                    isOverride = true
+                    let next = parser.current
+                    guard next.is("func") || (next.kind == .identifier && next.text == "init") else {
+                        throw parser.error(
+                            next.is("var") || next.is("let")
+                                ? "override goes before func or init: a subclass sets an inherited property in its init instead of declaring it again"
+                                : "expected func or init after override, found \(parser.describe(next))",
+                            at: next)
+                    }
+                }
+                token = parser.current
                 if token.is("var") || token.is("let") {
                     parser.advance()
                     let propertyName = try parser.expectIdentifier("a property name")
@@ -45,11 +67,15 @@ extension Parser {
                     if methods.contains(where: { $0.name == methodName.text }) {
                         throw parser.error("class \(name.text) already has a method '\(methodName.text)'", at: methodName)
                     }
-                    methods.append(try parser.parseFunctionRest(name: methodName.text, start: memberStart))
+                    let method = try parser.parseFunctionRest(name: methodName.text, start: memberStart)
+                    method.className = name.text
+                    method.isOverride = isOverride
+                    methods.append(method)
                 } else if token.kind == .identifier && token.text == "init" {
                     parser.advance()
                     if initializer != nil { throw parser.error("class \(name.text) has two init: give it one", at: token) }
                     initializer = try parser.parseFunctionRest(name: "init", start: memberStart)
+                    initializer?.className = name.text
                 } else {
                     throw parser.error(
                         "a class body holds properties (var, let), init and methods (func), not \(parser.describe(token))", at: token)
@@ -63,7 +89,7 @@ extension Parser {
             throw LanguageError(.syntaxError, "class \(name.text) has both a property and a method named '\(property.name)'", at: property.span)
         }
         let declaration = ClassDeclaration(
-            name: name.text, properties: properties, initializer: initializer, methods: methods,
+            name: name.text, superclass: superclass, properties: properties, initializer: initializer, methods: methods,
             span: span(from: start, to: previousEnd))
         return Stmt(kind: .class(declaration), span: declaration.span)
     }

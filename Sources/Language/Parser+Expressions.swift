@@ -55,6 +55,12 @@ extension Parser {
     mutating func parseComparison() throws -> Expr {
         let left = try parseRange()
         let token = current
+        if token.kind == .identifier && token.text == "is" {
+            // `x is Layer0`: a type's name, not a value.
+            advance()
+            let name = try expectIdentifier("a type name after 'is' (x is Tensor, x is MyLayer)")
+            return Expr(kind: .typeCheck(left, name.text, nameSpan: span(name)), span: left.span.to(span(name)))
+        }
         guard token.kind == .symbol, ["==", "!=", "<", "<=", ">", ">="].contains(token.text) else { return left }
         advance()
         skipNewlines()

@@ -19,7 +19,10 @@ extension Library {
         }
         if !constants.isEmpty {
             text += "### Constants\n\n| Name | Value |\n|---|---|\n"
-            for (name, value) in constants.sorted(by: { $0.key < $1.key }) { text += "| `\(name)` | `\(value.text)` |\n" }
+            for (name, value) in constants.sorted(by: { $0.key < $1.key }) {
+                // `nil` is the absence of a value, whose text would be Void's `()`.
+                text += "| `\(name)` | " + (value.isVoid ? "no value, as an argument left out" : "`\(value.text)`") + " |\n"
+            }
             text += "\n"
         }
         text += "### Members of values\n\n"

@@ -62,4 +62,21 @@ import Testing
         #expect(library.member("parameterCount", of: dense) != nil)
         #expect(library.member("shape", of: .tensor(try! .zeros([1]))) != nil)
     }
+
+    /// A method reached with a receiver of another type names both types as programs do.
+    @Test func aMethodOnTheWrongReceiverNamesTheLanguagesTypes() throws {
+        let interpreter = Interpreter(directory: FileManager.default.temporaryDirectory.path)
+        guard case .method(let forward)? = interpreter.library.members[Layer.valueType]?["forward"] else {
+            Issue.record("Layer has no forward method")
+            return
+        }
+        let span = SourceSpan.none
+        #expect {
+            try interpreter.evaluator.callBuiltin(
+                forward, [CallArgument(label: nil, value: .int(1), span: span)], receiver: .int(3), span: span)
+        } throws: { error in
+            let message = (error as? LanguageError)?.message ?? ""
+            return message.contains("a Layer, not of the whole number 3") && !message.contains("Language.")
+        }
+    }
 }

@@ -359,3 +359,81 @@ def test_model_expands_into_layers_and_parameters(debugged):
     assert rich["data"]["text/plain"]
     debug(client, "continue", {"threadId": 1})
     assert reply_to(client, msg_id)["content"]["status"] == "ok"
+
+
+CLASS_CELL = """class Counter {
+    var count = 0
+    var step = 2
+    func bump(_ times) {
+        let added = step * times
+        count = count + added
+        return count
+    }
+}
+class Double: Counter {
+    override func bump(_ times) {
+        let first = super.bump(times)
+        return first * 2
+    }
+}
+let c = Double()
+let r = c.bump(3)
+r
+"""
+
+
+def test_breakpoint_in_a_method_of_a_class(debugged):
+    _, client = debugged
+    info = start_debugger(client)
+    path = cell_path(info, CLASS_CELL)
+    set_reply = debug(client, "setBreakpoints", {"breakpoints": [{"line": 5}], "source": {"path": path}})["body"]
+    assert [(b["line"], b["verified"]) for b in set_reply["breakpoints"]] == [(5, True)]
+    debug(client, "configurationDone")
+    msg_id = client.execute(CLASS_CELL)
+    assert next_event(client, "stopped")["reason"] == "breakpoint"
+
+    # The stack names each method with its class: the superclass's method, called through
+    # super from the subclass's override, called from the cell.
+    stack = frames(client)
+    assert [f["name"] for f in stack[:2]] == ["Counter.bump", "Double.bump"]
+    assert [f["line"] for f in stack] == [5, 12, 17]
+    assert stack[2]["name"].startswith("cell ")
+    assert all(f["source"]["path"] == path for f in stack)
+
+    # The method's locals: its parameter and self, which expands into the object's properties.
+    seen = variables_of(client, stack[0]["id"])["Locals"]
+    assert seen["times"]["value"] == "3"
+    assert "super" not in seen
+    me = seen["self"]
+    assert me["type"] == "Double" and me["variablesReference"] > 0
+    properties = {v["name"]: v for v in debug(client, "variables", {"variablesReference": me["variablesReference"]})["body"]["variables"]}
+    assert {name: v["value"] for name, v in properties.items()} == {"count": "0", "step": "2"}
+    assert properties["count"]["evaluateName"] == "self.count"
+    evaluated = debug(client, "evaluate", {"context": "repl", "expression": "step * times + count", "frameId": stack[0]["id"]})
+    assert evaluated["body"]["result"] == "6"
+
+    debug(client, "next", {"threadId": 1})
+    next_event(client, "stopped")
+    stack = frames(client)
+    assert stack[0]["name"] == "Counter.bump" and stack[0]["line"] == 6
+    assert variables_of(client, stack[0]["id"])["Locals"]["added"]["value"] == "6"
+
+    # Step out of the superclass's method: back in the override, after the super call.
+    debug(client, "stepOut", {"threadId": 1})
+    next_event(client, "stopped")
+    stack = frames(client)
+    assert stack[0]["name"] == "Double.bump" and stack[0]["line"] == 13
+    seen = variables_of(client, stack[0]["id"])["Locals"]
+    assert seen["first"]["value"] == "6"
+    properties = {v["name"]: v["value"] for v in debug(client, "variables", {"variablesReference": seen["self"]["variablesReference"]})["body"]["variables"]}
+    assert properties["count"] == "6"
+
+    debug(client, "stepOut", {"threadId": 1})
+    next_event(client, "stopped")
+    stack = frames(client)
+    assert len(stack) == 1 and stack[0]["line"] == 18
+
+    debug(client, "continue", {"threadId": 1})
+    assert reply_to(client, msg_id)["content"]["status"] == "ok"
+    listed = {v["name"]: v["value"] for v in debug(client, "inspectVariables")["body"]["variables"]}
+    assert listed["r"] == "12"

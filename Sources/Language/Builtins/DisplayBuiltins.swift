@@ -166,7 +166,7 @@ extension Builtins {
         }
         library.add(
             "summary", [.positional("model"), .labelled("inputShape", default: .void)],
-            doc: "A model's layers as a table: Layer (type), Output Shape, Param #, with totals, trainable and frozen counts.",
+            doc: "A model's layers as a table: Layer (type), Output Shape, Param #, with totals, trainable and frozen counts. inputShape is one example's shape (without the batch axis); a model of your own class is run once on zeros of it to show each part's output shape.",
             example: "summary(Sequential([Dense(2, 16, activation: relu), Dense(16, 2)]))"
         ) { args in
             let network = try model(args, "model")

@@ -235,13 +235,18 @@ extension Builtins {
             example: "let neuron = Dense(1, 1, seed: 0)\nneuron([[1.0], [2.0]])"
         ) { args in
             let layer = try args.receiverObject(as: Layer.self)
-            return .tensor(try layer.forward(try args.tensor("input")))
+            let output = try layer.forward(try args.tensor("input"))
+            ShapeTrace.record(layer, output)
+            return .tensor(output)
         }
         library.addMethod(
             Layer.valueType, "forward", [.positional("input")], doc: "The same as calling the layer: layer.forward(x) is layer(x).",
             example: "Dense(2, 1, seed: 0).forward(ones([3, 2])).shape"
         ) { args in
-            .tensor(try args.receiverObject(as: Layer.self).forward(try args.tensor("input")))
+            let layer = try args.receiverObject(as: Layer.self)
+            let output = try layer.forward(try args.tensor("input"))
+            ShapeTrace.record(layer, output)
+            return .tensor(output)
         }
         func ownTensor(_ value: Value, _ name: String) throws -> Tensor {
             guard case .object(let layer as Layer) = value else { throw LanguageError(.typeError, "not a layer") }

@@ -35,7 +35,10 @@ public final class Sequential: Layer, @unchecked Sendable {
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         var value = input
-        for layer in layers { value = try layer.forward(value) }
+        for layer in layers {
+            value = try layer.forward(value)
+            ShapeTrace.record(layer, value)
+        }
         return value
     }
 
