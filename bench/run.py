@@ -56,6 +56,14 @@ COMPARISONS = [
     ("widgets", "onchange_p50_ms", "ipykernel", "lower", ""),
     ("widgets", "playground_redraws_per_s", None, "higher", "at least 10"),
     ("widgets", "playground_steps_per_s", None, "higher", "at least 100"),
+    ("playground", "redraw_ms_1", None, "lower", ""),
+    ("playground", "redraw_ms_2", None, "lower", "under 100 ms (10 redraws a second)"),
+    ("playground", "redraw_ms_4", None, "lower", ""),
+    ("playground", "steps_per_s_2", None, "higher", ""),
+    ("debug-hooks", "overhead_percent", None, "lower", "at most 3 (percent, xor-language without a debugger)"),
+    ("course", "seconds", None, "lower", "a figure to hold"),
+    ("course", "kernel_share", None, "lower", ""),
+    ("course", "drawing_share", None, "lower", ""),
 ]
 
 
@@ -80,9 +88,14 @@ WORKLOADS = [
     ("xor", 5, [tensorcell("xor"), peer("pytorch", "reference_pytorch.py", "xor")]),
     ("xor-language", 5, [tensorcell("xor-language"), peer("pytorch", "reference_pytorch.py", "xor-language")]),
     ("charts", 5, [tensorcell("charts")]),
+    ("playground", 3, [tensorcell("playground")]),
     # These measure every kernel in one process, so a round is one run of the script.
     ("kernel", 1, [peer("kernels", "kernel_bench.py")]),
     ("widgets", 1, [peer("kernels", "widget_bench.py")]),
+    # These alternate their own runs inside the script (builds with and without the debugger's
+    # hooks; every notebook of the course), so one round each.
+    ("debug-hooks", 1, [peer("tensorcell", "debug_hooks_bench.py")]),
+    ("course", 1, [peer("tensorcell", "course_bench.py")]),
 ]
 
 # How the cost grows: (workload, figure, the option that varies, its values, fixed options,

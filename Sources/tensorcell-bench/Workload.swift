@@ -17,6 +17,8 @@ struct Workload: Sendable {
         xorWorkload,
         xorLanguageWorkload,
         chartsWorkload,
+        // The language, the course and the playground.
+        playgroundWorkload,
     ]
 }
 
