@@ -134,7 +134,7 @@ bench: deps venv
 	$(PYTHON) -m pip install -q -r bench/requirements.txt
 	$(SWIFT_RELEASE) --product tensorcell-bench
 	$(SWIFT_RELEASE) --product tensorcell
-	$(PYTHON) bench/run.py --write docs/benchmarks.md
+	$(PYTHON) bench/run.py --scaling --write docs/benchmarks.md
 
 gallery: deps
 	swift build -c release --product tensorcell-gallery

@@ -1,6 +1,6 @@
 """NumPy's figures on the engine workloads, printed as tensorcell-bench prints its own.
 
-usage: python3 reference_numpy.py [--threads N] [WORKLOAD ...]
+usage: python3 reference_numpy.py [--threads N] [--size N] [WORKLOAD ...]
 
 WORKLOAD is sgemm or elementwise (default: both), one JSON line each with "impl": "numpy".
 The thread count (default: every core) is set before NumPy loads its BLAS.
@@ -12,6 +12,7 @@ import time
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--threads", type=int, default=os.cpu_count())
+parser.add_argument("--size", type=int, default=1024, help="the sgemm's matrix size")
 parser.add_argument("workloads", nargs="*", default=["sgemm", "elementwise"])
 options = parser.parse_args()
 threads = str(options.threads)
@@ -73,5 +74,5 @@ def elementwise(count=1 << 24, runs=15):
 
 
 for workload in options.workloads:
-    figures = {"sgemm": sgemm, "elementwise": elementwise}[workload]()
+    figures = sgemm(options.size) if workload == "sgemm" else elementwise()
     print(json.dumps({"name": workload, "impl": "numpy", "threads": int(threads), **figures}), flush=True)

@@ -6,7 +6,8 @@
   slider is made but not shown, so the callback's print goes to the stream in both kernels);
 - playground_redraws_per_s / playground_steps_per_s (tensorcell only): a playground with two
   hidden layers of 8 neurons trains for 3 seconds; redraws are the picture updates that reach
-  the front end, steps the training steps taken meanwhile.
+  the front end, steps the training steps taken meanwhile. The same with one and four hidden
+  layers: playground_redraws_per_s_1, playground_steps_per_s_4, ...
 
 Prints one JSON line per kernel ("name": "widgets"). ipykernel without ipywidgets is skipped with
 a note on stderr.
@@ -90,15 +91,17 @@ def measure_onchange(client, impl, updates):
     return {"onchange_p50_ms": statistics.median(times), "onchange_p95_ms": times[int(0.95 * (len(times) - 1))]}
 
 
-def measure_playground(client, seconds=3.0):
-    messages = execute(client, "let pg = playground(dataset: \"spiral\", hidden: [8, 8], lr: 0.03, seed: 1)\npg")
+def measure_playground(client, layers=2, seconds=3.0):
+    hidden = ", ".join(["8"] * layers)
+    name = f"pg{layers}"
+    messages = execute(client, f"let {name} = playground(dataset: \"spiral\", hidden: [{hidden}], lr: 0.03, seed: 1)\n{name}")
     images = [m["content"]["comm_id"] for m in messages
               if m["msg_type"] == "comm_open" and m["content"]["data"]["state"].get("_model_name") == "ImageModel"]
     if not images:
         raise RuntimeError("the playground opened no image model")
     image = images[0]
-    before = int(execute_value(client, "pg.steps"))
-    msg_id = client.execute("pg.play(steps: 1000000)")
+    before = int(execute_value(client, f"{name}.steps"))
+    msg_id = client.execute(f"{name}.play(steps: 1000000)")
     redraws = 0
     begin = time.perf_counter()
     stopped = False
@@ -115,7 +118,7 @@ def measure_playground(client, seconds=3.0):
         if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             break
     client.get_shell_msg(timeout=TIMEOUT)
-    steps = int(execute_value(client, "pg.steps")) - before
+    steps = int(execute_value(client, f"{name}.steps")) - before
     return {"playground_redraws_per_s": counted / elapsed, "playground_steps_per_s": steps / (time.perf_counter() - begin)}
 
 
@@ -161,7 +164,11 @@ def main():
             figures = {"name": "widgets", "impl": impl}
             figures.update(measure_onchange(client, impl, options.updates))
             if impl == "tensorcell":
-                figures.update(measure_playground(client))
+                # Two hidden layers are the headline figures; one and four show how they grow.
+                for layers in (1, 2, 4):
+                    measured = measure_playground(client, layers)
+                    suffix = "" if layers == 2 else f"_{layers}"
+                    figures.update({key + suffix: value for key, value in measured.items()})
             print(json.dumps(figures), flush=True)
         except (Empty, TimeoutError, RuntimeError) as error:
             print(f"{impl}: {error}", file=sys.stderr)

@@ -11,9 +11,11 @@ public protocol Chart: MIMERepresentable {
 extension Chart {
     /// The chart as an SVG document.
     public func svg() -> String {
-        let canvas = SVGCanvas(size: size)
-        draw(on: canvas)
-        return canvas.svg()
+        DrawingClock.measure {
+            let canvas = SVGCanvas(size: size)
+            draw(on: canvas)
+            return canvas.svg()
+        }
     }
 
     /// The chart as PNG bytes, `scale` device pixels per CSS pixel.
@@ -22,11 +24,13 @@ extension Chart {
     /// untrusted notebooks), and at 1 a 10,000-point chart renders in a few milliseconds;
     /// scale 2 is sharper on high-density screens and about three times slower.
     public func png(scale: Double = 1) throws -> [UInt8] {
-        let canvas = try PNGCanvas(size: size, scale: scale)
-        draw(on: canvas)
-        // A drawing its caller stopped is not encoded: the caller drops it (see mimeBundle).
-        if DrawingCancellation.isRequested { return [] }
-        return try canvas.png()
+        try DrawingClock.measure {
+            let canvas = try PNGCanvas(size: size, scale: scale)
+            draw(on: canvas)
+            // A drawing its caller stopped is not encoded: the caller drops it (see mimeBundle).
+            if DrawingCancellation.isRequested { return [] }
+            return try canvas.png()
+        }
     }
 
     /// The PNG (at 2x, shown at the chart's CSS size), the SVG when it is small, and a text

@@ -34,12 +34,16 @@ public final class PNGCanvas: Canvas {
     }
 
     /// The picture drawn so far, as PNG bytes.
-    public func png() throws -> [UInt8] {
+    ///
+    /// - Parameter indexed: false for a picture of smooth colour maps, too many colours for a
+    ///   palette, so the encoder does not try one.
+    public func png(indexed: Bool = true) throws -> [UInt8] {
         cairo.surface_flush(surface)
         try cairoCheck(cairo.surface_status(surface))
         return try PNGEncoder.encode(
             width: Int(cairo.image_surface_get_width(surface)), height: Int(cairo.image_surface_get_height(surface)),
-            stride: Int(cairo.image_surface_get_stride(surface)), pixels: cairo.image_surface_get_data(surface)!)
+            stride: Int(cairo.image_surface_get_stride(surface)), pixels: cairo.image_surface_get_data(surface)!,
+            indexed: indexed)
     }
 
     private func setColor(_ c: Color) {

@@ -10,8 +10,12 @@ import CZlib
 enum PNGEncoder {
     /// - Parameters:
     ///   - pixels: rows of 32-bit words `0x__RRGGBB` (cairo's RGB24 layout), `stride` bytes apart.
-    static func encode(width: Int, height: Int, stride: Int, pixels: UnsafePointer<UInt8>) throws -> [UInt8] {
-        if let palette = PNGPalette(width: width, height: height, stride: stride, pixels: pixels) {
+    ///   - indexed: false for a picture known to hold many colours (smooth colour maps), which
+    ///     skips the palette attempt that would only give up.
+    static func encode(
+        width: Int, height: Int, stride: Int, pixels: UnsafePointer<UInt8>, indexed: Bool = true
+    ) throws -> [UInt8] {
+        if indexed, let palette = PNGPalette(width: width, height: height, stride: stride, pixels: pixels) {
             return try encodeIndexed(width: width, height: height, palette: palette)
         }
         return try encodeTruecolour(width: width, height: height, stride: stride, pixels: pixels)
@@ -19,6 +23,10 @@ enum PNGEncoder {
 
     /// An indexed PNG: the palette, then one byte a pixel. Rows are left unfiltered, as the PNG
     /// specification advises for indexed pictures, and runs of one index compress well.
+    ///
+    /// zlib's level 6, not 9: on a 640×400 chart level 9 spends about three times as long (its
+    /// longer match search crawls through the long runs of background) for a file about 15%
+    /// smaller (7.3 KB against 8.5 KB for the 10,000-point line chart).
     static func encodeIndexed(width: Int, height: Int, palette: PNGPalette) throws -> [UInt8] {
         var raw = [UInt8](repeating: 0, count: (width + 1) * height)
         for y in 0..<height {
@@ -37,49 +45,53 @@ enum PNGEncoder {
         header += [8, 3, 0, 0, 0]  // 8 bits, indexed colour, deflate, adaptive filters, no interlace
         appendChunk("IHDR", header, to: &png)
         appendChunk("PLTE", colors, to: &png)
-        appendChunk("IDAT", try deflate(raw, level: 9, strategy: Z_DEFAULT_STRATEGY), to: &png)
+        appendChunk("IDAT", try deflate(raw, level: 6, strategy: Z_DEFAULT_STRATEGY), to: &png)
         appendChunk("IEND", [], to: &png)
         return png
     }
 
     static func encodeTruecolour(width: Int, height: Int, stride: Int, pixels: UnsafePointer<UInt8>) throws -> [UInt8] {
         let rowBytes = 1 + width * 3
+        let count = width * 3
         var raw = [UInt8](repeating: 0, count: rowBytes * height)
-        var current = [UInt8](repeating: 0, count: width * 3)
-        var previous = [UInt8](repeating: 0, count: width * 3)
-        var sub = [UInt8](repeating: 0, count: width * 3)
-        var up = [UInt8](repeating: 0, count: width * 3)
+        // Scratch rows, reached through pointers so the loops below run without bounds checks:
+        // the current and previous row of bytes, and the row under each filter.
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 4 * count)
+        scratch.initialize(repeating: 0, count: 4 * count)
+        defer { scratch.deallocate() }
+        var current = scratch, previous = scratch + count
+        let subs = scratch + 2 * count, ups = scratch + 3 * count
         pixels.withMemoryRebound(to: UInt32.self, capacity: stride / 4 * height) { words in
-            for y in 0..<height {
-                let row = words + y * (stride / 4)
-                for x in 0..<width {
-                    let w = row[x]
-                    current[3 * x] = UInt8(truncatingIfNeeded: w >> 16)
-                    current[3 * x + 1] = UInt8(truncatingIfNeeded: w >> 8)
-                    current[3 * x + 2] = UInt8(truncatingIfNeeded: w)
-                }
-                // Sub (difference to the left) suits flat runs of colour; Up (difference to the
-                // row above) suits pictures scaled up from few pixels, such as heatmaps. Take the
-                // one with the smaller sum of magnitudes, the usual heuristic.
-                var subCost = 0
-                var upCost = 0
-                for i in 0..<current.count {
-                    let s = current[i] &- (i >= 3 ? current[i - 3] : 0)
-                    let u = current[i] &- (y > 0 ? previous[i] : 0)
-                    sub[i] = s
-                    up[i] = u
-                    subCost += Int(Int8(bitPattern: s).magnitude)
-                    upCost += Int(Int8(bitPattern: u).magnitude)
-                }
-                let useUp = upCost < subCost
-                let o = y * rowBytes
-                raw[o] = useUp ? 2 : 1
-                raw.withUnsafeMutableBufferPointer { out in
-                    (useUp ? up : sub).withUnsafeBufferPointer { chosen in
-                        (out.baseAddress! + o + 1).update(from: chosen.baseAddress!, count: chosen.count)
+            raw.withUnsafeMutableBufferPointer { buffer in
+                let out = buffer.baseAddress!
+                for y in 0..<height {
+                    let row = words + y * (stride / 4)
+                    for x in 0..<width {
+                        let w = row[x]
+                        current[3 * x] = UInt8(truncatingIfNeeded: w >> 16)
+                        current[3 * x + 1] = UInt8(truncatingIfNeeded: w >> 8)
+                        current[3 * x + 2] = UInt8(truncatingIfNeeded: w)
                     }
+                    // Sub (difference to the left) suits flat runs of colour; Up (difference to
+                    // the row above) suits pictures scaled up from few pixels, such as heatmaps.
+                    // Take the one with the smaller sum of magnitudes, the usual heuristic. The
+                    // previous row is all zeros for the first row.
+                    var subCost = 0
+                    var upCost = 0
+                    for i in 0..<count {
+                        let s = current[i] &- (i >= 3 ? current[i - 3] : 0)
+                        let u = current[i] &- previous[i]
+                        subs[i] = s
+                        ups[i] = u
+                        subCost &+= Int(Int8(bitPattern: s).magnitude)
+                        upCost &+= Int(Int8(bitPattern: u).magnitude)
+                    }
+                    let useUp = upCost < subCost
+                    let o = y * rowBytes
+                    out[o] = useUp ? 2 : 1
+                    (out + o + 1).update(from: useUp ? ups : subs, count: count)
+                    swap(&current, &previous)
                 }
-                swap(&current, &previous)
             }
         }
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

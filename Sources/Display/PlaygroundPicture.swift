@@ -62,11 +62,14 @@ public struct PlaygroundPicture: Sendable {
     public static let size = Size(width: 900, height: 420)
     static let classColors = [Color(hex: 0xE08214), Color(hex: 0x2166AC)]
 
-    /// The picture as PNG bytes.
+    /// The picture as PNG bytes, in truecolour: its smooth maps hold thousands of colours, too
+    /// many for a palette, so the encoder is not asked to try one.
     public func png(scale: Double = 1) throws -> [UInt8] {
-        let canvas = try PNGCanvas(size: PlaygroundPicture.size, scale: scale)
-        draw(on: canvas)
-        return try canvas.png()
+        try DrawingClock.measure {
+            let canvas = try PNGCanvas(size: PlaygroundPicture.size, scale: scale)
+            draw(on: canvas)
+            return try canvas.png(indexed: false)
+        }
     }
 
     public func draw(on canvas: Canvas) {

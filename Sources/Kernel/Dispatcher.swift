@@ -244,7 +244,10 @@ public final class Dispatcher: Sendable {
             publish("execute_input", ["code": .string(code), "execution_count": .int(count)], parent: request)
         }
         let context = CellContext(dispatcher: self, request: request, silent: silent, allowStdin: allowStdin)
+        let cellStart = ContinuousClock.now
         let outcome = interpreter.execute(code, context: context)
+        context.addReplyFigure("cell_ms", milliseconds(since: cellStart))
+        let figures: JSON = .object(context.replyFigures.mapValues { .double($0) })
 
         switch outcome {
         case .ok(let result):
@@ -268,7 +271,8 @@ public final class Dispatcher: Sendable {
                     "execution_count": .int(count),
                     "user_expressions": .object(expressions),
                     "payload": [],
-                ], metadata: ["started": .string(started), "status": "ok", "dependencies_met": true])
+                ],
+                metadata: ["started": .string(started), "status": "ok", "dependencies_met": true, "tensorcell": figures])
             return []
         case .error(let error):
             if !silent {
@@ -281,13 +285,14 @@ public final class Dispatcher: Sendable {
             }
             let stopOnError = content["stop_on_error"]?.boolValue ?? true
             let abandoned = stopOnError ? takeWaitingShellRequests() : []
-            replyExecuteError(error, to: request, channel: channel, count: count, started: started)
+            replyExecuteError(error, to: request, channel: channel, count: count, started: started, figures: figures)
             return abandoned
         }
     }
 
     private func replyExecuteError(
-        _ error: ExecutionError, to request: Message, channel: Channel, count: Int, started: String
+        _ error: ExecutionError, to request: Message, channel: Channel, count: Int, started: String,
+        figures: JSON = [:]
     ) {
         reply(
             to: request, on: channel,
@@ -298,7 +303,8 @@ public final class Dispatcher: Sendable {
                 "execution_count": .int(count),
                 "user_expressions": [:],
                 "payload": [],
-            ], metadata: ["started": .string(started), "status": "error", "dependencies_met": true])
+            ],
+            metadata: ["started": .string(started), "status": "error", "dependencies_met": true, "tensorcell": figures])
     }
 
     private func evaluateUserExpression(_ expression: String) -> JSON {
@@ -416,4 +422,16 @@ final class CellContext: ExecutionContext {
     }
 
     var isInterruptRequested: Bool { InterruptFlag.isRaised }
+
+    /// Figures about the cell for its `execute_reply` metadata (`cell_ms`, `drawing_ms`).
+    private(set) var replyFigures: [String: Double] = [:]
+
+    func addReplyFigure(_ name: String, _ value: Double) { replyFigures[name, default: 0] += value }
+}
+
+/// Milliseconds from `start` to now, to a hundredth.
+private func milliseconds(since start: ContinuousClock.Instant) -> Double {
+    let elapsed = ContinuousClock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return (seconds * 100_000).rounded() / 100
 }

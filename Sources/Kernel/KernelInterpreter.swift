@@ -44,10 +44,14 @@ public protocol ExecutionContext: AnyObject {
     var isInterruptRequested: Bool { get }
     /// The comm channel of this request, or nil where the front end has none (a test, `evaluate`).
     var comms: (any CommSender)? { get }
+    /// Adds a figure about the cell, such as the milliseconds it spent drawing, to the
+    /// `tensorcell` object of its `execute_reply` metadata.
+    func addReplyFigure(_ name: String, _ value: Double)
 }
 
 extension ExecutionContext {
     public var comms: (any CommSender)? { nil }
+    public func addReplyFigure(_ name: String, _ value: Double) {}
 }
 
 public struct Completion: Sendable, Equatable {

@@ -55,6 +55,8 @@ public final class Interpreter: KernelInterpreter {
         cellCount += 1
         runtime.context = context
         defer { runtime.context = SilentContext() }
+        let drawingBefore = DrawingClock.seconds
+        defer { context.addReplyFigure("drawing_ms", ((DrawingClock.seconds - drawingBefore) * 100_000).rounded() / 100) }
         return Interpreter.onLargeStack {
             let name = "cell \(self.cellCount)"
             self.debugger.cellWillRun(name: name)

@@ -100,9 +100,8 @@ public func crossEntropy(_ logits: Tensor, _ target: Tensor, reduction: Reductio
     }
     let classAxis = logits.rank == 1 ? 0 : 1
     let classes = logits.shape[classAxis]
-    let logProbabilities = try logits.logSoftmax(axis: classAxis)
     if target.shape == logits.shape && (target.dtype.isFloatingPoint || classes == 1) {
-        let perSample = try -(floatTarget(target, like: logits) * logProbabilities).sum(axis: classAxis)
+        let perSample = try -(floatTarget(target, like: logits) * logits.logSoftmax(axis: classAxis)).sum(axis: classAxis)
         return try reduction.apply(perSample)
     }
     var expectedIndexShape = logits.shape
@@ -113,7 +112,11 @@ public func crossEntropy(_ logits: Tensor, _ target: Tensor, reduction: Reductio
         )
     }
     let indices = try classIndices(target, classes: classes, context: "crossEntropy")
-    let picked = try logProbabilities.gather(axis: classAxis, index: indices.unsqueeze(axis: classAxis)).squeeze(
+    if logits.rank == 2, logits.dtype.isFloatingPoint, reduction != .none {
+        // One fused operation with the same value and gradient.
+        return try logits.softmaxCrossEntropy(classIndices: indices, mean: reduction == .mean)
+    }
+    let picked = try logits.logSoftmax(axis: classAxis).gather(axis: classAxis, index: indices.unsqueeze(axis: classAxis)).squeeze(
         axis: classAxis)
     return try reduction.apply(-picked)
 }

@@ -130,11 +130,13 @@ struct MatrixLayout {
     }
 }
 
-/// C = A B for one pair of matrices, through BLAS or, without it, a plain loop.
+/// C = A B (C += A B with `accumulate`) for one pair of matrices, through BLAS or, without it, a
+/// plain loop.
 func gemm<T: FloatScalar>(
     _ a: UnsafePointer<T>, _ aLayout: MatrixLayout, _ b: UnsafePointer<T>, _ bLayout: MatrixLayout,
-    _ c: UnsafeMutablePointer<T>, m: Int, n: Int, k: Int
+    _ c: UnsafeMutablePointer<T>, m: Int, n: Int, k: Int, accumulate: Bool = false
 ) {
+    let beta: T = accumulate ? 1 : 0
     if let library = BLAS.library {
         BLAS.chooseThreads(forWork: m * n * k, library: library)
         let ta = aLayout.transposed ? BLAS.transpose : BLAS.noTranspose
@@ -143,12 +145,12 @@ func gemm<T: FloatScalar>(
         if T.self == Float.self {
             library.sgemm(
                 BLAS.rowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), lda,
-                UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), ldb, 0,
+                UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), ldb, Float(beta),
                 UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(n))
         } else {
             library.dgemm(
                 BLAS.rowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), lda,
-                UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), ldb, 0,
+                UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), ldb, Double(beta),
                 UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(n))
         }
         return
@@ -157,7 +159,7 @@ func gemm<T: FloatScalar>(
     let (bRow, bColumn) = bLayout.transposed ? (1, bLayout.leadingDimension) : (bLayout.leadingDimension, 1)
     for i in 0..<m {
         let row = c + i * n
-        for j in 0..<n { row[j] = 0 }
+        if !accumulate { for j in 0..<n { row[j] = 0 } }
         for p in 0..<k {
             let scale = a[i * aRow + p * aColumn]
             let bRowStart = b + p * bRow

@@ -1,4 +1,6 @@
 /// 2-d convolution by im2col onto the matrix product, and max/average pooling, for NCHW tensors.
+/// The loops are in ConvolutionKernels.swift and PoolingKernels.swift; `slidingWindows` pools
+/// integer tensors.
 
 extension Tensor {
     /// Every `kernel` window of the last two axes of an [N, C, H, W] tensor, copied out.
@@ -30,7 +32,8 @@ extension Tensor {
     }
 
     /// Checks an [N, C, H, W] input against a window and returns the window sizes and strides.
-    func checkedWindow(_ operation: String, kernel: (Int, Int), stride: (Int, Int)?) throws -> ((Int, Int), (Int, Int)) {
+    /// With `padding`, the window is checked against the padded picture.
+    func checkedWindow(_ operation: String, kernel: (Int, Int), stride: (Int, Int)?, padding: Int = 0) throws -> ((Int, Int), (Int, Int)) {
         guard rank == 4 else {
             throw TensorError.shapeMismatch("\(operation) needs an [N, C, H, W] input, got \(formatShape(shape))")
         }
@@ -38,9 +41,10 @@ extension Tensor {
         guard kernel.0 > 0, kernel.1 > 0, stride.0 > 0, stride.1 > 0 else {
             throw TensorError.invalidArgument("\(operation) needs positive kernel sizes and strides, got kernel \(kernel) and stride \(stride)")
         }
-        guard kernel.0 <= shape[2], kernel.1 <= shape[3] else {
+        let padded = [shape[0], shape[1], shape[2] + 2 * padding, shape[3] + 2 * padding]
+        guard kernel.0 <= padded[2], kernel.1 <= padded[3] else {
             throw TensorError.shapeMismatch(
-                "\(operation) window \(kernel.0)x\(kernel.1) is larger than the input's \(shape[2])x\(shape[3]) (shape \(formatShape(shape)))")
+                "\(operation) window \(kernel.0)x\(kernel.1) is larger than the input's \(padded[2])x\(padded[3]) (shape \(formatShape(padded)))")
         }
         return (kernel, stride)
     }
@@ -51,6 +55,7 @@ extension Tensor {
     /// window (split among ties).
     public func maxPool2d(kernelSize: (Int, Int), stride: (Int, Int)? = nil) throws -> Tensor {
         let (kernel, stride) = try checkedWindow("maxPool2d", kernel: kernelSize, stride: stride)
+        if dtype.isFloatingPoint { return try pooled(kernel: kernel, stride: stride, kind: .max) }
         return try slidingWindows(kernel: kernel, stride: stride, windowsLast: true).max(axes: [4, 5])
     }
 
@@ -62,6 +67,7 @@ extension Tensor {
     /// The mean of each window over the last two axes of an [N, C, H, W] tensor.
     public func avgPool2d(kernelSize: (Int, Int), stride: (Int, Int)? = nil) throws -> Tensor {
         let (kernel, stride) = try checkedWindow("avgPool2d", kernel: kernelSize, stride: stride)
+        if dtype.isFloatingPoint { return try pooled(kernel: kernel, stride: stride, kind: .average) }
         return try slidingWindows(kernel: kernel, stride: stride, windowsLast: true).mean(axes: [4, 5])
     }
 
@@ -75,7 +81,8 @@ extension Tensor {
 /// learning calls convolution), plus an optional [F] bias: an [N, F, OH, OW] result with
 /// OH = (H + 2 padding - kh) / stride + 1.
 ///
-/// Computed as im2col followed by one batched matrix product; gradients flow through both.
+/// Computed as im2col over the whole batch followed by one matrix product; the weight's and the
+/// input's gradients are one matrix product each (ConvolutionKernels.swift).
 public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) throws -> Tensor {
     guard input.rank == 4, weight.rank == 4 else {
         throw TensorError.shapeMismatch(
@@ -91,16 +98,8 @@ public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil, strid
     if let bias, bias.shape != [weight.shape[0]] {
         throw TensorError.shapeMismatch("conv2d bias must have shape [\(weight.shape[0])], got \(formatShape(bias.shape))")
     }
-    let padded = padding > 0 ? try input.pad([(padding, padding), (padding, padding)]) : input
-    let (filters, channels, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
-    let (kernel, strides) = try padded.checkedWindow("conv2d", kernel: (kh, kw), stride: (stride, stride))
-    let n = input.shape[0]
-    let outH = (padded.shape[2] - kh) / stride + 1, outW = (padded.shape[3] - kw) / stride + 1
-    let columns = try padded.slidingWindows(kernel: kernel, stride: strides, windowsLast: false)
-        .reshape([n, channels * kh * kw, outH * outW])
-    var output = try matmul(weight.reshape([filters, channels * kh * kw]), columns).reshape([n, filters, outH, outW])
-    if let bias { output = try output + bias.reshape([filters, 1, 1]) }
-    return output
+    _ = try input.checkedWindow("conv2d", kernel: (weight.shape[2], weight.shape[3]), stride: (stride, stride), padding: padding)
+    return try convolution2d(input, weight, bias: bias, stride: stride, padding: padding)
 }
 
 /// Adds `source` into the places of `target`, a view whose places may repeat (overlapping

@@ -12,9 +12,13 @@ struct Workload: Sendable {
         sgemmWorkload,
         elementwiseWorkload,
         mlpWorkload,
+        convWorkload,
+        digitsCNNWorkload,
         xorWorkload,
         xorLanguageWorkload,
         chartsWorkload,
+        // The language, the course and the playground.
+        playgroundWorkload,
     ]
 }
 
@@ -47,4 +51,33 @@ func monotonicSeconds() -> Double {
 func printError(_ message: String) {
     let line = message + "\n"
     _ = line.withCString { write(2, $0, strlen($0)) }
+}
+
+/// A workload's arguments: `--name value` options, and the rest in order.
+struct WorkloadArguments {
+    private(set) var options: [String: String] = [:]
+    private(set) var positional: [String] = []
+
+    init(_ arguments: [String]) throws {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument.hasPrefix("--") {
+                guard index + 1 < arguments.count else { throw BenchFailure("\(argument) needs a value") }
+                options[String(argument.dropFirst(2))] = arguments[index + 1]
+                index += 2
+            } else {
+                positional.append(argument)
+                index += 1
+            }
+        }
+    }
+
+    /// The whole number given as `--name`, else the positional argument at `position`, else `fallback`.
+    func integer(_ name: String, position: Int? = nil, default fallback: Int) throws -> Int {
+        let text = options[name] ?? position.flatMap { $0 < positional.count ? positional[$0] : nil }
+        guard let text else { return fallback }
+        guard let value = Int(text), value > 0 else { throw BenchFailure("--\(name) needs a positive whole number, got '\(text)'") }
+        return value
+    }
 }

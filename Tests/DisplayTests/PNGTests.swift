@@ -91,3 +91,35 @@ func everyChartStaysWithinTheSizeBudget(name: String) throws {
         #expect(count(bitmap, near: CategoricalPalette.color(c).mixed(with: .white, 0.2)) > 200, "class \(c) missing")
     }
 }
+
+@Test func truecolourAndIndexedEncodingsOfOnePictureHaveTheSamePixels() throws {
+    // Few colours (a diagonal's antialiased shades among them), so the palette is exact.
+    let canvas = try PNGCanvas(size: Size(width: 120, height: 80))
+    canvas.rect(Rect(x: 0, y: 0, width: 120, height: 80), fill: .white, stroke: nil)
+    canvas.rect(Rect(x: 10, y: 10, width: 40, height: 30), fill: Color(hex: 0xE08214), stroke: nil)
+    canvas.line(from: Point(0, 80), to: Point(120, 0), stroke: Stroke(Color(hex: 0x2166AC), width: 2))
+    let indexedBytes = try canvas.png()
+    #expect(indexedBytes[25] == 3)  // IHDR colour type: indexed
+    let indexed = try Bitmap(png: indexedBytes)
+    let truecolour = try canvas.png(indexed: false)
+    #expect(truecolour[25] == 2)  // IHDR colour type: truecolour
+    let decoded = try Bitmap(png: truecolour)
+    #expect(decoded.width == indexed.width && decoded.height == indexed.height)
+    var differing = 0
+    for y in 0..<decoded.height {
+        for x in 0..<decoded.width {
+            let a = decoded.pixel(x: x, y: y), b = indexed.pixel(x: x, y: y)
+            if a.red != b.red || a.green != b.green || a.blue != b.blue { differing += 1 }
+        }
+    }
+    #expect(differing == 0)
+}
+
+@Test func drawingAChartAddsItsTimeToTheDrawingClock() throws {
+    let before = DrawingClock.seconds
+    _ = try Gallery.lossCurves.png()
+    let afterPNG = DrawingClock.seconds
+    #expect(afterPNG > before)
+    _ = Gallery.lossCurves.svg()
+    #expect(DrawingClock.seconds > afterPNG)
+}

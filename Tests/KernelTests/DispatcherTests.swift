@@ -65,6 +65,7 @@ final class ScriptedInterpreter: KernelInterpreter, Sendable {
             case "fail": return .error(ExecutionError(name: "ScriptError", value: argument))
             case "result": result = .plainText(argument)
             case "check-interrupt": if context.isInterruptRequested { return .error(.keyboardInterrupt) }
+            case "figure": context.addReplyFigure(argument, Double(parts[2]) ?? .nan)
             default: break
             }
         }
@@ -192,6 +193,17 @@ final class ScriptedInterpreter: KernelInterpreter, Sendable {
         let second = run(execute("result:x"))
         #expect(reply(in: second.messages)?.content["execution_count"] == 2)
         #expect(dispatcher.executionCount == 2)
+    }
+
+    @Test func theReplySaysHowLongTheCellRanAndCarriesTheLanguagesFigures() {
+        let ok = reply(in: run(execute("figure:drawing_ms:2.5\nfigure:drawing_ms:1\nresult:1")).messages)
+        let figures = ok?.metadata["tensorcell"]?.objectValue ?? [:]
+        #expect(figures["drawing_ms"] == .double(3.5))
+        #expect((figures["cell_ms"]?.doubleValue ?? -1) >= 0)
+        let failed = reply(in: run(execute("figure:drawing_ms:4\nfail:no")).messages)
+        #expect(failed?.metadata["status"] == "error")
+        #expect(failed?.metadata["tensorcell"]?.objectValue?["drawing_ms"] == .double(4))
+        #expect(failed?.metadata["tensorcell"]?.objectValue?["cell_ms"] != nil)
     }
 
     @Test func silentCellsPublishNothingAndDoNotCount() {

@@ -60,10 +60,61 @@ import Testing
         try expectGradients([y]) { try $0[0].avgPool2d(kernelSize: 2, stride: 1) }
     }
 
+    /// The im2col layout must place padding and strides right for every kernel offset, also
+    /// when the padding is wider than a stride and the picture is not square.
+    @Test(arguments: [(2, 2), (3, 1), (1, 2), (2, 3)])
+    func batchedConvolutionMatchesTheDirectSum(stride: Int, padding: Int) throws {
+        let x = try Tensor.randn([3, 2, 7, 9], seed: 7, dtype: .float64)
+        let w = try Tensor.randn([5, 2, 3, 4], seed: 8, dtype: .float64)
+        let expected = directConvolution(x.toDoubles(), x.shape, w.toDoubles(), w.shape, bias: [], stride: stride, padding: padding)
+        expectTensor(try conv2d(x, w, stride: stride, padding: padding), expected.shape, expected.values, tolerance: 1e-12)
+    }
+
+    @Test func batchedConvolutionGradients() throws {
+        let x = try sample([3, 2, 6, 5], seed: 9), w = try sample([4, 2, 3, 3], seed: 10), b = try sample([4], seed: 11)
+        try expectGradients([x, w, b]) { try conv2d($0[0], $0[1], bias: $0[2], stride: 2, padding: 2) }
+        try expectGradients([x, w]) { try conv2d($0[0], $0[1], stride: 1, padding: 1).relu().maxPool2d(kernelSize: 2) }
+    }
+
+    /// Float32 gives the float64 result to float precision, and only the gradients asked for.
+    @Test func float32ConvolutionAgreesAndSkipsUnwantedGradients() throws {
+        let x64 = try sample([4, 3, 8, 8], seed: 12), w64 = try sample([6, 3, 5, 5], seed: 13)
+        let x = try x64.converted(to: .float32), w = try w64.converted(to: .float32).requiringGrad()
+        let y = try conv2d(x, w, padding: 2)
+        expectTensor(y, [4, 6, 8, 8], try conv2d(x64, w64, padding: 2).toDoubles(), tolerance: 1e-4)
+        try y.sum().backward()
+        #expect(x.grad == nil)
+        let w64Leaf = w64.requiringGrad()
+        try conv2d(x64, w64Leaf, padding: 2).sum().backward()
+        expectTensor(w.grad!, w.shape, w64Leaf.grad!.toDoubles(), tolerance: 1e-4)
+    }
+
+    @Test func poolingGradientsWithOverlapAndTies() throws {
+        // Ties share the gradient equally, as the max reduction sends it.
+        let tied = try Tensor([[1, 3, 3, 0], [2, 3, 1, 1], [0, 0, 4, 4], [0, 0, 4, 4]], dtype: .float64).reshape([1, 1, 4, 4]).requiringGrad()
+        try tied.maxPool2d(kernelSize: 2).sum().backward()
+        expectTensor(tied.grad!, [1, 1, 4, 4], [0, 0.5, 1, 0, 0, 0.5, 0, 0, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25])
+        // Overlapping windows add up; float32 agrees with the float64 rule.
+        let y = try sample([2, 3, 6, 5], seed: 14)
+        try expectGradients([y]) { try $0[0].maxPool2d(kernelSize: (3, 2), stride: (2, 1)) }
+        try expectGradients([y]) { try $0[0].avgPool2d(kernelSize: (2, 3), stride: (1, 2)) }
+        let single = try y.converted(to: .float32).requiringGrad()
+        let double = try y.detach().requiringGrad()
+        try (single.maxPool2d(kernelSize: 3, stride: 1) * 2).sum().backward()
+        try (double.maxPool2d(kernelSize: 3, stride: 1) * 2).sum().backward()
+        expectTensor(single.grad!, y.shape, double.grad!.toDoubles())
+        // A NaN in a window is that window's maximum, as for max().
+        let withNaN = try Tensor([1, .nan, 3, 4], dtype: .float32).reshape([1, 1, 2, 2])
+        #expect(try withNaN.maxPool2d(kernelSize: 2).item().isNaN)
+        // Integer tensors pool too.
+        expectTensor(try Tensor.arange(16).reshape([1, 1, 4, 4]).maxPool2d(kernelSize: 2), [1, 1, 2, 2], [5, 7, 13, 15])
+    }
+
     @Test func badShapesAreNamed() {
         let x = try? Tensor.zeros([1, 3, 4, 4])
         #expect(errorMessage { try conv2d(x!, Tensor.zeros([2, 2, 3, 3])) } == "conv2d input [1, 3, 4, 4] has 3 channels but the weights [2, 2, 3, 3] expect 2")
         #expect(errorMessage { try conv2d(x!, Tensor.zeros([2, 3, 5, 5])) } == "conv2d window 5x5 is larger than the input's 4x4 (shape [1, 3, 4, 4])")
+        #expect(errorMessage { try conv2d(x!, Tensor.zeros([2, 3, 7, 7]), padding: 1) } == "conv2d window 7x7 is larger than the input's 6x6 (shape [1, 3, 6, 6])")
         #expect(errorMessage { try Tensor.zeros([3, 4]).maxPool2d(kernelSize: 2) } == "maxPool2d needs an [N, C, H, W] input, got [3, 4]")
     }
 }

@@ -43,6 +43,10 @@ public final class Dense: Layer {
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         try checkInput(input.shape, of: self, axis: -1, size: inFeatures, meaning: "features")
+        // A batch of rows with no activation or a ReLU: one fused operation (same values).
+        if input.rank == 2, activation == nil || activation == .relu {
+            return try affine(input, weight, bias: bias, relu: activation == .relu)
+        }
         var output = try matmul(input, weight.transpose())
         if let bias { output = try output + bias }
         return try activation?.apply(output) ?? output
