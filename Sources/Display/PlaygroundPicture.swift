@@ -62,13 +62,13 @@ public struct PlaygroundPicture: Sendable {
     public static let size = Size(width: 900, height: 420)
     static let classColors = [Color(hex: 0xE08214), Color(hex: 0x2166AC)]
 
-    /// The picture as PNG bytes, in truecolour: its smooth maps hold thousands of colours, too
-    /// many for a palette, so the encoder is not asked to try one.
+    /// The picture as PNG bytes: indexed when its colours fit a palette (the maps and weight lines
+    /// are drawn in `shades` steps a sign, so a small network's picture does), truecolour otherwise.
     public func png(scale: Double = 1) throws -> [UInt8] {
         try DrawingClock.measure {
             let canvas = try PNGCanvas(size: PlaygroundPicture.size, scale: scale)
             draw(on: canvas)
-            return try canvas.png(indexed: false)
+            return try canvas.png(indexed: true)
         }
     }
 
