@@ -120,6 +120,16 @@ public final class Runtime {
         }
     }
 
+    /// `checkInterrupt` with the time limit read on every call, for loops whose every turn is
+    /// long work (a training step and a redraw), where one check in 64 would let a time limit
+    /// pass by seconds.
+    public func checkInterruptEveryTurn() throws {
+        try checkInterrupt()
+        if let deadline, Runtime.now() > deadline {
+            throw LanguageError(.timeoutError, "the program ran past its time limit")
+        }
+    }
+
     public var isInterruptRequested: Bool { context.isInterruptRequested || InterruptFlag.isRaised }
 
     /// The check a cell binds for Display's long drawings (`DrawingCancellation`): an interrupt

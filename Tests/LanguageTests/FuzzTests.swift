@@ -276,7 +276,7 @@ import Testing
 
         let elapsed = Date().timeIntervalSince(started)
         print(tally.summary)
-        print("fuzz: \(String(format: "%.1f", elapsed)) s; slowest input \(String(format: "%.3f", tally.slowest.seconds)) s")
+        print("fuzz: \(String(format: "%.1f", elapsed)) s; slowest input \(String(format: "%.3f", tally.slowest.seconds)) s:\n\(tally.slowest.input)")
         #expect(tally.inputs >= 100_000 * FuzzTests.scale / FuzzTests.divisor)
         #expect(tally.outcomes["unexpected"] == nil)
         // No input may run much past its bound (a check that was missed somewhere loops freely).

@@ -393,7 +393,7 @@ final class Playground: ScriptObject, WidgetShowable, IdleWork {
             try? redraw()
         }
         for _ in 0..<count {
-            try runtime.checkInterrupt()
+            try runtime.checkInterruptEveryTurn()
             try step()
             runtime.safePoint()
             if !isPlaying { break }
