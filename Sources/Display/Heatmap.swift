@@ -187,14 +187,6 @@ struct MatrixGrid {
         let bar = Rect(x: (plot.maxX + 16).rounded(), y: plot.y, width: 14, height: plot.height)
         let steps = 64
         canvas.image(RasterImage(width: 1, height: steps) { r, _ in colorAt(1 - (Double(r) + 0.5) / Double(steps)) }, in: bar, smooth: true)
-        canvas.rect(bar, fill: nil, stroke: Stroke(.axis, width: 0.5))
-        let mapped = scale.with(start: bar.maxY, end: bar.y)
-        var style = Theme.tickLabel
-        style.baseline = .middle
-        for tick in mapped.ticks(count: max(2, Int(bar.height / 70))) {
-            let y = Axes.crisp(mapped.map(tick.value))
-            canvas.line(from: Point(bar.maxX, y), to: Point(bar.maxX + 3, y), stroke: Stroke(.axis))
-            canvas.text(tick.label, at: Point(bar.maxX + 6, y), style: style)
-        }
+        ColorBarScale.draw(scale, along: bar, on: canvas, pixelsPerTick: 70)
     }
 }

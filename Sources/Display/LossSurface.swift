@@ -177,15 +177,7 @@ public struct LossSurface: Chart, Sendable {
         let bar = Rect(x: (plot.maxX + 18).rounded(), y: plot.y, width: 14, height: plot.height)
         canvas.image(
             RasterImage(width: 1, height: 256) { r, _ in bandColor(band(1 - (Double(r) + 0.5) / 256)) }, in: bar, smooth: false)
-        canvas.rect(bar, fill: nil, stroke: Stroke(.axis, width: 0.5))
-        let mapped = scale.with(start: bar.maxY, end: bar.y)
-        var style = Theme.tickLabel
-        style.baseline = .middle
-        for tick in mapped.ticks(count: max(2, Int(bar.height / 60))) {
-            let ty = Axes.crisp(mapped.map(tick.value))
-            canvas.line(from: Point(bar.maxX, ty), to: Point(bar.maxX + 3, ty), stroke: Stroke(.axis))
-            canvas.text(tick.label, at: Point(bar.maxX + 6, ty), style: style)
-        }
+        ColorBarScale.draw(scale, along: bar, on: canvas, pixelsPerTick: 60)
         // What the marks mean, under the plot's title line.
         var key = Theme.note
         key.baseline = .top

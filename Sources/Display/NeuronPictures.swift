@@ -132,15 +132,7 @@ public struct NeuronPictures: Chart, Sendable {
         let bar = Rect(x: (area.maxX + 20).rounded(), y: top, width: 14, height: max(40, lastPlot.maxY - top))
         canvas.image(
             RasterImage(width: 1, height: 240) { r, _ in bandColor(1 - (Double(r) + 0.5) / 240) }, in: bar, smooth: false)
-        canvas.rect(bar, fill: nil, stroke: Stroke(.axis, width: 0.5))
-        let mapped = colorScale.with(start: bar.maxY, end: bar.y)
-        var style = Theme.tickLabel
-        style.baseline = .middle
-        for tick in mapped.ticks(count: max(2, Int(bar.height / 60))) {
-            let y = Axes.crisp(mapped.map(tick.value))
-            canvas.line(from: Point(bar.maxX, y), to: Point(bar.maxX + 3, y), stroke: Stroke(.axis))
-            canvas.text(tick.label, at: Point(bar.maxX + 6, y), style: style)
-        }
+        ColorBarScale.draw(colorScale, along: bar, on: canvas, pixelsPerTick: 60)
     }
 }
 
@@ -182,15 +174,7 @@ extension Visualize {
         let xRange = range(xs)
         let yRange = range(ys)
         let n = resolution
-        var grid: [Double] = []
-        grid.reserveCapacity(2 * n * n)
-        for r in 0..<n {
-            let gy = yRange.upperBound - (yRange.upperBound - yRange.lowerBound) * (Double(r) + 0.5) / Double(n)
-            for c in 0..<n {
-                grid.append(xRange.lowerBound + (xRange.upperBound - xRange.lowerBound) * (Double(c) + 0.5) / Double(n))
-                grid.append(gy)
-            }
-        }
+        let grid = PlaneGrid.centres(x: xRange, y: yRange, resolution: n)
         let dtype = model.parameters().first?.dtype ?? .float32
         let wasTraining = model.isTraining
         model.eval()

@@ -534,15 +534,7 @@ public enum Visualize {
         let xRange = range(xs)
         let yRange = range(ys)
         let n = resolution
-        var grid: [Double] = []
-        grid.reserveCapacity(2 * n * n)
-        for r in 0..<n {
-            let gy = yRange.upperBound - (yRange.upperBound - yRange.lowerBound) * (Double(r) + 0.5) / Double(n)
-            for c in 0..<n {
-                grid.append(xRange.lowerBound + (xRange.upperBound - xRange.lowerBound) * (Double(c) + 0.5) / Double(n))
-                grid.append(gy)
-            }
-        }
+        let grid = PlaneGrid.centres(x: xRange, y: yRange, resolution: n)
         let dtype = model.parameters().first?.dtype ?? .float32
         let output: Tensor
         let wasTraining = model.isTraining
