@@ -319,12 +319,20 @@ def assert_still_answers(client, socket):
 
 
 def inputs_seen(client):
+    """The code of every cell the kernel announced on iopub so far. A marker cell is run last and
+    everything is read through its `status: idle`: the kernel handles shell messages in order, so
+    whatever it ran before the marker has been published by then (reading only what happens to
+    have arrived would race the iopub thread)."""
+    marker = client.execute("0", silent=True, store_history=False)
     codes = []
-    while client.iopub_channel.msg_ready():
+    while True:
         msg = client.get_iopub_msg(timeout=TIMEOUT)
-        if msg["msg_type"] == "execute_input":
+        if msg["msg_type"] == "execute_input" and msg["parent_header"].get("msg_id") != marker:
             codes.append(msg["content"]["code"])
-    return codes
+        if msg["parent_header"].get("msg_id") == marker and msg["msg_type"] == "status" \
+                and msg["content"]["execution_state"] == "idle":
+            client.get_shell_msg(timeout=TIMEOUT)
+            return codes
 
 
 def test_badly_signed_unsigned_and_tampered_messages_are_ignored(raw_shell):
