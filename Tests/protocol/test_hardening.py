@@ -123,21 +123,28 @@ def test_inputs_that_once_crashed_end_in_a_result_or_an_error(binary, folder):
         kernel.close()
 
 
+# Cells a capped kernel must answer with MemoryError: a huge tensor, a string and an array
+# doubled 40 times; the last entry is the caller's (tensors that together pass its cap).
+def assert_memory_errors_and_the_kernel_lives(kernel, several_tensors, where=""):
+    kernel.execute("let keep = 42")
+    for code in (
+        "zeros([1500000000])",
+        "var s = \"ab\"\nfor _ in 0..<40 { s = s + s }",
+        "var a = [1, 2]\nfor _ in 0..<40 { a = a + a }",
+        several_tensors,
+    ):
+        reply, outputs = kernel.execute(code)
+        assert kernel.alive, f"{code!r} ended the kernel{where}: {kernel.death()}"
+        assert error_name(reply) == "MemoryError", (code, reply, text_of(outputs))
+    reply, outputs = kernel.execute("keep + 1")
+    assert text_of(outputs).strip() == "43"
+
+
 def test_memory_caps_set_by_the_host_give_memory_error(binary, folder):
     kernel = start(binary, folder, address_space=2 << 30)
     try:
-        kernel.execute("let keep = 42")
-        for code in (
-            "zeros([1500000000])",
-            "var s = \"ab\"\nfor _ in 0..<40 { s = s + s }",
-            "var a = [1, 2]\nfor _ in 0..<40 { a = a + a }",
-            "let t = zeros([200000000])\nlet u = zeros([200000000])\nlet v = zeros([200000000])",
-        ):
-            reply, outputs = kernel.execute(code)
-            assert kernel.alive, f"{code!r} ended the kernel: {kernel.death()}"
-            assert error_name(reply) == "MemoryError", (code, reply, text_of(outputs))
-        reply, outputs = kernel.execute("keep + 1")
-        assert text_of(outputs).strip() == "43"
+        assert_memory_errors_and_the_kernel_lives(
+            kernel, "let t = zeros([200000000])\nlet u = zeros([200000000])\nlet v = zeros([200000000])")
     finally:
         kernel.close()
 
@@ -148,20 +155,10 @@ def test_a_cgroup_memory_cap_gives_memory_error(binary, folder):
     with memory_cgroup(1 << 30) as (group, limit_file):
         kernel = start(binary, folder, address_space=None, cgroup=group)
         try:
-            kernel.execute("let keep = 42")
-            for code in (
-                "zeros([1500000000])",
-                "var s = \"ab\"\nfor _ in 0..<40 { s = s + s }",
-                "var a = [1, 2]\nfor _ in 0..<40 { a = a + a }",
-                # 400 MB each: the first fits in half the cap, the second does not (with the
-                # machine's memory as the ceiling, both would fit and the group would kill).
-                "let t = zeros([100000000])\nlet u = zeros([100000000])",
-            ):
-                reply, outputs = kernel.execute(code)
-                assert kernel.alive, f"{code!r} ended the kernel in a {limit_file} cgroup: {kernel.death()}"
-                assert error_name(reply) == "MemoryError", (code, reply, text_of(outputs))
-            reply, outputs = kernel.execute("keep + 1")
-            assert text_of(outputs).strip() == "43"
+            # 400 MB each: the first fits in half the cap, the second does not (with the
+            # machine's memory as the ceiling, both would fit and the group would kill).
+            assert_memory_errors_and_the_kernel_lives(
+                kernel, "let t = zeros([100000000])\nlet u = zeros([100000000])", f" in a {limit_file} cgroup")
         finally:
             kernel.close()
 
