@@ -164,15 +164,8 @@ extension Visualize {
         let flat = x.detach().toDoubles().filter(\.isFinite)
         guard !flat.isEmpty else { throw VisualizeError("neurons needs at least one point with finite coordinates in x") }
         let (xs, ys) = try columns(x, "neurons")
-        func range(_ values: [Double]) -> ClosedRange<Double> {
-            let finite = values.filter(\.isFinite)
-            let low = finite.min() ?? -1
-            let high = finite.max() ?? 1
-            let pad = high > low ? 0.1 * (high - low) : max(1, abs(low) * 0.1)
-            return (low - pad)...(high + pad)
-        }
-        let xRange = range(xs)
-        let yRange = range(ys)
+        let xRange = PlaneGrid.paddedRange(of: xs.filter(\.isFinite))
+        let yRange = PlaneGrid.paddedRange(of: ys.filter(\.isFinite))
         let n = resolution
         let grid = PlaneGrid.centres(x: xRange, y: yRange, resolution: n)
         let dtype = model.parameters().first?.dtype ?? .float32

@@ -14,4 +14,14 @@ enum PlaneGrid {
         }
         return grid
     }
+
+    /// The span of `values` with a tenth of it added on each side (where all are equal, a tenth of
+    /// the value and at least 1), so no point sits on the picture's edge; -1...1 so widened when
+    /// there are none.
+    static func paddedRange(of values: [Double]) -> ClosedRange<Double> {
+        let low = values.min() ?? -1
+        let high = values.max() ?? 1
+        let pad = high > low ? 0.1 * (high - low) : max(1, abs(low) * 0.1)
+        return (low - pad)...(high + pad)
+    }
 }

@@ -524,15 +524,8 @@ public enum Visualize {
         guard !finite.isEmpty else {
             throw VisualizeError("boundary needs at least one point with finite coordinates in x")
         }
-        func range(_ values: [Double]) -> ClosedRange<Double> {
-            let picked = finite.map { values[$0] }
-            let low = picked.min()!
-            let high = picked.max()!
-            let pad = high > low ? 0.1 * (high - low) : max(1, abs(low) * 0.1)
-            return (low - pad)...(high + pad)
-        }
-        let xRange = range(xs)
-        let yRange = range(ys)
+        let xRange = PlaneGrid.paddedRange(of: finite.map { xs[$0] })
+        let yRange = PlaneGrid.paddedRange(of: finite.map { ys[$0] })
         let n = resolution
         let grid = PlaneGrid.centres(x: xRange, y: yRange, resolution: n)
         let dtype = model.parameters().first?.dtype ?? .float32
