@@ -131,14 +131,15 @@ struct MatrixLayout {
 }
 
 /// C = A B (C += A B with `accumulate`) for one pair of matrices, through BLAS or, without it, a
-/// plain loop.
+/// plain loop. `singleThreaded` keeps the product on the calling thread whatever its size, for
+/// callers that run several products at once on their own threads.
 func gemm<T: FloatScalar>(
     _ a: UnsafePointer<T>, _ aLayout: MatrixLayout, _ b: UnsafePointer<T>, _ bLayout: MatrixLayout,
-    _ c: UnsafeMutablePointer<T>, m: Int, n: Int, k: Int, accumulate: Bool = false
+    _ c: UnsafeMutablePointer<T>, m: Int, n: Int, k: Int, accumulate: Bool = false, singleThreaded: Bool = false
 ) {
     let beta: T = accumulate ? 1 : 0
     if let library = BLAS.library {
-        BLAS.chooseThreads(forWork: m * n * k, library: library)
+        BLAS.chooseThreads(forWork: singleThreaded ? 0 : m * n * k, library: library)
         let ta = aLayout.transposed ? BLAS.transpose : BLAS.noTranspose
         let tb = bLayout.transposed ? BLAS.transpose : BLAS.noTranspose
         let (lda, ldb) = (Int32(aLayout.leadingDimension), Int32(bLayout.leadingDimension))

@@ -81,8 +81,9 @@ extension Tensor {
 /// learning calls convolution), plus an optional [F] bias: an [N, F, OH, OW] result with
 /// OH = (H + 2 padding - kh) / stride + 1.
 ///
-/// Computed as im2col over the whole batch followed by one matrix product; the weight's and the
-/// input's gradients are one matrix product each (ConvolutionKernels.swift).
+/// Computed over chunks of the batch, shared out among the cores: im2col of a chunk followed by one
+/// matrix product; the weight's and the input's gradients are one matrix product each per chunk
+/// (ConvolutionChunks.swift, ConvolutionKernels.swift).
 public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) throws -> Tensor {
     guard input.rank == 4, weight.rank == 4 else {
         throw TensorError.shapeMismatch(

@@ -1,5 +1,7 @@
-/// The loops under `conv2d`: im2col over the whole batch into one matrix, so that the forward
-/// pass and both gradients are each one matrix product, and col2im, its adjoint.
+/// The loops under `conv2d`. The batch is cut into chunks of whole pictures, small enough that a
+/// chunk's column matrix (im2col) stays in the processor's cache; each chunk is one product
+/// forward and one per gradient, and the chunks are shared out among the cores, each product on
+/// one thread (ConvolutionChunks.swift).
 
 /// The sizes of one 2-d convolution of an [N, C, H, W] input with [F, C, kh, kw] filters.
 struct ConvolutionGeometry {
@@ -27,81 +29,130 @@ struct ConvolutionGeometry {
     /// The output columns `first..<end` of one output row whose input column
     /// `column * stride + kernelColumn - padding` lies inside the picture.
     @inline(__always) func validColumns(kernelColumn q: Int) -> Range<Int> {
-        // column * stride + q - padding >= 0 and < width.
-        let shift = q - padding
+        Self.inside(shift: q - padding, extent: width, outputs: outWidth, stride: stride)
+    }
+
+    /// The output rows whose input row `row * stride + kernelRow - padding` lies inside the picture.
+    @inline(__always) func validRows(kernelRow p: Int) -> Range<Int> {
+        Self.inside(shift: p - padding, extent: height, outputs: outHeight, stride: stride)
+    }
+
+    /// The outputs `i` with `0 <= i * stride + shift < extent`.
+    @inline(__always) static func inside(shift: Int, extent: Int, outputs: Int, stride: Int) -> Range<Int> {
         let first = shift >= 0 ? 0 : (-shift + stride - 1) / stride
-        let limit = width - shift  // column * stride < limit
-        let end = limit <= 0 ? 0 : Swift.min(outWidth, (limit + stride - 1) / stride)
-        return first..<Swift.max(first, end)
+        let limit = extent - shift  // i * stride < limit
+        let end = limit <= 0 ? 0 : Swift.min(outputs, (limit + stride - 1) / stride)
+        return Swift.min(first, outputs)..<Swift.max(Swift.min(first, outputs), end)
     }
 }
 
-/// Fills `columns`, a [C·kh·kw, N·OH·OW] row-major matrix, with every input value each output
-/// position reads (0 where the window hangs over the padding).
-func im2col<T: FloatScalar>(_ input: UnsafePointer<T>, _ columns: UnsafeMutablePointer<T>, _ g: ConvolutionGeometry) {
+/// `count` copies of zero from `target` on, eight lanes at a time.
+@inline(__always) func fillZero<T: FloatScalar>(_ target: UnsafeMutablePointer<T>, _ count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        UnsafeMutableRawPointer(target + i).storeBytes(of: SIMD8<T>(repeating: 0), as: SIMD8<T>.self)
+        i += 8
+    }
+    while i < count {
+        target[i] = 0
+        i += 1
+    }
+}
+
+/// `count` elements from `source` to `target` (which do not overlap), eight lanes at a time: the
+/// rows of a picture are too short for a call to memcpy to pay.
+@inline(__always) func copyRow<T: FloatScalar>(_ source: UnsafePointer<T>, _ target: UnsafeMutablePointer<T>, _ count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        UnsafeMutableRawPointer(target + i).storeBytes(of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<T>.self), as: SIMD8<T>.self)
+        i += 8
+    }
+    while i < count {
+        target[i] = source[i]
+        i += 1
+    }
+}
+
+/// Adds `count` elements of `source` onto `target` (which do not overlap), eight lanes at a time.
+@inline(__always) func addRow<T: FloatScalar>(_ source: UnsafePointer<T>, _ target: UnsafeMutablePointer<T>, _ count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        let sum = UnsafeRawPointer(target + i).loadUnaligned(as: SIMD8<T>.self) + UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<T>.self)
+        UnsafeMutableRawPointer(target + i).storeBytes(of: sum, as: SIMD8<T>.self)
+        i += 8
+    }
+    while i < count {
+        target[i] += source[i]
+        i += 1
+    }
+}
+
+/// Fills `columns`, a [C·kh·kw, n·OH·OW] row-major matrix for the n pictures `pictures`, with
+/// every input value each of their output positions reads (0 where the window hangs over the
+/// padding).
+func im2col<T: FloatScalar>(_ input: UnsafePointer<T>, _ columns: UnsafeMutablePointer<T>, _ g: ConvolutionGeometry, pictures: Range<Int>) {
     let (kh, kw) = (g.kernelHeight, g.kernelWidth)
-    let rowLength = g.columnCount
+    let rowLength = pictures.count * g.positions
     let planeSize = g.height * g.width
-    let zero = T.zero
-    Parallel.forEachChunk(count: g.patchSize, chunks: Parallel.workers(forWork: g.patchSize * rowLength)) { rows in
-        for row in rows {
-            let c = row / (kh * kw), p = (row / kw) % kh, q = row % kw
-            let valid = g.validColumns(kernelColumn: q)
-            var target = columns + row * rowLength
-            for n in 0..<g.batch {
-                let plane = input + (n * g.channels + c) * planeSize
-                for oh in 0..<g.outHeight {
-                    let y = oh * g.stride + p - g.padding
-                    // Rows are short (a picture's width): plain loops, not memcpy and memset calls.
-                    if y < 0 || y >= g.height || valid.isEmpty {
-                        for ow in 0..<g.outWidth { target[ow] = zero }
-                    } else {
-                        for ow in 0..<valid.lowerBound { target[ow] = zero }
-                        let source = plane + y * g.width + q - g.padding
-                        if g.stride == 1 {
-                            for ow in valid { target[ow] = source[ow] }
-                        } else {
-                            for ow in valid { target[ow] = source[ow * g.stride] }
-                        }
-                        for ow in valid.upperBound..<g.outWidth { target[ow] = zero }
-                    }
-                    target += g.outWidth
+    let outWidth = g.outWidth
+    for row in 0..<g.patchSize {
+        let c = row / (kh * kw), p = (row / kw) % kh, q = row % kw
+        let valid = g.validColumns(kernelColumn: q), rows = g.validRows(kernelRow: p)
+        var target = columns + row * rowLength
+        if valid.isEmpty || rows.isEmpty {
+            fillZero(target, rowLength)
+            continue
+        }
+        let (before, after) = (rows.lowerBound * outWidth, (g.outHeight - rows.upperBound) * outWidth)
+        for n in pictures {
+            fillZero(target, before)
+            target += before
+            // The first input element the first valid row reads at output column 0.
+            var source = input + (n * g.channels + c) * planeSize + (rows.lowerBound * g.stride + p - g.padding) * g.width + q - g.padding
+            for _ in rows {
+                fillZero(target, valid.lowerBound)
+                if g.stride == 1 {
+                    copyRow(source + valid.lowerBound, target + valid.lowerBound, valid.count)
+                } else {
+                    for ow in valid { target[ow] = source[ow * g.stride] }
                 }
+                fillZero(target + valid.upperBound, outWidth - valid.upperBound)
+                target += outWidth
+                source += g.stride * g.width
             }
+            fillZero(target, after)
+            target += after
         }
     }
 }
 
-/// Adds every entry of `columns` ([C·kh·kw, N·OH·OW]) back onto the input place it was read
-/// from: `input` ([N, C, H, W]) is overwritten with the sum. Each picture's channel is one
-/// worker's, so overlapping windows add up without races.
-func col2im<T: FloatScalar>(_ columns: UnsafePointer<T>, _ input: UnsafeMutablePointer<T>, _ g: ConvolutionGeometry) {
+/// Adds every entry of `columns` ([C·kh·kw, n·OH·OW], the layout `im2col` writes for `pictures`)
+/// back onto the input place it was read from: those pictures of `input` ([N, C, H, W]) are
+/// overwritten with the sum.
+func col2im<T: FloatScalar>(_ columns: UnsafePointer<T>, _ input: UnsafeMutablePointer<T>, _ g: ConvolutionGeometry, pictures: Range<Int>) {
     let (kh, kw) = (g.kernelHeight, g.kernelWidth)
-    let rowLength = g.columnCount
+    let rowLength = pictures.count * g.positions
     let planeSize = g.height * g.width
-    let planes = g.batch * g.channels
-    Parallel.forEachChunk(count: planes, chunks: Parallel.workers(forWork: g.patchSize * rowLength)) { range in
-        for planeIndex in range {
-            let n = planeIndex / g.channels, c = planeIndex % g.channels
-            let plane = input + planeIndex * planeSize
+    for n in pictures {
+        for c in 0..<g.channels {
+            let plane = input + (n * g.channels + c) * planeSize
             plane.update(repeating: 0, count: planeSize)
             for p in 0..<kh {
                 for q in 0..<kw {
                     let valid = g.validColumns(kernelColumn: q)
                     if valid.isEmpty { continue }
                     let row = (c * kh + p) * kw + q
-                    var source = columns + row * rowLength + n * g.positions
-                    for oh in 0..<g.outHeight {
-                        let y = oh * g.stride + p - g.padding
-                        if y >= 0, y < g.height {
-                            let target = plane + y * g.width + q - g.padding
-                            if g.stride == 1 {
-                                for ow in valid { target[ow] += source[ow] }
-                            } else {
-                                for ow in valid { target[ow * g.stride] += source[ow] }
-                            }
+                    let rows = g.validRows(kernelRow: p)
+                    var source = columns + row * rowLength + (n - pictures.lowerBound) * g.positions + rows.lowerBound * g.outWidth
+                    var target = plane + (rows.lowerBound * g.stride + p - g.padding) * g.width + q - g.padding
+                    for _ in rows {
+                        if g.stride == 1 {
+                            addRow(source + valid.lowerBound, target + valid.lowerBound, valid.count)
+                        } else {
+                            for ow in valid { target[ow * g.stride] += source[ow] }
                         }
                         source += g.outWidth
+                        target += g.stride * g.width
                     }
                 }
             }
@@ -109,35 +160,35 @@ func col2im<T: FloatScalar>(_ columns: UnsafePointer<T>, _ input: UnsafeMutableP
     }
 }
 
-/// [F, N·P] (the product's layout) to [N, F, P] (NCHW), adding `bias[f]` when given.
+/// [F, n·P] (a chunk's product) to those pictures of [N, F, P] (NCHW), adding `bias[f]` when given.
 func filtersFirstToBatchFirst<T: FloatScalar>(
-    _ source: UnsafePointer<T>, _ target: UnsafeMutablePointer<T>, bias: UnsafePointer<T>?, _ g: ConvolutionGeometry
+    _ source: UnsafePointer<T>, _ target: UnsafeMutablePointer<T>, bias: UnsafePointer<T>?, _ g: ConvolutionGeometry, pictures: Range<Int>
 ) {
-    let positions = g.positions, rowLength = g.columnCount
-    Parallel.forEachChunk(count: g.batch, chunks: Parallel.workers(forWork: g.filters * rowLength)) { pictures in
-        for n in pictures {
-            for f in 0..<g.filters {
-                let from = source + f * rowLength + n * positions
-                let to = target + (n * g.filters + f) * positions
-                if let bias {
-                    let b = bias[f]
-                    for i in 0..<positions { to[i] = from[i] + b }
-                } else {
-                    to.update(from: from, count: positions)
-                }
+    let positions = g.positions, rowLength = pictures.count * positions
+    for n in pictures {
+        for f in 0..<g.filters {
+            let from = source + f * rowLength + (n - pictures.lowerBound) * positions
+            let to = target + (n * g.filters + f) * positions
+            if let bias {
+                let b = bias[f]
+                for i in 0..<positions { to[i] = from[i] + b }
+            } else {
+                to.update(from: from, count: positions)
             }
         }
     }
 }
 
-/// [N, F, P] to [F, N·P]: the output gradient laid out as the forward product was.
-func batchFirstToFiltersFirst<T: FloatScalar>(_ source: UnsafePointer<T>, _ target: UnsafeMutablePointer<T>, _ g: ConvolutionGeometry) {
-    let positions = g.positions, rowLength = g.columnCount
-    Parallel.forEachChunk(count: g.filters, chunks: Parallel.workers(forWork: g.filters * rowLength)) { filters in
-        for f in filters {
-            for n in 0..<g.batch {
-                (target + f * rowLength + n * positions).update(from: source + (n * g.filters + f) * positions, count: positions)
-            }
+/// Those pictures of [N, F, P] to [F, n·P]: a chunk of the output gradient laid out as its
+/// forward product was.
+func batchFirstToFiltersFirst<T: FloatScalar>(
+    _ source: UnsafePointer<T>, _ target: UnsafeMutablePointer<T>, _ g: ConvolutionGeometry, pictures: Range<Int>
+) {
+    let positions = g.positions, rowLength = pictures.count * positions
+    for f in 0..<g.filters {
+        for n in pictures {
+            (target + f * rowLength + (n - pictures.lowerBound) * positions)
+                .update(from: source + (n * g.filters + f) * positions, count: positions)
         }
     }
 }
@@ -165,75 +216,4 @@ func rowSums<T: FloatScalar>(_ matrix: UnsafePointer<T>, rows: Int, length: Int,
 func denseFloat(_ t: Tensor, _ dtype: DType) throws -> Tensor {
     let converted = try t.converted(to: dtype)
     return converted.isContiguous ? converted : try converted.copy()
-}
-
-/// conv2d as one recorded operation: im2col over the batch, one product for the forward pass
-/// and one for each gradient (dW = G colsᵀ, dcols = Wᵀ G), col2im for the input's gradient.
-func convolution2d(_ input: Tensor, _ weight: Tensor, bias: Tensor?, stride: Int, padding: Int) throws -> Tensor {
-    let dtype: DType = input.dtype == .float64 || weight.dtype == .float64 || bias?.dtype == .float64 ? .float64 : .float32
-    let (x, w) = try withNoGrad { (try denseFloat(input, dtype), try denseFloat(weight, dtype)) }
-    let b = try bias.map { bias in try withNoGrad { try denseFloat(bias, dtype) } }
-    let g = ConvolutionGeometry(input: x.shape, weight: w.shape, stride: stride, padding: padding)
-    let output = try Tensor(uninitializedShape: [g.batch, g.filters, g.outHeight, g.outWidth], dtype: dtype)
-    let columns = try Tensor(uninitializedShape: [g.patchSize, g.columnCount], dtype: dtype)
-    if output.count > 0 {
-        let product = try Tensor(uninitializedShape: [g.filters, g.columnCount], dtype: dtype)
-        func run<T: FloatScalar>(_: T.Type) {
-            im2col(x.pointer(T.self), columns.pointer(T.self), g)
-            gemm(
-                w.pointer(T.self), MatrixLayout(rows: g.filters, columns: g.patchSize, rowStride: g.patchSize, columnStride: 1)!,
-                columns.pointer(T.self), MatrixLayout(rows: g.patchSize, columns: g.columnCount, rowStride: g.columnCount, columnStride: 1)!,
-                product.pointer(T.self), m: g.filters, n: g.columnCount, k: g.patchSize)
-            filtersFirstToBatchFirst(product.pointer(T.self), output.pointer(T.self), bias: b.map { UnsafePointer($0.pointer(T.self)) }, g)
-        }
-        if dtype == .float64 { run(Double.self) } else { run(Float.self) }
-    }
-    let inputs = [input, weight] + (bias.map { [$0] } ?? [])
-    return output.recorded("conv2d", inputs: inputs) { gradient, inputs in
-        try convolutionGradients(
-            gradient, columns: columns, weight: try denseFloat(inputs[1], dtype), geometry: g, dtype: dtype,
-            wanted: (inputs[0].requiresGrad, inputs[1].requiresGrad, inputs.count > 2 && inputs[2].requiresGrad))
-    }
-}
-
-/// The gradients of conv2d's input, weight and bias from the output's gradient.
-func convolutionGradients(
-    _ gradient: Tensor, columns: Tensor, weight: Tensor, geometry g: ConvolutionGeometry, dtype: DType,
-    wanted: (input: Bool, weight: Bool, bias: Bool)
-) throws -> [Tensor?] {
-    let dense = try denseFloat(gradient, dtype)
-    if dense.count == 0 || g.patchSize == 0 {
-        return [
-            wanted.input ? try Tensor.zeros([g.batch, g.channels, g.height, g.width], dtype: dtype) : nil,
-            wanted.weight ? try Tensor.zeros([g.filters, g.channels, g.kernelHeight, g.kernelWidth], dtype: dtype) : nil,
-            wanted.bias ? try Tensor.zeros([g.filters], dtype: dtype) : nil,
-        ]
-    }
-    let byFilter = try Tensor(uninitializedShape: [g.filters, g.columnCount], dtype: dtype)
-    let inputGradient = wanted.input ? try Tensor(uninitializedShape: [g.batch, g.channels, g.height, g.width], dtype: dtype) : nil
-    let weightGradient = wanted.weight ? try Tensor(uninitializedShape: [g.filters, g.channels, g.kernelHeight, g.kernelWidth], dtype: dtype) : nil
-    let biasGradient = wanted.bias ? try Tensor(uninitializedShape: [g.filters], dtype: dtype) : nil
-    func run<T: FloatScalar>(_: T.Type) throws {
-        let gt = byFilter.pointer(T.self)
-        batchFirstToFiltersFirst(dense.pointer(T.self), gt, g)
-        let gLayout = MatrixLayout(rows: g.filters, columns: g.columnCount, rowStride: g.columnCount, columnStride: 1)!
-        if let biasGradient { rowSums(gt, rows: g.filters, length: g.columnCount, into: biasGradient.pointer(T.self)) }
-        if let weightGradient {
-            // dW [F, CKK] = G [F, NP] · colsᵀ [NP, CKK].
-            gemm(
-                gt, gLayout, columns.pointer(T.self),
-                MatrixLayout(rows: g.columnCount, columns: g.patchSize, rowStride: 1, columnStride: g.columnCount)!,
-                weightGradient.pointer(T.self), m: g.filters, n: g.patchSize, k: g.columnCount)
-        }
-        if let inputGradient {
-            // dcols [CKK, NP] = Wᵀ [CKK, F] · G [F, NP], then back onto the picture.
-            let dcols = try Tensor(uninitializedShape: [g.patchSize, g.columnCount], dtype: dtype)
-            gemm(
-                weight.pointer(T.self), MatrixLayout(rows: g.patchSize, columns: g.filters, rowStride: 1, columnStride: g.patchSize)!,
-                gt, gLayout, dcols.pointer(T.self), m: g.patchSize, n: g.columnCount, k: g.filters)
-            col2im(dcols.pointer(T.self), inputGradient.pointer(T.self), g)
-        }
-    }
-    if dtype == .float64 { try run(Double.self) } else { try run(Float.self) }
-    return [inputGradient, weightGradient, biasGradient]
 }

@@ -110,6 +110,51 @@ import Testing
         expectTensor(try Tensor.arange(16).reshape([1, 1, 4, 4]).maxPool2d(kernelSize: 2), [1, 1, 2, 2], [5, 7, 13, 15])
     }
 
+    /// Cut into chunks of pictures (the last one shorter), the convolution and its gradients
+    /// are what one chunk gives, and what the direct sum gives, also with stride and padding.
+    @Test(arguments: [(1, 2), (2, 1), (1, 0)])
+    func chunksOfTheBatchAgree(stride: Int, padding: Int) throws {
+        let x = try sample([5, 2, 7, 6], seed: 15), w = try sample([3, 2, 3, 3], seed: 16), b = try sample([3], seed: 17)
+        let expected = directConvolution(x.toDoubles(), x.shape, w.toDoubles(), w.shape, bias: b.toDoubles(), stride: stride, padding: padding)
+        for perChunk in [1, 2, 3, 5] {
+            let y = try convolution2d(x, w, bias: b, stride: stride, padding: padding, picturesPerChunk: perChunk)
+            expectTensor(y, expected.shape, expected.values, tolerance: 1e-12)
+            try expectGradients([x, w, b]) {
+                try convolution2d($0[0], $0[1], bias: $0[2], stride: stride, padding: padding, picturesPerChunk: perChunk)
+            }
+        }
+    }
+
+    /// A batch large enough to be shared out among the cores gives the one-chunk result, and the
+    /// same gradients on every run, whichever core took which chunk.
+    @Test func chunksSharedAmongCoresAreExactAndRepeatable() throws {
+        let x64 = try sample([9, 3, 12, 12], seed: 18), w64 = try sample([8, 3, 5, 5], seed: 19), b64 = try sample([8], seed: 20)
+        let g = ConvolutionGeometry(input: x64.shape, weight: w64.shape, stride: 1, padding: 2)
+        let chunks = ConvolutionChunks(g, elementSize: 4, picturesPerChunk: 1)
+        #expect(chunks.count == 9)
+        #expect(chunks.workers == Swift.min(Parallel.coreCount, 9))
+        func gradients(_ perChunk: Int?) throws -> (Tensor, [Double], [Double], [Double]) {
+            let x = try x64.converted(to: .float32).requiringGrad(), w = try w64.converted(to: .float32).requiringGrad()
+            let b = try b64.converted(to: .float32).requiringGrad()
+            let y = try convolution2d(x, w, bias: b, stride: 1, padding: 2, picturesPerChunk: perChunk)
+            try (y * y).sum().backward()
+            return (y, x.grad!.toDoubles(), w.grad!.toDoubles(), b.grad!.toDoubles())
+        }
+        let whole = try gradients(9)
+        let first = try gradients(1)
+        expectTensor(first.0, [9, 8, 12, 12], whole.0.toDoubles(), tolerance: 1e-5)
+        #expect(close(first.1, whole.1, tolerance: 1e-4))
+        #expect(close(first.2, whole.2, tolerance: 1e-4))
+        #expect(close(first.3, whole.3, tolerance: 1e-4))
+        for _ in 0..<5 {
+            let again = try gradients(1)
+            #expect(again.2 == first.2 && again.3 == first.3 && again.1 == first.1)
+        }
+        // The size chosen for this batch also agrees.
+        let chosen = try gradients(nil)
+        #expect(close(chosen.2, whole.2, tolerance: 1e-4))
+    }
+
     @Test func badShapesAreNamed() {
         let x = try? Tensor.zeros([1, 3, 4, 4])
         #expect(errorMessage { try conv2d(x!, Tensor.zeros([2, 2, 3, 3])) } == "conv2d input [1, 3, 4, 4] has 3 channels but the weights [2, 2, 3, 3] expect 2")
