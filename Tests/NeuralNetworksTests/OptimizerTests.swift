@@ -44,6 +44,36 @@ import Testing
             ])
     }
 
+    /// Adam updates eight elements at a time and the rest one by one: a parameter of 19 elements
+    /// moves exactly as each of its elements does alone, in float32 and float64, with either
+    /// kind of weight decay.
+    @Test(arguments: [DType.float32, .float64])
+    func adamLanesAgreeWithSingleElements(dtype: DType) throws {
+        let count = 19
+        let start = (0..<count).map { Double($0) * 0.37 - 3 }
+        let a = (0..<count).map { 1 + Double($0 % 5) }, c = (0..<count).map { Double($0 % 3) * 0.2 - 0.25 }
+        func trajectory(_ values: [Double], _ a: [Double], _ c: [Double], _ make: ([Tensor]) throws -> Optimizer) throws -> [Double] {
+            let theta = try Tensor(values, dtype: dtype).requiringGrad()
+            let at = try Tensor(a, dtype: dtype), ct = try Tensor(c, dtype: dtype)
+            let optimizer = try make([theta])
+            for _ in 0..<4 {
+                optimizer.zeroGrad()
+                try ((theta * theta * at * 0.5).sum() + (theta * ct).sum()).backward()
+                try optimizer.step()
+            }
+            return theta.toDoubles()
+        }
+        let makers: [([Tensor]) throws -> Optimizer] = [
+            { try Adam(parameters: $0, lr: 0.1) }, { try Adam(parameters: $0, lr: 0.1, weightDecay: 0.1) },
+            { try AdamW(parameters: $0, lr: 0.1) },
+        ]
+        for make in makers {
+            let whole = try trajectory(start, a, c, make)
+            let alone = try (0..<count).map { try trajectory([start[$0]], [a[$0]], [c[$0]], make)[0] }
+            #expect(whole == alone)
+        }
+    }
+
     @Test func adamAndAdamW() throws {
         expectTrajectory(
             try run { try Adam(parameters: $0, lr: 0.1) },

@@ -64,13 +64,32 @@ public class Adam: Optimizer, ElementwiseOptimizer {
         let decoupled = decoupledWeightDecay
         try withBuffers(T.self, parameter, gradient, [m, v]) { p, g, states in
             let m = states[0], v = states[1]
-            for i in 0..<p.count {
+            guard let pp = p.baseAddress, let gp = g.baseAddress, let mp = m.baseAddress, let vp = v.baseAddress else { return }
+            // Eight lanes at a time, then one: the same operations in the same order on each
+            // element, so the lanes give what the one-at-a-time loop gives, bit for bit.
+            let stepSize = lr / correction1
+            var i = 0
+            while i + 8 <= p.count {
+                func load(_ q: UnsafeMutablePointer<T>) -> SIMD8<T> { UnsafeRawPointer(q + i).loadUnaligned(as: SIMD8<T>.self) }
+                func store(_ value: SIMD8<T>, _ q: UnsafeMutablePointer<T>) { UnsafeMutableRawPointer(q + i).storeBytes(of: value, as: SIMD8<T>.self) }
+                var pv = load(pp), d = load(gp)
+                if decoupled { pv *= 1 - lr * decay } else { d += decay * pv }
+                let mv = b1 * load(mp) + (1 - b1) * d
+                let vv = b2 * load(vp) + (1 - b2) * d * d
+                pv -= stepSize * mv / (vv.squareRoot() / correction2Root + eps)
+                store(mv, mp)
+                store(vv, vp)
+                store(pv, pp)
+                i += 8
+            }
+            while i < p.count {
                 var d = g[i]
                 if decoupled { p[i] *= 1 - lr * decay } else { d += decay * p[i] }
                 m[i] = b1 * m[i] + (1 - b1) * d
                 v[i] = b2 * v[i] + (1 - b2) * d * d
                 // PyTorch's arrangement: η/c₁ · m / (√v/√c₂ + ε).
-                p[i] -= lr / correction1 * m[i] / (v[i].squareRoot() / correction2Root + eps)
+                p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + eps)
+                i += 1
             }
         }
     }
