@@ -106,7 +106,7 @@ private final class SafePointFrontEnd: ExecutionContext, CommSender {
         let interpreter = Interpreter()
         let front = SafePointFrontEnd()
         front.handler = interpreter.commHandler
-        // Deeper than a default 8 MB stack holds: the language thread's stack is large.
+        // Near the language's limit of nested calls, on the language thread's large stack.
         let depth = interpreter.evaluator.maxCallDepth - 5
         let define = "func down(_ n) {\n  if n == 0 { return 0 }\n  return 1 + down(n - 1)\n}\nvar reached = 0"
         #expect(interpreter.execute(define, context: front) == .ok(nil))
