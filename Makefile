@@ -130,11 +130,21 @@ test-torch: build venv
 	$(PYTHON) -m pip install -q -r Tests/protocol/requirements-torch.txt
 	TENSORCELL_REQUIRE_TORCH=1 $(PYTHON) -m pytest -q Tests/protocol/test_classes_cross_check.py
 
+# `make bench BASELINE=<commit>` also builds that commit in build/baseline and runs it beside this
+# checkout in the same rounds, so a change is measured against what came before it in one run.
+# The debug-hooks workload needs a second build with the debugger's hooks compiled out.
+BASELINE ?=
 bench: deps venv
 	$(PYTHON) -m pip install -q -r bench/requirements.txt
 	$(SWIFT_RELEASE) --product tensorcell-bench
 	$(SWIFT_RELEASE) --product tensorcell
-	$(PYTHON) bench/run.py --scaling --write docs/benchmarks.md
+	$(SWIFT_RELEASE) --build-path .build-nohooks -Xswiftc -DNO_DEBUG_HOOKS --product tensorcell-bench
+ifneq ($(BASELINE),)
+	test -d build/baseline || git worktree add --detach build/baseline $(BASELINE)
+	git -C build/baseline checkout -q --detach $(BASELINE)
+	cd build/baseline && $(SWIFT_RELEASE) --product tensorcell-bench && $(SWIFT_RELEASE) --product tensorcell
+endif
+	$(PYTHON) bench/run.py --scaling $(if $(BASELINE),--baseline build/baseline) --write docs/benchmarks.md
 
 gallery: deps
 	swift build -c release --product tensorcell-gallery

@@ -107,11 +107,46 @@ SCALING = [
 ]
 SCALING_ROUNDS = 3
 
+# With `--baseline DIR`, an earlier checkout of Tensorcell with its release builds runs beside
+# this one in every round of the workloads it has, filed under this impl.
+EARLIER = "tensorcell-earlier"
 
-def run_json_lines(command, timeout):
+
+def baseline_commands(directory):
+    """The earlier checkout's command for each workload it can run, by workload name."""
+    bench = os.path.join(directory, ".build", "release", "tensorcell-bench")
+    kernel = os.path.join(directory, ".build", "release", "tensorcell")
+    commands = {}
+    if os.path.exists(bench):
+        # With no arguments, tensorcell-bench lists its workloads on stderr.
+        listed = subprocess.run([bench], capture_output=True, text=True).stderr
+        known = set()
+        for line in listed.splitlines():
+            if line.startswith("workloads:"):
+                known = {name.strip() for name in line[len("workloads:"):].split(",")}
+        for name, _, workload_commands in WORKLOADS:
+            for impl, argv in workload_commands:
+                if impl == "tensorcell" and argv[0] == BENCH_BIN and name in known:
+                    commands[name] = (EARLIER, [bench, *argv[1:]])
+    if os.path.exists(kernel):
+        # The kernel figures of the earlier build, measured by this checkout's script.
+        commands["kernel"] = (EARLIER, ["{python}", os.path.join(ROOT, "bench", "kernel_bench.py"), "--only", "tensorcell"],
+                              {"TENSORCELL_BIN": os.path.abspath(kernel)})
+    return commands
+
+
+def baseline_name(directory):
+    try:
+        done = subprocess.run(["git", "-C", directory, "log", "-1", "--format=%h of %cs"], capture_output=True, text=True)
+        return done.stdout.strip() or os.path.basename(os.path.abspath(directory))
+    except OSError:
+        return os.path.basename(os.path.abspath(directory))
+
+
+def run_json_lines(command, timeout, env=None):
     """Runs a command and returns the JSON objects it printed, one a line, and an error message."""
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env)
     except (OSError, subprocess.TimeoutExpired) as error:
         return [], str(error)
     results = []
@@ -131,19 +166,26 @@ def run_json_lines(command, timeout):
 
 
 def run_rounds(commands, rounds, python, samples, notes, label):
-    """Runs `commands` `rounds` times, alternating; adds each result to samples[(name, impl)]."""
+    """Runs `commands` `rounds` times, alternating; adds each result to samples[(name, impl)].
+
+    A command is (impl, argv) or (impl, argv, env): env is added to the environment. The results
+    of an `EARLIER` command are Tensorcell's, filed under that impl."""
     for round_index in range(rounds):
-        for impl, argv in commands:
+        for impl, argv, *rest in commands:
+            env = dict(os.environ, **rest[0]) if rest else None
             program = argv[1] if argv[0] == "{python}" else argv[0]
             argv = [python if part == "{python}" else part for part in argv]
             if not os.path.exists(program):
                 notes.add("`%s` (%s): `%s` is not there" % (label, impl, os.path.relpath(program, ROOT)))
                 continue
-            results, message = run_json_lines(argv, timeout=1800)
+            results, message = run_json_lines(argv, timeout=1800, env=env)
             if message:
                 notes.add("`%s` (%s): %s" % (label, impl, message))
             for result in results:
-                key = (result["name"], result.get("impl", "tensorcell"))
+                result_impl = result.get("impl", "tensorcell")
+                if impl == EARLIER and result_impl == "tensorcell":
+                    result_impl = EARLIER
+                key = (result["name"], result_impl)
                 samples.setdefault(key, []).append(result)
             print("round %d/%d %s %s: %s" % (round_index + 1, rounds, label, impl, results or message), file=sys.stderr)
 
@@ -219,7 +261,36 @@ def scaling_tables(scaling_samples):
     return lines
 
 
-def report(summaries, rounds_run, notes, scaling_samples, only):
+def earlier_table(summaries, earlier):
+    """This Tensorcell beside the earlier one, figure by figure, with both ratios to the peer."""
+    lines = [
+        "### Beside an earlier Tensorcell (%s)" % earlier,
+        "",
+        "The earlier build ran in the same rounds as the rest, alternating. A ratio to the peer is",
+        "the median of that Tensorcell's figure over the median of the peer's in this run.",
+        "",
+        "| workload | figure | Tensorcell: median (spread) | earlier: median (spread) | this over earlier | peer | ratio now | ratio earlier |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    seen = set()
+    for workload, key, peer_impl, better, _ in COMPARISONS:
+        ours = summaries.get((workload, "tensorcell"), {}).get(key)
+        before = summaries.get((workload, EARLIER), {}).get(key)
+        if ours is None or before is None:
+            continue
+        theirs = summaries.get((workload, peer_impl), {}).get(key) if peer_impl else None
+        if (workload, key) in seen and theirs is None:
+            continue
+        seen.add((workload, key))
+        change = "%.2fx" % (ours[0] / before[0]) if before[0] else ""
+        now = "%.2fx" % (ours[0] / theirs[0]) if theirs and theirs[0] else ""
+        then = "%.2fx" % (before[0] / theirs[0]) if theirs and theirs[0] else ""
+        lines.append("| %s | %s (%s is better) | %s | %s | %s | %s | %s | %s |" % (
+            workload, key, better, with_spread(ours), with_spread(before), change, peer_impl or "", now, then))
+    return lines + [""]
+
+
+def report(summaries, rounds_run, notes, scaling_samples, only, earlier=None):
     lines = [
         BEGIN,
         "Machine: %s, %d cores, Python %s. Run on %s; each workload's commands ran alternately,"
@@ -229,6 +300,8 @@ def report(summaries, rounds_run, notes, scaling_samples, only):
     ]
     lines += comparison_table(summaries, only)
     lines += ["", "Ratio is the median of Tensorcell's figure over the median of the peer's.", ""]
+    if earlier and any(impl == EARLIER for _, impl in summaries):
+        lines += earlier_table(summaries, earlier)
     if scaling_samples:
         lines += ["### How the cost grows", ""] + scaling_tables(scaling_samples)
     if summaries:
@@ -290,7 +363,11 @@ def main():
     parser.add_argument("--only", help="comma-separated workloads to run (default: all)")
     parser.add_argument("--rounds", type=int, help="alternating rounds for every workload (default: each its own)")
     parser.add_argument("--scaling", action="store_true", help="also measure how the cost grows with size")
+    parser.add_argument("--baseline", help="an earlier checkout with its release builds, run beside this one")
     options = parser.parse_args()
+    earlier = baseline_commands(options.baseline) if options.baseline else {}
+    if options.baseline and not earlier:
+        parser.error("%s has no .build/release/tensorcell-bench or tensorcell" % options.baseline)
     names = [w[0] for w in WORKLOADS]
     only = [name.strip() for name in options.only.split(",")] if options.only else None
     unknown = [name for name in only or [] if name not in names]
@@ -301,6 +378,8 @@ def main():
     for name, default_rounds, commands in WORKLOADS:
         if only and name not in only:
             continue
+        if name in earlier:
+            commands = commands + [earlier[name]]
         run_rounds(commands, options.rounds or default_rounds, options.python, samples, notes, name)
     scaling_samples = {}
     if options.scaling:
@@ -321,7 +400,8 @@ def main():
     merged_with_last_run(samples, scaling_samples, only)
     summaries = {key: summarize(results) for key, results in samples.items() if results}
     rounds_run = {key: len(results) for key, results in samples.items()}
-    measured = report(summaries, rounds_run, notes, scaling_samples, None)
+    measured = report(summaries, rounds_run, notes, scaling_samples, None,
+                      baseline_name(options.baseline) if options.baseline else None)
     if options.write:
         write(options.write, measured)
     print(measured)

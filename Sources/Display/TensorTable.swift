@@ -13,6 +13,8 @@ public struct TensorTable: MIMERepresentable, Sendable {
     public var limit: Int
     /// Rows or columns shown at each end of a summarised axis.
     public var edgeItems: Int
+    /// Names for the columns (the last axis), in place of their positions; one a column.
+    public var columnNames: [String]? = nil
 
     public init(values: [Double], shape: [Int], dtype: String = "float32", limit: Int = 10, edgeItems: Int = 3) {
         self.values = values
@@ -67,7 +69,8 @@ public struct TensorTable: MIMERepresentable, Sendable {
         let rows = shape.count == 1 ? [0] : shown(rowCount)
         let columns = shown(columnCount)
         if rows.contains(nil) || columns.contains(nil) { caption += " (summarised)" }
-        let header = [""] + columns.map { $0.map(String.init) ?? "…" }
+        let names = columnNames?.count == columnCount ? columnNames : nil
+        let header = [""] + columns.map { column in column.map { names?[$0] ?? String($0) } ?? "…" }
         var body: [[TableCell]] = []
         for r in rows {
             guard let r else {

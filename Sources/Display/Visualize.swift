@@ -23,9 +23,23 @@ public enum Visualize {
     /// A tensor as a table with its shape and dtype; rank 3 and up shows the first matrix,
     /// long axes show their ends. Summarised tensors get a line of statistics under them.
     /// Only the cells shown are read, so a tensor of any size is cheap to show.
-    public static func table(_ tensor: Tensor) -> MIMEBundle {
+    public static func table(_ tensor: Tensor) -> MIMEBundle { table(tensor, names: nil) }
+
+    /// The table with the columns (the last axis) named in place of their positions, one name
+    /// a column.
+    public static func table(_ tensor: Tensor, columns: [String]) throws(VisualizeError) -> MIMEBundle {
+        guard tensor.rank >= 1 else { throw VisualizeError("columns: names a tensor's columns, but a scalar has none") }
+        let count = tensor.shape[tensor.rank - 1]
+        guard columns.count == count else {
+            throw VisualizeError("columns: gives \(columns.count) names, but a tensor of shape \(formatShape(tensor.shape)) has \(count) columns")
+        }
+        return table(tensor, names: columns)
+    }
+
+    private static func table(_ tensor: Tensor, names columns: [String]?) -> MIMEBundle {
         let t = tensor.detach()
-        let layout = TensorTable(values: [], shape: t.shape, dtype: t.dtype.rawValue)
+        var layout = TensorTable(values: [], shape: t.shape, dtype: t.dtype.rawValue)
+        layout.columnNames = columns
         // The first matrix of the leading axes, as a view: reading it copies nothing.
         let lead = max(0, t.rank - 2)
         let matrix =

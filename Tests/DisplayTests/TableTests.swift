@@ -1,4 +1,5 @@
 import Testing
+import Tensors
 
 @testable import Display
 @testable import tensorcell_gallery
@@ -90,4 +91,21 @@ import Testing
     let evenSooner = throttle.shouldPublish(now: 1.001, final: true)
     let tooSoon = throttle.shouldPublish(now: 1.002)
     #expect(last && evenSooner && !tooSoon)
+}
+
+@Test func aTensorsColumnsCanBeNamed() throws {
+    let t = try Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+    let text = try Visualize.table(t, columns: ["x1", "x2", "answer"]).plainText
+    let header = try #require(text.split(separator: "\n").dropFirst().first)
+    #expect(header.contains("x1") && header.contains("x2") && header.contains("answer"), "\(text)")
+    #expect(!header.contains(" 0 "))
+    // Summarised columns keep the names of the ends they show.
+    let wide = try Tensor.zeros([2, 20])
+    let names = (0..<20).map { "c\($0)" }
+    let table = TensorTable(values: Array(repeating: 0, count: 40), shape: [2, 20])
+    var named = table
+    named.columnNames = names
+    #expect(named.table().columns == ["", "c0", "c1", "c2", "…", "c17", "c18", "c19"])
+    #expect(throws: VisualizeError.self) { try Visualize.table(wide, columns: ["a", "b"]) }
+    #expect(throws: VisualizeError.self) { try Visualize.table(try Tensor.scalar(1), columns: ["a"]) }
 }

@@ -45,6 +45,13 @@ import Testing
         #expect(output("abs(-3)").text.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
     }
 
+    @Test func aTensorsTableNamesItsColumns() {
+        let named = output("table(tensor([[1, 2], [3, 4]]), columns: [\"x\", \"answer\"])")
+        #expect(!named.failed && named.text.contains("answer"), "\(named.text)")
+        let wrong = output("table(tensor([[1, 2], [3, 4]]), columns: [\"x\"])")
+        #expect(wrong.failed && wrong.text.contains("1 names") && wrong.text.contains("2 columns"), "\(wrong.text)")
+    }
+
     @Test func theMethodSpellingChecksItsArgumentsAsTheFunctionDoes() {
         let (text, failed) = output("tensor([1, 2]).clamp(min: 2, max: 1)")
         #expect(failed)

@@ -183,13 +183,14 @@ extension Builtins {
         }
         library.add(
             "table", [.positional("value"), .labelled("columns", default: .void), title],
-            doc: "A tensor as a table (shape and dtype above it), or an array of records (arrays or tuples) under the given column names.",
+            doc: "A tensor as a table (shape and dtype above it; columns: names its columns), or an array of records (arrays or tuples) under the given column names.",
             example: "table([(\"sgd\", 0.31), (\"adam\", 0.12)], columns: [\"optimizer\", \"loss\"])"
         ) { args in
             let value = args.value("value")
             if case .tensor(let tensor) = value {
                 if args.has("columns") {
-                    throw args.error("columns", "columns: names the columns of a list of records; a tensor's table is numbered by position (use table(x.toArray(), columns: ...) to name them)")
+                    let names = try args.array("columns").map(\.text)
+                    return picture(try visualize(args) { try Visualize.table(tensor, columns: names) }, "Table")
                 }
                 return picture(Visualize.table(tensor), "Table")
             }
