@@ -423,6 +423,8 @@ final class CellContext: ExecutionContext {
 
     var isInterruptRequested: Bool { InterruptFlag.isRaised }
 
+    func waitForInterrupt(seconds: Double) -> Bool { InterruptFlag.wait(seconds: seconds) }
+
     /// Figures about the cell for its `execute_reply` metadata (`cell_ms`, `drawing_ms`).
     private(set) var replyFigures: [String: Double] = [:]
 

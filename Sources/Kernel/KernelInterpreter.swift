@@ -42,6 +42,9 @@ public protocol ExecutionContext: AnyObject {
     func input(prompt: String, password: Bool) throws(ExecutionError) -> String
     /// True once the user asked to interrupt the running cell; long work should stop then.
     var isInterruptRequested: Bool { get }
+    /// Waits up to `seconds`, ending early once an interrupt is requested (`sleep`).
+    /// - Returns: whether an interrupt is requested.
+    func waitForInterrupt(seconds: Double) -> Bool
     /// The comm channel of this request, or nil where the front end has none (a test, `evaluate`).
     var comms: (any CommSender)? { get }
     /// Adds a figure about the cell, such as the milliseconds it spent drawing, to the
@@ -51,6 +54,18 @@ public protocol ExecutionContext: AnyObject {
 
 extension ExecutionContext {
     public var comms: (any CommSender)? { nil }
+    /// For a context with an interrupt request of its own (a test's): wakes at once on the
+    /// process's `InterruptFlag`, and looks at the context's own request every 10 ms.
+    public func waitForInterrupt(seconds: Double) -> Bool {
+        var left = seconds
+        while !isInterruptRequested {
+            guard left > 0 else { return false }
+            let slice = min(left, 0.01)
+            if InterruptFlag.wait(seconds: slice) { return true }
+            left -= slice
+        }
+        return true
+    }
     public func addReplyFigure(_ name: String, _ value: Double) {}
 }
 
@@ -143,16 +158,4 @@ extension KernelInterpreter {
     public var interruptHandle: InterruptHandle { InterruptHandle {} }
     public var commHandler: (any CommHandler)? { nil }
     public var debugging: (any LanguageDebugging)? { nil }
-}
-
-/// The process-wide "please stop" flag, raised by SIGINT or by an `interrupt_request`.
-///
-/// A signal handler may do almost nothing safely; storing into a lock-free atomic is one of
-/// the few things it may do, which is why the flag is a global atomic and not an object.
-public enum InterruptFlag {
-    static let raised = Atomic<Bool>(false)
-
-    public static var isRaised: Bool { raised.load(ordering: .acquiring) }
-    public static func raise() { raised.store(true, ordering: .releasing) }
-    public static func lower() { raised.store(false, ordering: .releasing) }
 }

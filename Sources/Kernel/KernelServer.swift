@@ -254,7 +254,14 @@ public final class KernelServer: Sendable {
         }
         send(request, on: .stdin)
         while !InterruptFlag.isRaised && !stopping.load(ordering: .acquiring) {
-            guard let reply = receiveRequest(from: stdin, channel: .stdin, timeout: 50) else { continue }
+            // The wait ends as soon as a reply comes or the interrupt flag goes up (its pipe
+            // becomes readable); the timeout only bounds how late a shutdown is seen.
+            let ready = try? stdin.waitForMessage(
+                orReadable: InterruptFlag.wakeupDescriptor, timeout: KernelServer.wakeInterval)
+            if ready?.readable == true { InterruptFlag.discardStaleWakeup() }
+            guard ready?.message == true,
+                let reply = receiveRequest(from: stdin, channel: .stdin, timeout: 0)
+            else { continue }
             // jupyter_client sends input_reply without a parent; one that names another request is late.
             let parent = reply.parentHeader["msg_id"]?.stringValue
             if reply.type == "input_reply" && (parent == nil || parent == request.id) { return reply }

@@ -66,15 +66,23 @@ public struct MessageFactory: Sendable {
     }
 }
 
-/// A random (version 4) UUID in its usual text form.
+/// A random (version 4) UUID in its usual text form. Two draws of the system generator (two
+/// `getrandom` calls), not one a byte: every message header carries one.
 public func makeUUID() -> String {
     var generator = SystemRandomNumberGenerator()
-    var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-    bytes[6] = bytes[6] & 0x0F | 0x40
-    bytes[8] = bytes[8] & 0x3F | 0x80
-    let hex = String(decoding: MessageSigner.hex(bytes), as: UTF8.self)
-    let characters = Array(hex)
-    return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+    let high = generator.next() & 0xFFFF_FFFF_FFFF_0FFF | 0x0000_0000_0000_4000
+    let low = generator.next() & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(36)
+    for (index, word) in [high, low].enumerated() {
+        for nibble in 0..<16 {
+            let position = index * 16 + nibble
+            if position == 8 || position == 12 || position == 16 || position == 20 { text.append(UInt8(ascii: "-")) }
+            text.append(digits[Int(word >> UInt64(60 - 4 * nibble) & 0xF)])
+        }
+    }
+    return String(decoding: text, as: UTF8.self)
 }
 
 /// The current UTC time in ISO 8601 with microseconds, as Jupyter headers carry it.

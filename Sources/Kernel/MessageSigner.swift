@@ -13,10 +13,14 @@ import Crypto
 public struct MessageSigner: Sendable {
     /// Raw bytes, because swift-crypto's `SymmetricKey` is not `Sendable`.
     private let key: [UInt8]?
+    /// An HMAC that has taken the key and nothing else, copied for each message: taking the
+    /// key (hashing its padded forms) is then done once, not for every frame set.
+    private let keyed: HMAC<SHA256>?
 
     /// - Parameter key: the raw key bytes; an empty key turns signing off, as the spec allows.
     public init(key: [UInt8]) {
         self.key = key.isEmpty ? nil : key
+        keyed = key.isEmpty ? nil : HMAC<SHA256>(key: SymmetricKey(data: key))
     }
 
     /// Whether messages carry and need a signature.
@@ -24,8 +28,7 @@ public struct MessageSigner: Sendable {
 
     /// The lowercase hex HMAC-SHA256 of the frames, or an empty frame when signing is off.
     public func signature(of frames: [[UInt8]]) -> [UInt8] {
-        guard let key else { return [] }
-        var hmac = HMAC<SHA256>(key: SymmetricKey(data: key))
+        guard var hmac = keyed else { return [] }
         for frame in frames { hmac.update(data: frame) }
         return MessageSigner.hex(Array(hmac.finalize()))
     }

@@ -33,6 +33,8 @@ public final class Runtime {
     private var displayCount = 0
     /// The session's widget models and their comms.
     public private(set) lazy var widgets = WidgetComms(runtime: self)
+    /// The thread with a large stack that runs the session's cells and callbacks.
+    let languageThread = LanguageThread()
     /// When `safePoint()` last looked for comm messages, in seconds of `now()`.
     var lastSafePoint = 0.0
     private var checks = 0
@@ -127,6 +129,21 @@ public final class Runtime {
         try checkInterrupt()
         if let deadline, Runtime.now() > deadline {
             throw LanguageError(.timeoutError, "the program ran past its time limit")
+        }
+    }
+
+    /// Waits `seconds` (`sleep`), ending at once with `KeyboardInterrupt` when an interrupt
+    /// comes (the wait wakes on it, it does not poll) and with `TimeoutError` at the time limit.
+    public func wait(seconds: Double) throws {
+        let end = Runtime.now() + seconds
+        while true {
+            try checkInterrupt()
+            let now = Runtime.now()
+            if let deadline, now > deadline {
+                throw LanguageError(.timeoutError, "the program ran past its time limit")
+            }
+            guard now < end else { return }
+            _ = context.waitForInterrupt(seconds: min(end, deadline.map { $0 + 1e-6 } ?? end) - now)
         }
     }
 

@@ -17,9 +17,10 @@ import Tensors
 
 /// The Tensorcell language, serving one kernel session.
 ///
-/// Not Sendable: it belongs to the kernel's shell thread. A cell runs on a thread of its own with
-/// a large stack while the shell thread waits for it (`onLargeStack`), so only one thread
-/// touches it at a time. Interrupts arrive through `InterruptFlag`, which cells poll.
+/// Not Sendable: it belongs to the kernel's shell thread. Cells run on the session's language
+/// thread, which has a large stack, while the shell thread waits for them (`LanguageThread`),
+/// so only one thread touches it at a time. Interrupts arrive through `InterruptFlag`, which
+/// cells poll and waits wake on.
 public final class Interpreter: KernelInterpreter {
     let library: Library
     let runtime: Runtime
@@ -28,8 +29,6 @@ public final class Interpreter: KernelInterpreter {
     var cellCount = 0
     /// The debugger's hooks, shared by every evaluator of the session.
     let debugger = Debugging()
-    /// Cells run on a thread with a large stack, so deep (bounded) recursion cannot overflow it.
-    static let stackSize = 512 << 20
 
     public init(directory: String = ".") {
         library = Library()
@@ -57,7 +56,7 @@ public final class Interpreter: KernelInterpreter {
         defer { runtime.context = SilentContext() }
         let drawingBefore = DrawingClock.seconds
         defer { context.addReplyFigure("drawing_ms", ((DrawingClock.seconds - drawingBefore) * 100_000).rounded() / 100) }
-        return Interpreter.onLargeStack {
+        return runtime.languageThread.run {
             let name = "cell \(self.cellCount)"
             self.debugger.cellWillRun(name: name)
             defer { self.debugger.cellDidRun(globals: self.globals) }
@@ -138,7 +137,7 @@ public final class Interpreter: KernelInterpreter {
         let previous = runtime.context
         runtime.context = SilentContext()
         defer { runtime.context = previous }
-        return Interpreter.onLargeStack {
+        return runtime.languageThread.run {
             let file = SourceFile(name: "expression", text: expression)
             do {
                 var parser = try Parser(file: file)
@@ -231,60 +230,6 @@ public final class Interpreter: KernelInterpreter {
         if invalid { return .invalid }
         return .incomplete(indent: String(repeating: "    ", count: max(indent, 1)))
     }
-
-    // MARK: Threads
-
-    /// Runs `body` on a new thread with a large stack and waits for it, meanwhile running what
-    /// its safe points hand over (see `WaitingThreadBridge`).
-    static func onLargeStack<T>(_ body: @escaping () -> T) -> T {
-        var result: T? = nil
-        let bridge = WaitingThreadBridge()
-        // A memory budget the caller works under goes on with it (it is bound to a thread).
-        let budget = TensorMemory.budget
-        let box = LargeStackBox {
-            bridge.worker = pthread_self()
-            result = TensorMemory.boundBudget.withValue(budget) { body() }
-            bridge.finish()
-        }
-        WaitingThreadBridge.active.withLock { $0.append(bridge) }
-        defer { WaitingThreadBridge.active.withLock { $0.removeAll { $0 === bridge } } }
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setstacksize(&attributes, stackSize)
-        #if canImport(Darwin)
-            var thread: pthread_t? = nil
-        #else
-            var thread = pthread_t()
-        #endif
-        let context = Unmanaged.passRetained(box).toOpaque()
-        let created = pthread_create(
-            &thread, &attributes,
-            { raw in
-                let box = Unmanaged<LargeStackBox>.fromOpaque(raw!).takeRetainedValue()
-                box.body()
-                return nil
-            }, context)
-        guard created == 0 else {
-            Unmanaged<LargeStackBox>.fromOpaque(context).release()
-            return body()
-        }
-        bridge.serve()
-        #if canImport(Darwin)
-            pthread_join(thread!, nil)
-        #else
-            pthread_join(thread, nil)
-        #endif
-        return result!
-    }
-}
-
-/// The body a large-stack thread runs. Unchecked because the body is not Sendable: it is
-/// handed to the new thread while its creator blocks in `pthread_join`, so it never runs
-/// alongside the thread it came from.
-final class LargeStackBox: @unchecked Sendable {
-    let body: () -> Void
-    init(_ body: @escaping () -> Void) { self.body = body }
 }
 
 func formatDuration(_ seconds: Double) -> String {

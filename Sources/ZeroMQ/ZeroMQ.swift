@@ -232,4 +232,21 @@ public final class Socket: @unchecked Sendable {
         }
         return items.map { $0.revents & Int16(ZMQ_POLLIN) != 0 }
     }
+
+    /// Waits up to `timeout` milliseconds (-1 forever) until the socket has a message or the
+    /// file descriptor is readable.
+    ///
+    /// - Returns: whether the socket has a message, and whether the descriptor is readable.
+    public func waitForMessage(orReadable descriptor: Int32, timeout: Int) throws -> (message: Bool, readable: Bool) {
+        var items = [
+            zmq_pollitem_t(socket: handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
+            zmq_pollitem_t(socket: nil, fd: descriptor, events: Int16(ZMQ_POLLIN), revents: 0),
+        ]
+        if zmq_poll(&items, 2, timeout) == -1 {
+            let error = ZeroMQError.last("poll")
+            if error.isInterrupted { return (false, false) }
+            throw error
+        }
+        return (items[0].revents & Int16(ZMQ_POLLIN) != 0, items[1].revents & Int16(ZMQ_POLLIN) != 0)
+    }
 }

@@ -217,7 +217,7 @@ import Testing
                         ? FuzzTests.mutate(random.pick(programs), &random, programs, vocabulary)
                         : FuzzTests.soup(&random, vocabulary))
             }
-            let outcomes = Interpreter.onLargeStack { () -> [(ExecutionOutcome, Double)] in
+            let outcomes = interpreter.runtime.languageThread.run { () -> [(ExecutionOutcome, Double)] in
                 var results: [(ExecutionOutcome, Double)] = []
                 for input in inputs {
                     if let trace { try? input.write(toFile: trace, atomically: false, encoding: .utf8) }

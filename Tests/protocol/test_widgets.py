@@ -148,3 +148,50 @@ rate
     total = int([m for m in messages if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"])
     assert 0 < int(value(client, "changedAt")) < total
     assert value(client, "opt.lr") == "0.5"
+
+
+# --- the language thread: callbacks in a row, deep ones, interrupted ones -------------------
+
+
+def test_many_updates_in_a_row_all_reach_on_change_in_order(kernel):
+    _, client = kernel
+    _, messages = run(client, "var seen = []\nlet s = slider(0...1000, value: 0)\ns.onChange { v in\n  seen.append(v)\n  print(v)\n}")
+    comm_id = opened(messages, "IntSliderModel")[0]["content"]["comm_id"]
+    # Sent back to back, without waiting for any to be handled.
+    ids = [send_comm(client, comm_id, {"method": "update", "state": {"value": value}}) for value in range(1, 61)]
+    printed = []
+    for msg_id in ids:
+        printed += [m["content"]["text"] for m in comm_messages(client, msg_id) if m["msg_type"] == "stream"]
+    assert printed == [f"{value}\n" for value in range(1, 61)]
+    assert value(client, "seen") == "[" + ", ".join(str(v) for v in range(1, 61)) + "]"
+
+
+def test_deep_recursion_in_an_on_change_callback(kernel):
+    _, client = kernel
+    reply, _ = run(client, "func down(_ n) {\n  if n == 0 { return 0 }\n  return 1 + down(n - 1)\n}\nvar reached = 0\ndown(990)")
+    assert reply["content"]["status"] == "ok"
+    _, messages = run(client, "let s = slider(0...1000, value: 0)\ns.onChange { v in reached = down(v) }")
+    comm_id = opened(messages, "IntSliderModel")[0]["content"]["comm_id"]
+    comm_messages(client, send_comm(client, comm_id, {"method": "update", "state": {"value": 990}}))
+    assert value(client, "reached") == "990"
+    # Again: the same thread, its stack given back and reused.
+    comm_messages(client, send_comm(client, comm_id, {"method": "update", "state": {"value": 900}}))
+    assert value(client, "reached") == "900"
+
+
+def test_an_interrupted_callback_stops_and_the_next_cell_keeps_the_variables(kernel):
+    manager, client = kernel
+    _, messages = run(client, "let kept = 41\nvar started = 0\nlet s = slider(0...10, value: 0)\ns.onChange { v in\n  started = v\n  sleep(600)\n  started = -1\n}")
+    comm_id = opened(messages, "IntSliderModel")[0]["content"]["comm_id"]
+    msg_id = send_comm(client, comm_id, {"method": "update", "state": {"value": 3}})
+    while True:  # the echo goes out after the flag is lowered for this message, before the callback
+        msg = client.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["content"].get("data", {}).get("method") == "echo_update":
+            break
+    manager.interrupt_kernel()
+    messages = comm_messages(client, msg_id)
+    errors = "".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream" and m["content"]["name"] == "stderr")
+    assert "KeyboardInterrupt" in errors
+    assert value(client, "kept + 1") == "42"
+    assert value(client, "started") == "3"
+    assert manager.is_alive()

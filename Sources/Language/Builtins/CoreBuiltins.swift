@@ -81,15 +81,7 @@ public enum Builtins {
         ) { args in
             let seconds = try args.double("seconds")
             guard seconds >= 0, seconds.isFinite else { throw args.error("seconds", "sleep needs a time ≥ 0, got \(seconds)", kind: .valueError) }
-            let end = Runtime.now() + seconds
-            while Runtime.now() < end {
-                try args.runtime.checkInterrupt()
-                if let deadline = args.runtime.deadline, Runtime.now() > deadline {
-                    throw LanguageError(.timeoutError, "the program ran past its time limit")
-                }
-                var request = timespec(tv_sec: 0, tv_nsec: Int(min(0.01, end - Runtime.now()).clamped(to: 0...0.01) * 1e9))
-                nanosleep(&request, nil)
-            }
+            try args.runtime.wait(seconds: seconds)
             return .void
         }
         library.add(

@@ -148,7 +148,7 @@ public final class WidgetComms: CommHandler {
         let capture = OutputCapture(outer: outer)
         runtime.context = capture
         var failure: LanguageError? = nil
-        Interpreter.onLargeStack {
+        runtime.languageThread.run {
             do {
                 _ = try callback.evaluator.callFunction(callback.function, arguments, span: callback.span)
             } catch let error as LanguageError {
@@ -370,6 +370,7 @@ final class OutputCapture: ExecutionContext {
     }
 
     var isInterruptRequested: Bool { outer.isInterruptRequested }
+    func waitForInterrupt(seconds: Double) -> Bool { outer.waitForInterrupt(seconds: seconds) }
     var comms: (any CommSender)? { outer.comms }
 
     /// Sends what was kept to another context, when there is no output area to hold it.
