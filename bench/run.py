@@ -290,12 +290,13 @@ def earlier_table(summaries, earlier):
     return lines + [""]
 
 
-def report(summaries, rounds_run, notes, scaling_samples, only, earlier=None):
+def report(summaries, rounds_run, notes, scaling_samples, only, earlier=None, load=None):
     lines = [
         BEGIN,
         "Machine: %s, %d cores, Python %s. Run on %s; each workload's commands ran alternately,"
         % (platform.machine(), os.cpu_count() or 0, platform.python_version(), datetime.date.today().isoformat()),
-        "for the number of rounds in the last table, on a machine shared with other work.",
+        "for the number of rounds in the last table%s." % (
+            "; the load average was %.1f when the run began" % load if load is not None else ""),
         "",
     ]
     lines += comparison_table(summaries, only)
@@ -374,6 +375,7 @@ def main():
     if unknown:
         parser.error("no workload named %s; workloads: %s" % (", ".join(unknown), ", ".join(names)))
 
+    load = os.getloadavg()[0]
     samples, notes = {}, set()
     for name, default_rounds, commands in WORKLOADS:
         if only and name not in only:
@@ -401,7 +403,7 @@ def main():
     summaries = {key: summarize(results) for key, results in samples.items() if results}
     rounds_run = {key: len(results) for key, results in samples.items()}
     measured = report(summaries, rounds_run, notes, scaling_samples, None,
-                      baseline_name(options.baseline) if options.baseline else None)
+                      baseline_name(options.baseline) if options.baseline else None, load)
     if options.write:
         write(options.write, measured)
     print(measured)
