@@ -46,10 +46,12 @@ public enum BLAS {
         set { threadLimit.store(Swift.max(1, newValue), ordering: .relaxed) }
     }
 
-    /// Multiply-adds below which one thread beats waking the others. Measured on a 2-core
-    /// AVX-512 machine: one thread was as fast as two, or faster, for cubes up to 256 (0.34 ms);
-    /// two threads were twice as fast from 384 up.
-    static let singleThreadBelow = 256 * 256 * 256
+    /// Multiply-adds below which one thread beats waking the others (2²³, about 8.4 million).
+    /// Measured on a 2-core AVX-512 machine: cubes up to 128 (2 million) ran as fast on one
+    /// thread, and two threads were twice as fast for cubes from 384 up. The MLP's products of
+    /// 128 x 784 x 128 (12.8 million) took its epoch from 0.34 s on one thread to 0.23 s on two
+    /// with the machine otherwise idle; with the other core busy, two threads wait on it.
+    static let singleThreadBelow = 1 << 23
 
     /// OpenBLAS's name for the kernels it runs ("SkylakeX", "Haswell" ...), or nil when it
     /// could not be loaded (the engine then multiplies with its own slower loops).

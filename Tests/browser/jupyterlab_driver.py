@@ -255,6 +255,9 @@ return {
     return prompt && prompt.textContent.includes('*');
   }).length,
   errorOutputs: cells.reduce((n, c) => n + c.model.outputs.toJSON().filter(o => o.output_type === 'error').length, 0),
+  // Errors in cells not tagged raises-exception: the ones that end a Run All early.
+  unexpectedErrors: cells.filter(c => !(c.model.getMetadata('tags') || []).includes('raises-exception'))
+      .reduce((n, c) => n + c.model.outputs.toJSON().filter(o => o.output_type === 'error').length, 0),
   // Per code cell: whether it is tagged raises-exception, and the errors it shows.
   cellErrors: cells.map(c => ({
     raises: (c.model.getMetadata('tags') || []).includes('raises-exception'),
@@ -390,7 +393,10 @@ class Page:
             lambda s: s.get("codeCells", 0) > 0
             and s.get("kernelStatus") == "idle"
             and s.get("pending") == 0
-            and (s.get("executed") == s.get("codeCells") or s.get("errorOutputs", 0) > 0),
+            # JupyterLab may send the cells one at a time, so the kernel is idle with nothing
+            # queued between two of them: only a run that reached the end, or an error that
+            # stops it (not one a cell tagged raises-exception expects), is finished.
+            and (s.get("executed") == s.get("codeCells") or s.get("unexpectedErrors", 0) > 0),
             RUN_TIMEOUT,
         )
         return time.monotonic() - started
