@@ -343,19 +343,22 @@ class Page:
         except JavascriptException as error:
             return {"scriptError": error.msg}
 
-    def wait_for(self, what: str, condition, timeout: float):
-        """Polls `condition(state)` until it is truthy; fails with what was last seen."""
+    def wait_for(self, what: str, condition, timeout: float, read=None, poll: float = 0.5) -> dict:
+        """Polls `condition(read())` (by default the notebook's `state()`) until it is truthy;
+        gives the state that satisfied it, or fails with what was last seen."""
+        read = read or self.state
         last = {}
 
         def check(_driver):
             nonlocal last
-            last = self.state()
+            last = read()
             return condition(last)
 
         try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.5).until(check)
+            WebDriverWait(self.driver, timeout, poll_frequency=poll).until(check)
         except TimeoutException:
             self.failure(f"timed out after {timeout:.0f} s waiting for {what}; last state: {json.dumps(last)}")
+        return last
 
     def open(self, name: str) -> None:
         """Opens `name` (a file in the server's folder) in a fresh workspace, the window at its

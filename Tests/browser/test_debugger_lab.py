@@ -78,18 +78,8 @@ class DebuggerPage(Page):
             return {"scriptError": error.msg}
 
     def wait_until(self, what: str, condition, timeout: float = 60) -> dict:
-        last = {}
-
-        def check(_driver):
-            nonlocal last
-            last = self.debugger()
-            return condition(last)
-
-        try:
-            WebDriverWait(self.driver, timeout, poll_frequency=0.3).until(check)
-        except TimeoutException:
-            self.failure(f"timed out after {timeout:.0f} s waiting for {what}; last seen: {json.dumps(last)}")
-        return last
+        """Polls the debugger's state until `condition` holds; gives that state."""
+        return self.wait_for(what, condition, timeout, read=self.debugger, poll=0.3)
 
     def click_gutter(self, line: int) -> None:
         """Clicks the breakpoint gutter beside a line of the first cell, as a learner does."""
