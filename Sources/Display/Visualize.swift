@@ -31,7 +31,8 @@ public enum Visualize {
         guard tensor.rank >= 1 else { throw VisualizeError("columns: names a tensor's columns, but a scalar has none") }
         let count = tensor.shape[tensor.rank - 1]
         guard columns.count == count else {
-            throw VisualizeError("columns: gives \(columns.count) names, but a tensor of shape \(formatShape(tensor.shape)) has \(count) columns")
+            let names = columns.count == 1 ? "1 name" : "\(columns.count) names"
+            throw VisualizeError("columns: gives \(names), but a tensor of shape \(formatShape(tensor.shape)) has \(count) columns")
         }
         return table(tensor, names: columns)
     }

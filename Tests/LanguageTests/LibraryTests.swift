@@ -49,7 +49,7 @@ import Testing
         let named = output("table(tensor([[1, 2], [3, 4]]), columns: [\"x\", \"answer\"])")
         #expect(!named.failed && named.text.contains("answer"), "\(named.text)")
         let wrong = output("table(tensor([[1, 2], [3, 4]]), columns: [\"x\"])")
-        #expect(wrong.failed && wrong.text.contains("1 names") && wrong.text.contains("2 columns"), "\(wrong.text)")
+        #expect(wrong.failed && wrong.text.contains("gives 1 name,") && wrong.text.contains("2 columns"), "\(wrong.text)")
     }
 
     @Test func theMethodSpellingChecksItsArgumentsAsTheFunctionDoes() {
