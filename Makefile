@@ -27,7 +27,8 @@ GALLERY_DIR := build/gallery
 export TENSORCELL_BIN := $(abspath $(RELEASE_BIN))
 
 .PHONY: help deps deps-browser swift-check venv build lab notebooks test test-swift test-protocol \
-	test-notebooks test-browser test-wheel test-teaching test-torch wheel bench gallery kernelspec clean reference
+	test-notebooks test-browser test-wheel test-teaching test-torch wheel bench gallery kernelspec clean reference \
+	link-order
 
 help:
 	@echo "make lab       install what is needed, build, install the kernel, open JupyterLab on notebooks/"
@@ -153,6 +154,12 @@ gallery: deps
 
 clean:
 	rm -rf .build build dist $(VENV)
+
+# The functions the kernel runs to start and answer cells, for the release link to lay out together
+# (Sources/tensorcell/link-order.txt; valgrind from Debian profiles the kernel, which takes minutes).
+link-order: build venv
+	$(call apt_install,valgrind)
+	$(PYTHON) Tests/tools/link_order.py --binary $(RELEASE_BIN)
 
 # The builtin reference inside docs/language.md, regenerated from the library.
 reference:

@@ -1,6 +1,18 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Release builds put each function of the project's modules in a section of its own, so that the
+// linker lays out the code a kernel runs to start and answer cells side by side
+// (Sources/tensorcell/link-order.txt, written by `make link-order`; docs/architecture.md). The
+// system maps code in 64 KB windows around each page first touched: together, that code keeps a
+// few windows resident instead of pages all over the binary's 14 MB of code.
+let functionSections: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release))]
+let linkOrder: [LinkerSetting] = [
+    .unsafeFlags(
+        ["-Xlinker", "--section-ordering-file=\(Context.packageDirectory)/Sources/tensorcell/link-order.txt"],
+        .when(configuration: .release))
+]
+
 let package = Package(
     name: "Tensorcell",
     products: [
@@ -21,22 +33,30 @@ let package = Package(
         .systemLibrary(name: "CCairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: functionSections),
         // The data formats the other modules exchange: JSON, base64, MIME bundles. No dependencies.
-        .target(name: "Interchange"),
+        .target(name: "Interchange", swiftSettings: functionSections),
         // Loads OpenBLAS (Debian: libopenblas0-pthread) with dlopen on the first matrix product.
-        .target(name: "Tensors", dependencies: ["Interchange", "CBLAS"]),
-        .target(name: "NeuralNetworks", dependencies: ["Interchange", "Tensors", "CZlib"]),
-        .target(name: "Display", dependencies: ["Interchange", "Tensors", "NeuralNetworks", "CCairo", "CZlib"]),
+        .target(name: "Tensors", dependencies: ["Interchange", "CBLAS"], swiftSettings: functionSections),
+        .target(name: "NeuralNetworks", dependencies: ["Interchange", "Tensors", "CZlib"], swiftSettings: functionSections),
+        .target(
+            name: "Display", dependencies: ["Interchange", "Tensors", "NeuralNetworks", "CCairo", "CZlib"],
+            swiftSettings: functionSections),
         .target(
             name: "Kernel",
-            dependencies: ["Interchange", "ZeroMQ", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Interchange", "ZeroMQ", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: functionSections
         ),
-        .target(name: "Language", dependencies: ["Interchange", "Kernel", "Tensors", "NeuralNetworks", "Display"]),
+        .target(
+            name: "Language", dependencies: ["Interchange", "Kernel", "Tensors", "NeuralNetworks", "Display"],
+            swiftSettings: functionSections),
 
         .executableTarget(
             name: "tensorcell",
-            dependencies: ["Kernel", "Language", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Kernel", "Language", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["link-order.txt"],
+            swiftSettings: functionSections,
+            linkerSettings: linkOrder
         ),
         .executableTarget(
             name: "tensorcell-bench",

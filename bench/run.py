@@ -345,10 +345,10 @@ def merged_with_last_run(samples, scaling_samples, only):
             name, impl = key.split("\t")
             if name not in only and (name, impl) not in samples:
                 samples[(name, impl)] = results
+        # A workload run again without --scaling keeps the scaling tables of the last run.
         for key, results in last.get("scaling", {}).items():
             workload, option, value, impl = key.split("\t")
-            if workload not in only:
-                scaling_samples.setdefault((workload, option, int(value), impl), results)
+            scaling_samples.setdefault((workload, option, int(value), impl), results)
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     with open(RESULTS, "w") as out:
         json.dump({

@@ -13,7 +13,6 @@ import Synchronization
 public enum TensorMemory {
     private static let processLimit = defaultLimit()
     private static let liveBytesCounter = Atomic<Int>(0)
-    private static let liveStoragesCounter = Atomic<Int>(0)
 
     /// The budget of the work running on this thread, bound by `withLimit`; nil outside any.
     public static var budget: MemoryBudget? { boundBudget.value }
@@ -37,9 +36,6 @@ public enum TensorMemory {
         try boundBudget.withValue(MemoryBudget(limitBytes: bytes), body)
     }
 
-    /// Tensor buffers currently alive (views share one).
-    public static var liveStorages: Int { liveStoragesCounter.load(ordering: .relaxed) }
-
     static func defaultLimit() -> Int { MemoryCeiling.bytes() / 2 }
 
     /// Reserves `bytes` against the process's limit and the budget's, or throws naming `shape`;
@@ -55,14 +51,12 @@ public enum TensorMemory {
             liveBytesCounter.wrappingSubtract(bytes, ordering: .relaxed)
             throw TensorError.tooLarge(requestedBytes: bytes, limitBytes: budget.limitBytes, shape: shape)
         }
-        liveStoragesCounter.wrappingAdd(1, ordering: .relaxed)
         return budget
     }
 
     static func release(_ bytes: Int, from budget: MemoryBudget?) {
         budget?.release(bytes)
         liveBytesCounter.wrappingSubtract(bytes, ordering: .relaxed)
-        liveStoragesCounter.wrappingSubtract(1, ordering: .relaxed)
     }
 }
 

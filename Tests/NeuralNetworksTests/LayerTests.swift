@@ -20,6 +20,19 @@ import Testing
         #expect(layer.description == "Dense(2, 3, activation: relu)")
     }
 
+    /// The name is read from the Swift class once, at init, and is the most derived class's.
+    @Test func typeNameIsTheClassOfTheObject() throws {
+        final class Doubling: Layer {
+            override func forward(_ input: Tensor) throws -> Tensor { try input * 2 }
+        }
+        #expect(try Dense(2, 3).typeName == "Dense")
+        #expect(Sequential([]).typeName == "Sequential")
+        #expect(Doubling().typeName == "Doubling")
+        #expect(Doubling().description == "Doubling()")
+        let layers: [Layer] = [try Dense(1, 1), Sequential([]), Doubling()]
+        #expect(layers.map(\.typeName) == ["Dense", "Sequential", "Doubling"])
+    }
+
     @Test func denseGradientsMatchFiniteDifferences() throws {
         let layer = try Dense(3, 2, activation: .tanh, seed: 3, dtype: .float64)
         let x = try sample([4, 3], seed: 5).requiringGrad()

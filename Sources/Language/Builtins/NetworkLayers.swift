@@ -14,7 +14,9 @@ extension Layer: ScriptObject {
     /// gives unless a layer names itself, as an object of a program's own class does).
     public var type: ValueType { ValueType(named: typeName) }
     /// A layer's own members, then those of every layer.
-    public var types: [ValueType] { [type, Layer.valueType] }
+    public var types: [ValueType] { [type, Layer.everyLayer] }
+    /// `Layer.valueType`, made once: `valueType` names the class it is asked of.
+    private static let everyLayer = ValueType(Layer.self)
 
     /// `Dense(2 → 16, relu)`; a Sequential lists its layers, one a line.
     public var plainText: String {

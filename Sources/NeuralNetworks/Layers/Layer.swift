@@ -11,8 +11,11 @@ import Tensors
 open class Layer: CustomStringConvertible {
     /// Whether the layer is in training mode (dropout active, batch statistics used).
     public private(set) var isTraining = true
+    /// The Swift class's name, read once: `String(describing:)` reflects on the type, and a
+    /// program asks a layer its type for every member it uses (`model(x)`, `model.parameters`).
+    private var swiftClassName = ""
 
-    public init() {}
+    public init() { swiftClassName = String(describing: type(of: self)) }
 
     /// The layer's output for `input`.
     open func forward(_ input: Tensor) throws -> Tensor {
@@ -40,7 +43,7 @@ open class Layer: CustomStringConvertible {
     open var configuration: String { "" }
 
     /// The layer's type as a learner wrote it ("Dense", "Conv2D").
-    open var typeName: String { String(describing: type(of: self)) }
+    open var typeName: String { swiftClassName }
 
     /// Switches training mode on or off, for this layer and all inside it.
     open func setTraining(_ training: Bool) {
