@@ -58,10 +58,12 @@ public final class InterruptSignal: Sendable {
     /// - Returns: whether the flag is raised.
     @discardableResult
     public func wait(seconds: Double) -> Bool {
-        let end = monotonicSeconds() + seconds
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: .nanoseconds(Int64((max(0, min(seconds, 1e9)) * 1e9).rounded())))
         while true {
             if isRaised { return true }
-            let remaining = end - monotonicSeconds()
+            let (whole, attoseconds) = clock.now.duration(to: end).components
+            let remaining = Double(whole) + Double(attoseconds) * 1e-18
             guard remaining > 0 else { return false }
             if pipe.waitReadable(seconds: remaining) { discardStaleWakeup() }
         }
@@ -77,11 +79,6 @@ public final class InterruptSignal: Sendable {
     /// raise does.
     func leaveStaleWakeup() { pipe.fill() }
 
-    private func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
-    }
 }
 
 /// A non-blocking pipe that holds one byte while the interrupt flag is raised.

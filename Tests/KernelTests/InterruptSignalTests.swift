@@ -24,8 +24,13 @@ import Testing
 
     @Test func aWaitWithNoRaiseLastsItsTimeAndLoweringEmptiesThePipe() {
         let signal = InterruptSignal()
+        let start = ContinuousClock.now
         #expect(!signal.wait(seconds: 0.02))
+        #expect(ContinuousClock.now - start >= .milliseconds(20))
         #expect(!signal.wait(seconds: 0.0002))
+        #expect(!signal.wait(seconds: 0))
+        #expect(!signal.wait(seconds: -1))
+        #expect(!signal.wait(seconds: .nan))
         signal.raise()
         signal.raise()
         signal.lower()
