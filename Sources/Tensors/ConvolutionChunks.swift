@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// How conv2d cuts its batch into chunks of whole pictures, and runs the chunks on the cores.
 ///
 /// A chunk's column matrix ([C·kh·kw, n·OH·OW]) is kept near `targetBytes`, so it stays in a
@@ -42,26 +39,11 @@ struct ConvolutionChunks {
         return first..<Swift.min(batch, first + picturesPerChunk)
     }
 
-    /// Calls `body(worker, chunk, pictures)` for every chunk, on `workers` threads; each worker
-    /// number is on one thread at a time, so per-worker scratch space needs no lock.
+    /// Calls `body(worker, chunk, pictures)` for every chunk, on `workers` threads
+    /// (`Parallel.forEachTaken`); each worker number is on one thread at a time, so per-worker
+    /// scratch space needs no lock.
     func forEach(_ body: (_ worker: Int, _ chunk: Int, _ pictures: Range<Int>) -> Void) {
-        if workers == 1 {
-            for chunk in 0..<count { body(0, chunk, pictures(ofChunk: chunk)) }
-            return
-        }
-        let next = Atomic<Int>(0)
-        withoutActuallyEscaping(body) { body in
-            // Safe to share: each chunk writes its own pictures and its own scratch and partial
-            // sums, and concurrentPerform returns only when every worker is done.
-            nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                while true {
-                    let chunk = next.add(1, ordering: .relaxed).oldValue
-                    if chunk >= count { break }
-                    body(worker, chunk, pictures(ofChunk: chunk))
-                }
-            }
-        }
+        Parallel.forEachTaken(count: count, workers: workers) { worker, chunk in body(worker, chunk, pictures(ofChunk: chunk)) }
     }
 }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -134,5 +135,29 @@ enum Parallel {
             }
         }
     }
-}
 
+    /// Calls `body(worker, item)` for every item of `0..<count` on `workers` threads, each
+    /// worker taking the next item when it is done with one: on a shared machine a worker that
+    /// gets less of a core takes fewer items. Each worker number is on one thread at a time, so
+    /// per-worker scratch space needs no lock.
+    static func forEachTaken(count: Int, workers: Int, _ body: (_ worker: Int, _ item: Int) -> Void) {
+        let workers = max(1, min(workers, count))
+        if workers == 1 {
+            for item in 0..<count { body(0, item) }
+            return
+        }
+        let next = Atomic<Int>(0)
+        withoutActuallyEscaping(body) { body in
+            // Safe to share: every caller's body writes its own item's part of the output and its
+            // own worker's scratch, and concurrentPerform returns only when every worker is done.
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                while true {
+                    let item = next.add(1, ordering: .relaxed).oldValue
+                    if item >= count { break }
+                    body(worker, item)
+                }
+            }
+        }
+    }
+}
