@@ -145,10 +145,7 @@ func convolutionGradients(
         if let sums {
             func total(into target: UnsafeMutablePointer<T>, from offset: Int, count: Int) {
                 target.update(from: sums + offset, count: count)
-                for chunk in 1..<chunks.count {
-                    let partial = sums + chunk * partialSize + offset
-                    for i in 0..<count { target[i] += partial[i] }
-                }
+                for chunk in 1..<chunks.count { addRow(sums + chunk * partialSize + offset, target, count) }
             }
             if let weightGradient { total(into: weightGradient.pointer(T.self), from: 0, count: weightSize) }
             if let biasGradient { total(into: biasGradient.pointer(T.self), from: weightSize, count: g.filters) }
