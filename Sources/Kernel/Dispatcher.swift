@@ -433,7 +433,5 @@ final class CellContext: ExecutionContext {
 
 /// Milliseconds from `start` to now, to a hundredth.
 private func milliseconds(since start: ContinuousClock.Instant) -> Double {
-    let elapsed = ContinuousClock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    return (seconds * 100_000).rounded() / 100
+    ((ContinuousClock.now - start).inSeconds * 100_000).rounded() / 100
 }

@@ -59,11 +59,10 @@ public final class InterruptSignal: Sendable {
     @discardableResult
     public func wait(seconds: Double) -> Bool {
         let clock = ContinuousClock()
-        let end = clock.now.advanced(by: .nanoseconds(Int64((max(0, min(seconds, 1e9)) * 1e9).rounded())))
+        let end = clock.now.advanced(by: .seconds(max(0, min(seconds, 1e9))))
         while true {
             if isRaised { return true }
-            let (whole, attoseconds) = clock.now.duration(to: end).components
-            let remaining = Double(whole) + Double(attoseconds) * 1e-18
+            let remaining = clock.now.duration(to: end).inSeconds
             guard remaining > 0 else { return false }
             if pipe.waitReadable(seconds: remaining) { discardStaleWakeup() }
         }
