@@ -2,8 +2,9 @@
 headless Chromium, drives the Tensorcell kernel's widgets.
 
 A slider is dragged with the mouse and the kernel's onChange is seen to run (its output shows
-under the slider, and the variable it sets has the new value). A playground is played: its
-picture differs between two screenshots taken while it trains, and pause stops it. Screenshots
+under the slider, and the variable it sets has the new value). A playground fits the notebook
+(nothing in it scrolls sideways) and is played: its picture differs between two screenshots
+taken while it trains, and pause stops it. Screenshots
 are saved under build/browser/.
 """
 
@@ -39,6 +40,22 @@ def button(driver, label):
         if element.text.strip() == label:
             return element
     return None
+
+
+# The playground's boxes that scroll sideways, and its picture if it is wider than its box: what
+# a learner sees as scroll bars under the controls or a cut picture.
+OVERFLOWING_SCRIPT = """
+const notebook = document.querySelector('.jp-Notebook');
+const image = [...notebook.querySelectorAll('.widget-image')].find(e => e.offsetParent !== null);
+const playground = image ? image.closest('.widget-vbox') : null;
+if (!playground) return [{missing: 'the playground'}];
+const found = [playground, ...playground.querySelectorAll('.widget-box')]
+  .filter(box => box.offsetParent !== null && box.scrollWidth > box.clientWidth + 1)
+  .map(box => ({box: box.className, scrollWidth: box.scrollWidth, clientWidth: box.clientWidth}));
+const shown = image.getBoundingClientRect().width, room = playground.clientWidth;
+if (shown > room + 1) found.push({picture: shown, room: room});
+return found;
+"""
 
 
 def run_cell_in_kernel(page, code):
@@ -82,6 +99,9 @@ def test_slider_drag_and_playground_in_jupyterlab(clean_lab, browser):
 
     # The playground: play, two pictures that differ, pause.
     play = wait(browser, "the playground's play button", lambda d: button(d, "▶ play"), WIDGET_TIMEOUT, page)
+    # It fits the notebook beside JupyterLab's file browser: no scroll bars, the picture whole.
+    overflowing = browser.execute_script(OVERFLOWING_SCRIPT)
+    assert overflowing == [], f"parts of the playground are wider than their room: {json.dumps(overflowing)}"
     picture = visible(browser, ".widget-image")[0]
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", picture)
     play.click()

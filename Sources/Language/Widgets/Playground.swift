@@ -479,7 +479,8 @@ final class Playground: ScriptObject, WidgetShowable, IdleWork {
         let regularizationRateMenu = try Builtins.makeDropdown(
             PlaygroundChoices.regularizationRates.map(Value.float), value: .float(regularizationRate), label: "reg. rate", comms: comms)
         observe(regularizationRateMenu) { pg, widget in pg.regularizationRate = widget.value.number ?? 0 }
-        layersRow = comms.make(.hbox, state: [:])
+        // The layers' buttons wrap onto a second line when the column is narrow.
+        layersRow = comms.make(.hbox, state: [:], layout: ["flex_flow": "row wrap"])
         // Play, step, reset.
         playButton = comms.make(.button, state: ["description": "▶ play", "button_style": "success"])
         let stepButton = comms.make(.button, state: ["description": "step", "button_style": ""])
@@ -501,16 +502,25 @@ final class Playground: ScriptObject, WidgetShowable, IdleWork {
         }
         status = comms.make(.html, state: ["value": ""])
         try redraw()
-        image = comms.make(.image, state: ["format": "png", "width": "900"], binary: ["value": lastPNG])
+        // At most its 900 pixels, narrower in a narrower notebook (less its margins).
+        image = comms.make(
+            .image, state: ["format": "png", "width": "900"],
+            layout: ["max_width": "calc(100% - 2 * var(--jp-widgets-margin))", "height": "auto"], binary: ["value": lastPNG])
         let area = comms.make(.output, state: ["outputs": []])
-        func column(_ items: [Widget]) -> Widget { comms.make(.vbox, state: [:], children: items) }
+        // The three columns of controls share the notebook's width, and each control stretches
+        // to its column's: ipywidgets' controls are 300 pixels wide otherwise, and three of them
+        // overflow a notebook beside JupyterLab's file browser.
+        func controlColumn(_ items: [Widget]) -> Widget {
+            for item in items { comms.set(item.layout!, ["width": "auto"]) }
+            return comms.make(.vbox, state: [:], layout: ["flex": "1 1 0%", "min_width": "0"], children: items)
+        }
         func row(_ items: [Widget]) -> Widget { comms.make(.hbox, state: [:], children: items) }
         let controls = row([
-            column([labelled("data"), datasetMenu, noiseSlider, ratioSlider, batchSlider]),
-            column([labelled("features")] + featureBoxes),
-            column([labelled("network"), layersRow, activationMenu, rateMenu, regularizationMenu, regularizationRateMenu]),
+            controlColumn([labelled("data"), datasetMenu, noiseSlider, ratioSlider, batchSlider]),
+            controlColumn([labelled("features")] + featureBoxes),
+            controlColumn([labelled("network"), layersRow, activationMenu, rateMenu, regularizationMenu, regularizationRateMenu]),
         ])
-        root = column([row([playButton, stepButton, resetButton, status]), controls, image, area])
+        root = comms.make(.vbox, state: [:], children: [row([playButton, stepButton, resetButton, status]), controls, image, area])
         root.outputArea = area
         rebuildLayerControls()
         try redraw()
@@ -522,8 +532,7 @@ final class Playground: ScriptObject, WidgetShowable, IdleWork {
         let comms = self.comms
         var items: [Widget] = []
         func button(_ label: String, _ action: @escaping (Playground) -> Void) -> Widget {
-            let widget = comms.make(.button, state: ["description": .string(label)])
-            comms.set(widget.layout!, ["width": "34px"])
+            let widget = comms.make(.button, state: ["description": .string(label)], layout: ["width": "34px"])
             widget.clickObservers.append { [weak self] in
                 guard let self else { return }
                 action(self)

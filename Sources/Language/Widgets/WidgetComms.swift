@@ -38,15 +38,19 @@ public final class WidgetComms: CommHandler {
     // MARK: Making and opening models
 
     /// Makes a model with a layout (and a style, for controls that have one), and opens it
-    /// when a front end is listening.
-    func make(_ kind: WidgetKind, state: [String: JSON], children: [Widget] = [], binary: [String: [UInt8]] = [:]) -> Widget {
+    /// when a front end is listening. `layout` is the layout's state (ipywidgets' `Layout`
+    /// traits: `width`, `flex`, `max_width` ...), sent with it when it opens.
+    func make(
+        _ kind: WidgetKind, state: [String: JSON], layout: [String: JSON] = [:], children: [Widget] = [],
+        binary: [String: [UInt8]] = [:]
+    ) -> Widget {
         let widget = Widget(kind: kind, state: state)
         widget.children = children
         widget.binaryState = binary
         switch kind {
         case .layout, .style: break
         default:
-            widget.layout = Widget(kind: .layout, state: [:])
+            widget.layout = Widget(kind: .layout, state: layout)
             if let style = kind.styleModel { widget.style = Widget(kind: .style(style), state: [:]) }
         }
         register(widget)
