@@ -45,11 +45,20 @@ import Testing
         #expect(output("abs(-3)").text.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
     }
 
-    @Test func aTensorsTableNamesItsColumns() {
+    @Test func aTensorsTableNamesItsColumns() throws {
         let named = output("table(tensor([[1, 2], [3, 4]]), columns: [\"x\", \"answer\"])")
         #expect(!named.failed && named.text.contains("answer"), "\(named.text)")
         let wrong = output("table(tensor([[1, 2], [3, 4]]), columns: [\"x\"])")
         #expect(wrong.failed && wrong.text.contains("gives 1 name,") && wrong.text.contains("2 columns"), "\(wrong.text)")
+        // The caret marks the columns: argument, not the whole call.
+        let lines = wrong.text.split(separator: "\n").map(String.init)
+        let code = try #require(lines.firstIndex { $0.contains("table(tensor") }, "\(wrong.text)")
+        let carets = try #require(lines.dropFirst(code + 1).first, "\(wrong.text)")
+        let start = try #require(carets.firstIndex(of: "^"), "\(wrong.text)")
+        let label = try #require(lines[code].range(of: "columns:"), "\(wrong.text)")
+        #expect(
+            carets.distance(from: carets.startIndex, to: start) == lines[code].distance(from: lines[code].startIndex, to: label.lowerBound),
+            "\(wrong.text)")
     }
 
     @Test func theMethodSpellingChecksItsArgumentsAsTheFunctionDoes() {

@@ -21,10 +21,13 @@ extension Builtins {
             try args.object(name, as: Layer.self, expected: "a model (a layer or a Sequential)")
         }
 
-        func visualize<T>(_ args: Arguments, _ body: () throws -> T) throws -> T {
+        /// Display's errors as the language's, pointing at the argument named `about` when given,
+        /// else at the whole call.
+        func visualize<T>(_ args: Arguments, about argument: String? = nil, _ body: () throws -> T) throws -> T {
             do {
                 return try body()
             } catch let failure as VisualizeError {
+                if let argument { throw args.error(argument, failure.message, kind: .valueError) }
                 throw args.error(failure.message)
             }
         }
@@ -190,7 +193,7 @@ extension Builtins {
             if case .tensor(let tensor) = value {
                 if args.has("columns") {
                     let names = try args.array("columns").map(\.text)
-                    return picture(try visualize(args) { try Visualize.table(tensor, columns: names) }, "Table")
+                    return picture(try visualize(args, about: "columns") { try Visualize.table(tensor, columns: names) }, "Table")
                 }
                 return picture(Visualize.table(tensor), "Table")
             }
