@@ -346,10 +346,20 @@ public enum Visualize {
         series: [(name: String, y: [Double])], x: [Double]? = nil, title: String? = nil, logScale: Bool = false,
         xLabel: String? = nil, yLabel: String? = nil, logX: Bool = false
     ) -> MIMEBundle {
+        plot(
+            lines: series.map { Series($0.name, x: x, y: $0.y) }, title: title, logScale: logScale, xLabel: xLabel,
+            yLabel: yLabel, logX: logX)
+    }
+
+    /// Lines, each with its own x values (0, 1, 2, ... where a line has none).
+    public static func plot(
+        lines: [Series], title: String? = nil, logScale: Bool = false, xLabel: String? = nil, yLabel: String? = nil,
+        logX: Bool = false
+    ) -> MIMEBundle {
         LineChart(
             // One line has no legend: its name labels the y axis instead.
-            series.map { Series($0.name, x: x, y: $0.y) }, title: title, xLabel: xLabel,
-            yLabel: yLabel ?? (series.count == 1 && !series[0].name.isEmpty ? series[0].name : nil),
+            lines, title: title, xLabel: xLabel,
+            yLabel: yLabel ?? (lines.count == 1 && !lines[0].name.isEmpty ? lines[0].name : nil),
             xScale: logX ? .log : .linear, yScale: logScale ? .log : .linear
         ).mimeBundle()
     }

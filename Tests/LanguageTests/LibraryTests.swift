@@ -61,6 +61,20 @@ import Testing
             "\(wrong.text)")
     }
 
+    /// A named series given as (xs, ys) is a line with x values of its own; x: is for the others.
+    @Test func aPlottedSeriesCanHaveItsOwnX() {
+        let own = output("plot(curve: ([0, 1, 2, 3], [0, 1, 4, 9]), steps: ([0.5, 2.5], [0.25, 6.25]))")
+        #expect(!own.failed && own.text.contains("2 series, 6 points") && !own.text.contains("not drawn"), "\(own.text)")
+        #expect(own.text.contains("steps: 2 points, first 0.25, last 6.25"), "\(own.text)")
+        let shared = output("plot(a: [1, 2, 3], b: ([0, 1], [1, 2]), x: [10, 20, 30])")
+        #expect(!shared.failed && shared.text.contains("2 series, 5 points"), "\(shared.text)")
+        let uneven = output("plot(b: ([0, 1, 2], [1, 2]))")
+        #expect(uneven.failed && uneven.text.contains("the series b has 3 x values but 2 y values"), "\(uneven.text)")
+        // Two numbers are still one series of two values.
+        let pair = output("plot(a: (1, 2))")
+        #expect(!pair.failed && pair.text.contains("a: 2 points, first 1, last 2"), "\(pair.text)")
+    }
+
     @Test func theMethodSpellingChecksItsArgumentsAsTheFunctionDoes() {
         let (text, failed) = output("tensor([1, 2]).clamp(min: 2, max: 1)")
         #expect(failed)

@@ -39,13 +39,13 @@ extension Builtins {
                 .labelled("logScale", default: .bool(false)), .labelled("xLabel", default: .void),
                 .labelled("yLabel", default: .void), .labelled("logX", default: .bool(false)),
             ],
-            doc: "A line chart of a history (history(), a trainer, its history), of a tensor or array of numbers, or of several named series: plot(train: a, validation: b). logScale: true draws the y axis in powers of ten, logX: true the x axis (sizes from 10 to 1,000, learning rates). A history with a loss and an accuracy is drawn as two panels, each axis labelled.",
-            example: "log(loss: 1.0)\nlog(loss: 0.5)\nlog(loss: 0.3)\nplot(history())\nplot(tensor([1, 4, 9, 16]), title: \"squares\")\nplot(up: [1, 2, 3], down: [3, 2, 1])\nplot(accuracy: [0.6, 0.8, 0.9], x: [10, 100, 1000], logX: true)"
+            doc: "A line chart of a history (history(), a trainer, its history), of a tensor or array of numbers, or of several named series: plot(train: a, validation: b); a series given as (xs, ys) has x values of its own. logScale: true draws the y axis in powers of ten, logX: true the x axis (sizes from 10 to 1,000, learning rates). A history with a loss and an accuracy is drawn as two panels, each axis labelled.",
+            example: "log(loss: 1.0)\nlog(loss: 0.5)\nlog(loss: 0.3)\nplot(history())\nplot(tensor([1, 4, 9, 16]), title: \"squares\")\nplot(up: [1, 2, 3], down: [3, 2, 1])\nplot(accuracy: [0.6, 0.8, 0.9], x: [10, 100, 1000], logX: true)\nplot(curve: ([0, 1, 2, 3], [0, 1, 4, 9]), points: ([0.5, 2.5], [0.25, 6.25]))"
         ) { args in
             let chartTitle = try args.stringIfPresent("title")
             let logScale = try args.bool("logScale")
             let data = args.value("data")
-            var series: [(name: String, y: [Double])] = []
+            var series: [(name: String, x: [Double]?, y: [Double])] = []
             switch data {
             case .void: break
             case .object(let object):
@@ -58,21 +58,31 @@ extension Builtins {
                 }
                 throw args.error("data", "cannot plot \(describeKind(data)): plot a history, a tensor or an array of numbers")
             default:
-                series.append(("y", try numbers(data, args, "data")))
+                series.append(("y", nil, try numbers(data, args, "data")))
             }
             for item in try args.array("series") {
                 guard case .tuple(let pair) = item, case .string(let name) = pair[0] else { continue }
-                series.append((name, try numbers(pair[1], args, "series")))
+                // name: (xs, ys) is a line with x values of its own, as matplotlib's plot(x, y).
+                if case .tuple(let points) = pair[1], points.count == 2, points.allSatisfy(isSequence) {
+                    let (x, y) = (try numbers(points[0], args, "series"), try numbers(points[1], args, "series"))
+                    guard x.count == y.count else {
+                        throw args.error("series", "the series \(name) has \(x.count) x values but \(y.count) y values", kind: .shapeError)
+                    }
+                    series.append((name, x, y))
+                } else {
+                    series.append((name, nil, try numbers(pair[1], args, "series")))
+                }
             }
             guard !series.isEmpty else { throw args.error("plot needs something to draw: plot(history()), plot(values) or plot(name: values)", kind: .typeError) }
             let x = args.has("x") ? try numbers(args.value("x"), args, "x") : nil
-            if let x, let longest = series.map(\.y.count).max(), x.count != longest {
+            if let x, let longest = series.filter({ $0.x == nil }).map(\.y.count).max(), x.count != longest {
                 throw args.error("x", "x has \(x.count) values but the series have \(longest)", kind: .shapeError)
             }
             return picture(
                 Visualize.plot(
-                    series: series, x: x, title: chartTitle, logScale: logScale, xLabel: try args.stringIfPresent("xLabel"),
-                    yLabel: try args.stringIfPresent("yLabel"), logX: try args.bool("logX")), "Chart")
+                    lines: series.map { Series($0.name, x: $0.x ?? x, y: $0.y) }, title: chartTitle, logScale: logScale,
+                    xLabel: try args.stringIfPresent("xLabel"), yLabel: try args.stringIfPresent("yLabel"), logX: try args.bool("logX")),
+                "Chart")
         }
         library.add(
             "scatter", [.positional("points"), .positional("labels", default: .void), title],
@@ -223,6 +233,14 @@ extension Builtins {
         case .float(let number): .number(number)
         case .tensor(let tensor) where tensor.count == 1: .number(tensor.toDoubles()[0])
         default: .text(value.text)
+        }
+    }
+
+    /// Whether `numbers` reads the value as a sequence of its own (not as one number).
+    static func isSequence(_ value: Value) -> Bool {
+        switch value {
+        case .tensor, .array, .range: true
+        default: false
         }
     }
 
