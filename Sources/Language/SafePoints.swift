@@ -7,13 +7,15 @@
 import Kernel
 
 extension Runtime {
-    /// A safe point: applies the comm messages that arrived (a widget's onChange runs here).
+    /// A safe point: applies the comm messages that arrived (a widget's onChange runs here),
+    /// and sends what a running callback wrote to its output area when an update is due.
     /// Loops call it every iteration and training every batch; it looks at most every 5 ms.
     public func safePoint() {
         guard let comms = context.comms else { return }
         let now = Runtime.now()
         guard now - lastSafePoint >= 0.005 else { return }
         lastSafePoint = now
+        (context as? OutputCapture)?.sendIfDue(now: now)
         languageThread.runOnWaiter { comms.processPendingEvents() }
     }
 }

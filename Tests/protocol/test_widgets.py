@@ -1,6 +1,7 @@
 """Widgets over the wire, as JupyterLab's widget manager drives them: comm lifecycle, state
 sync and echo, onChange, interact, and an update that arrives while a training run is going."""
 
+import json
 import time
 
 from conftest import TIMEOUT, collect
@@ -179,14 +180,36 @@ def test_deep_recursion_in_an_on_change_callback(kernel):
     assert value(client, "reached") == "900"
 
 
+def test_a_callbacks_output_shows_in_its_area_while_it_runs(kernel):
+    manager, client = kernel
+    _, messages = run(client, 'let s = slider(0...10, value: 0)\ns.onChange { v in\n  print("asleep at", v)\n  sleep(600)\n}\ns')
+    slider = opened(messages, "IntSliderModel")[0]["content"]["comm_id"]
+    area = opened(messages, "OutputModel")[0]["content"]["comm_id"]
+    msg_id = send_comm(client, slider, {"method": "update", "state": {"value": 4}})
+
+    def area_outputs(msg):
+        if msg["msg_type"] != "comm_msg" or msg["content"]["comm_id"] != area:
+            return []
+        return msg["content"]["data"].get("state", {}).get("outputs", [])
+
+    while True:  # the print reaches the slider's output area while the callback sleeps
+        if any("asleep at 4" in output.get("text", "") for output in area_outputs(client.get_iopub_msg(timeout=TIMEOUT))):
+            break
+    manager.interrupt_kernel()
+    outputs = [output for msg in comm_messages(client, msg_id) for output in area_outputs(msg)]
+    assert any(output.get("ename") == "KeyboardInterrupt" for output in outputs), json.dumps(outputs)
+    assert value(client, "s.value") == "4"
+
+
 def test_an_interrupted_callback_stops_and_the_next_cell_keeps_the_variables(kernel):
     manager, client = kernel
-    _, messages = run(client, "let kept = 41\nvar started = 0\nlet s = slider(0...10, value: 0)\ns.onChange { v in\n  started = v\n  sleep(600)\n  started = -1\n}")
+    _, messages = run(client, "let kept = 41\nvar started = 0\nlet s = slider(0...10, value: 0)\ns.onChange { v in\n  started = v\n  print(\"asleep\")\n  sleep(600)\n  started = -1\n}")
     comm_id = opened(messages, "IntSliderModel")[0]["content"]["comm_id"]
     msg_id = send_comm(client, comm_id, {"method": "update", "state": {"value": 3}})
-    while True:  # the echo goes out after the flag is lowered for this message, before the callback
+    while True:  # the interrupt is sent once the callback has set `started` and gone to sleep
         msg = client.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") == msg_id and msg["content"].get("data", {}).get("method") == "echo_update":
+        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream"
+                and "asleep" in msg["content"]["text"]):
             break
     manager.interrupt_kernel()
     messages = comm_messages(client, msg_id)

@@ -146,10 +146,18 @@ public final class WidgetComms: CommHandler {
 
     /// Runs a callback; its output (and its error, if it fails, with the usual traceback)
     /// goes to `area`, or to the running cell's output when there is none. An error stops
-    /// only the callback.
+    /// only the callback. The output shows while the callback runs, as a cell's does: the area
+    /// is updated at most ten times a second (and before the callback sleeps), the cell's output
+    /// at once.
     func run(_ callback: WidgetCallback, _ arguments: [Value], in area: Widget?, replacing: Bool = false) {
         let outer = runtime.context
-        let capture = OutputCapture(outer: outer)
+        let area = area?.isOpen == true ? area : nil
+        // What the area showed before: the callback's outputs are added to it.
+        let previous = replacing ? [] : (area?.state["outputs"]?.arrayValue ?? [])
+        let capture = OutputCapture(outer: outer, passingThrough: area == nil)
+        if let area {
+            capture.sendHeld = { [unowned self, unowned capture] in self.set(area, ["outputs": .array(previous + capture.outputs)]) }
+        }
         runtime.context = capture
         var failure: LanguageError? = nil
         runtime.languageThread.run {
@@ -169,11 +177,12 @@ public final class WidgetComms: CommHandler {
             ])
         }
         if let area, area.isOpen {
-            let previous = replacing ? [] : (area.state["outputs"]?.arrayValue ?? [])
             if replacing || !capture.outputs.isEmpty {
                 set(area, ["outputs": .array(previous + capture.outputs)])
             }
         } else {
+            // Passing through, only the error is kept; an area closed by the callback gives
+            // what it kept to the cell instead.
             capture.replay(into: outer)
         }
     }
@@ -333,15 +342,50 @@ public final class WidgetComms: CommHandler {
     }
 }
 
-/// A context that keeps a callback's output as notebook outputs, for an output area.
+/// A context that keeps a callback's output as notebook outputs, for an output area, and sends
+/// them there as they come (`sendHeld`) at most every `interval` seconds; or, passing through,
+/// gives the output to the outer context at once and keeps only the error appended after.
 final class OutputCapture: ExecutionContext {
     let outer: any ExecutionContext
+    let passingThrough: Bool
     /// nbformat outputs: streams, display data and errors.
     var outputs: [JSON] = []
+    /// Sends `outputs` to the output area.
+    var sendHeld: (() -> Void)?
+    /// Whether `outputs` has changed since it was last sent.
+    private(set) var held = false
+    private var lastSent = -Double.infinity
+    /// The least time between two updates of the output area, in seconds.
+    static let interval = 0.1
 
-    init(outer: any ExecutionContext) { self.outer = outer }
+    init(outer: any ExecutionContext, passingThrough: Bool = false) {
+        self.outer = outer
+        self.passingThrough = passingThrough
+    }
+
+    /// Sends the outputs when they have changed and the last update is `interval` old.
+    func sendIfDue(now: Double = Runtime.now()) {
+        if held && now - lastSent >= Self.interval { send(now: now) }
+    }
+
+    /// Sends the outputs if they have changed since they were last sent.
+    func sendHeldNow() {
+        if held { send(now: Runtime.now()) }
+    }
+
+    private func send(now: Double) {
+        held = false
+        lastSent = now
+        sendHeld?()
+    }
+
+    private func changed() {
+        held = true
+        sendIfDue()
+    }
 
     func write(_ text: String, to stream: OutputStream) {
+        if passingThrough { return outer.write(text, to: stream) }
         if case .object(var last)? = outputs.last, last["output_type"] == "stream", last["name"] == .string(stream.rawValue),
             let previous = last["text"]?.stringValue
         {
@@ -350,31 +394,44 @@ final class OutputCapture: ExecutionContext {
         } else {
             outputs.append(["output_type": "stream", "name": .string(stream.rawValue), "text": .string(text)])
         }
+        changed()
     }
 
     func display(_ bundle: MimeBundle, id: String?) {
+        if passingThrough { return outer.display(bundle, id: id) }
         outputs.append([
             "output_type": "display_data", "data": .object(bundle.data), "metadata": .object(bundle.metadata),
         ])
+        changed()
     }
 
     func updateDisplay(_ bundle: MimeBundle, id: String) {
-        // Live displays inside a callback show their last state once the callback ends.
+        if passingThrough { return outer.updateDisplay(bundle, id: id) }
+        // A live display inside an output area updates the area's last picture.
         if let index = outputs.lastIndex(where: { $0["output_type"] == "display_data" }) {
             outputs[index] = ["output_type": "display_data", "data": .object(bundle.data), "metadata": .object(bundle.metadata)]
+            changed()
         } else {
             display(bundle, id: id)
         }
     }
 
-    func clearOutput(wait: Bool) { outputs.removeAll() }
+    func clearOutput(wait: Bool) {
+        if passingThrough { return outer.clearOutput(wait: wait) }
+        outputs.removeAll()
+        changed()
+    }
 
     func input(prompt: String, password: Bool) throws(ExecutionError) -> String {
         throw ExecutionError(name: "StdinNotImplementedError", value: "a widget's callback cannot ask for input")
     }
 
     var isInterruptRequested: Bool { outer.isInterruptRequested }
-    func waitForInterrupt(seconds: Double) -> Bool { outer.waitForInterrupt(seconds: seconds) }
+    /// A callback that sleeps shows what it wrote first.
+    func waitForInterrupt(seconds: Double) -> Bool {
+        sendHeldNow()
+        return outer.waitForInterrupt(seconds: seconds)
+    }
     var comms: (any CommSender)? { outer.comms }
 
     /// Sends what was kept to another context, when there is no output area to hold it.
