@@ -42,8 +42,8 @@ def button(driver, label):
     return None
 
 
-# The playground's boxes that scroll sideways, and its picture if it is wider than its box: what
-# a learner sees as scroll bars under the controls or a cut picture.
+# The playground's boxes that scroll sideways, its picture if it is wider than its box, and its
+# labels cut short: what a learner sees as scroll bars, a cut picture or "learning r…".
 OVERFLOWING_SCRIPT = """
 const notebook = document.querySelector('.jp-Notebook');
 const image = [...notebook.querySelectorAll('.widget-image')].find(e => e.offsetParent !== null);
@@ -54,6 +54,10 @@ const found = [playground, ...playground.querySelectorAll('.widget-box')]
   .map(box => ({box: box.className, scrollWidth: box.scrollWidth, clientWidth: box.clientWidth}));
 const shown = image.getBoundingClientRect().width, room = playground.clientWidth;
 if (shown > room + 1) found.push({picture: shown, room: room});
+// A label cut short ("learning r…"): ipywidgets hides what does not fit.
+for (const label of playground.querySelectorAll('.widget-label')) {
+  if (label.offsetParent !== null && label.scrollWidth > label.clientWidth + 1) found.push({label: label.textContent});
+}
 return found;
 """
 
@@ -99,7 +103,8 @@ def test_slider_drag_and_playground_in_jupyterlab(clean_lab, browser):
 
     # The playground: play, two pictures that differ, pause.
     play = wait(browser, "the playground's play button", lambda d: button(d, "▶ play"), WIDGET_TIMEOUT, page)
-    # It fits the notebook beside JupyterLab's file browser: no scroll bars, the picture whole.
+    # It fits the notebook beside JupyterLab's file browser: no scroll bars, the picture and the
+    # labels whole.
     overflowing = browser.execute_script(OVERFLOWING_SCRIPT)
     assert overflowing == [], f"parts of the playground are wider than their room: {json.dumps(overflowing)}"
     picture = visible(browser, ".widget-image")[0]

@@ -479,6 +479,11 @@ final class Playground: ScriptObject, WidgetShowable, IdleWork {
         let regularizationRateMenu = try Builtins.makeDropdown(
             PlaygroundChoices.regularizationRates.map(Value.float), value: .float(regularizationRate), label: "reg. rate", comms: comms)
         observe(regularizationRateMenu) { pg, widget in pg.regularizationRate = widget.value.number ?? 0 }
+        // The network's menus have the longest labels ("regularisation"): wide enough for them,
+        // where ipywidgets gives 80 pixels and cuts the rest.
+        for menu in [activationMenu, rateMenu, regularizationMenu, regularizationRateMenu] {
+            comms.set(menu.style!, ["description_width": "100px"])
+        }
         // The layers' buttons wrap onto a second line when the column is narrow.
         layersRow = comms.make(.hbox, state: [:], layout: ["flex_flow": "row wrap"])
         // Play, step, reset.
