@@ -199,6 +199,27 @@ final class WidgetSession {
         guard case .ok = session.run("1 + 1") else { Issue.record("the session broke"); return }
     }
 
+    /// A callback's output goes to its area as it comes, and once: the end of the callback sends
+    /// only what the area does not have yet (here, the error after the line).
+    @Test func aCallbacksAreaIsUpdatedOncePerChange() throws {
+        let session = WidgetSession()
+        session.run("let s = slider(0...10)\ns.onChange { v in\n  print(\"got\", v)\n  if v == 3 { let x = tensor([1, 2]) @ tensor([1, 2, 3]) }\n}\ns")
+        let slider = try #require(session.model("IntSliderModel")).id
+        let area = try #require(session.model("OutputModel")).id
+        session.update(slider, ["value": 2])
+        #expect(session.messages(to: area, method: "update").count == 1)
+        session.update(slider, ["value": 3])
+        let updates = session.messages(to: area, method: "update")
+        #expect(updates.count == 3)
+        #expect(updates.last?["state"]?["outputs"]?.arrayValue?.last?["ename"] == "ShapeError")
+        // A change whose callback writes nothing sends nothing.
+        session.run("let quiet = slider(0...10)\nquiet.onChange { v in }\nquiet")
+        let quiet = try #require(session.model("IntSliderModel")).id
+        let quietArea = try #require(session.model("OutputModel")).id
+        session.update(quiet, ["value": 1])
+        #expect(session.messages(to: quietArea, method: "update").isEmpty)
+    }
+
     @Test func interactRunsNowAndReplacesItsOutputOnEveryChange() throws {
         let session = WidgetSession()
         session.run(
@@ -212,7 +233,9 @@ final class WidgetSession {
         #expect(session.state(of: area)["outputs"]?.arrayValue?.first?["text"] == "lr 0.1, 4 hidden\n")
         let hidden = try #require(session.model("IntSliderModel"))
         #expect(session.state(of: hidden.id)["description"] == "hidden")
+        let updatesBefore = session.messages(to: area, method: "update").count
         session.update(hidden.id, ["value": 8])
+        #expect(session.messages(to: area, method: "update").count == updatesBefore + 1)
         let outputs = try #require(session.state(of: area)["outputs"]?.arrayValue)
         #expect(outputs.count == 1)
         #expect(outputs.first?["text"] == "lr 0.1, 8 hidden\n")

@@ -171,15 +171,15 @@ public final class WidgetComms: CommHandler {
         }
         runtime.context = outer
         if let failure {
-            capture.outputs.append([
+            capture.keep([
                 "output_type": "error", "ename": .string(failure.kind.name), "evalue": .string(failure.message),
                 "traceback": .array(failure.traceback(colors: true).map(JSON.string)),
             ])
         }
         if let area, area.isOpen {
-            if replacing || !capture.outputs.isEmpty {
-                set(area, ["outputs": .array(previous + capture.outputs)])
-            }
+            // What the area has not been sent yet; a callback that replaces the area's outputs
+            // and wrote nothing empties it.
+            capture.sendRest(evenIfNothingWasSent: replacing)
         } else {
             // Passing through, only the error is kept; an area closed by the callback gives
             // what it kept to the cell instead.
@@ -371,6 +371,18 @@ final class OutputCapture: ExecutionContext {
     /// Sends the outputs if they have changed since they were last sent.
     func sendHeldNow() {
         if held { send(now: Runtime.now()) }
+    }
+
+    /// At the callback's end: sends what changed since the last update, or, with
+    /// `evenIfNothingWasSent`, the outputs when no update was sent at all.
+    func sendRest(evenIfNothingWasSent: Bool) {
+        if held || (evenIfNothingWasSent && lastSent == -.infinity) { send(now: Runtime.now()) }
+    }
+
+    /// Adds an output (the callback's error) to be sent with the rest, without sending it now.
+    func keep(_ output: JSON) {
+        outputs.append(output)
+        held = true
     }
 
     private func send(now: Double) {
